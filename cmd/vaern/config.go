@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vaern/vaern/internal/store"
+)
+
+// dbFlags are the flags every command that touches the database shares: --data DIR (SQLite in DIR)
+// or --database DSN (a SQLite path or a postgres:// URL), defaulting to VAERN_DATABASE.
+type dbFlags struct {
+	data     string
+	database string
+	fast     bool
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet, e env) {
+	fs.StringVar(&d.data, "data", e.getenv("VAERN_DATA"), "directory for the SQLite database (vaern.db); env VAERN_DATA")
+	fs.StringVar(&d.database, "database", e.getenv("VAERN_DATABASE"), "SQLite file path or postgres:// URL; env VAERN_DATABASE")
+	fs.BoolVar(&d.fast, "sqlite-fast", envBool(e.getenv("VAERN_SQLITE_FAST")), "SQLite synchronous=NORMAL: faster, but a power loss may lose the last transactions; env VAERN_SQLITE_FAST")
+}
+
+func (d *dbFlags) dsn() (string, error) {
+	switch {
+	case d.database != "":
+		return d.database, nil
+	case d.data != "":
+		return filepath.Join(d.data, "vaern.db"), nil
+	}
+	return "", usageErr("no database: give --data DIR or --database DSN (or set VAERN_DATABASE)")
+}
+
+// open opens the store; migrate says whether to bring the schema up to date or to require it.
+func (d *dbFlags) open(ctx context.Context, migrate bool) (*store.Store, error) {
+	dsn, err := d.dsn()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dsn, store.Options{Fast: d.fast})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+	} else if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func envBool(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
+}
+
+func envDuration(e env, name string, def time.Duration) time.Duration {
+	if v := e.getenv(name); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func envInt(e env, name string, def int) int {
+	if v := e.getenv(name); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func envOr(e env, name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// serverConfig is the configuration of a running server.
+type serverConfig struct {
+	db           dbFlags
+	addr         string
+	baseURL      string
+	metricsAddr  string
+	metricsToken string
+	trustProxy   bool
+	sessionIdle  time.Duration
+	sessionMax   time.Duration
+	logLevel     string
+	logFormat    string
+	smtpHost     string
+	smtpPort     int
+	smtpUser     string
+	smtpPassword string
+	smtpFrom     string
+	smtpTLS      string
+	allowPublic  bool
+}
+
+func (c *serverConfig) register(fs *flag.FlagSet, e env, defAddr string) {
+	c.db.register(fs, e)
+	fs.StringVar(&c.addr, "addr", envOr(e, "VAERN_ADDR", defAddr), "listen address; env VAERN_ADDR")
+	fs.StringVar(&c.baseURL, "base-url", e.getenv("VAERN_BASE_URL"), "public URL used in e-mailed links, e.g. https://vaern.example.dk; env VAERN_BASE_URL")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", e.getenv("VAERN_METRICS_ADDR"), "separate listener for /metrics, e.g. 127.0.0.1:9090; env VAERN_METRICS_ADDR")
+	fs.StringVar(&c.metricsToken, "metrics-token", e.getenv("VAERN_METRICS_TOKEN"), "bearer token that opens /metrics on the main listener; env VAERN_METRICS_TOKEN")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool(e.getenv("VAERN_TRUST_PROXY")), "behind a TLS-terminating reverse proxy: trust X-Forwarded-For; env VAERN_TRUST_PROXY")
+	fs.DurationVar(&c.sessionIdle, "session-idle", envDuration(e, "VAERN_SESSION_IDLE", 2*time.Hour), "sign out after this long without activity; env VAERN_SESSION_IDLE")
+	fs.DurationVar(&c.sessionMax, "session-max", envDuration(e, "VAERN_SESSION_MAX", 12*time.Hour), "sign out this long after sign-in; env VAERN_SESSION_MAX")
+	fs.StringVar(&c.logLevel, "log-level", envOr(e, "VAERN_LOG_LEVEL", "info"), "debug, info, warn or error; env VAERN_LOG_LEVEL")
+	fs.StringVar(&c.logFormat, "log-format", envOr(e, "VAERN_LOG_FORMAT", "text"), "text or json; env VAERN_LOG_FORMAT")
+	fs.StringVar(&c.smtpHost, "smtp-host", e.getenv("VAERN_SMTP_HOST"), "SMTP server; without one, e-mail is written to the log; env VAERN_SMTP_HOST")
+	fs.IntVar(&c.smtpPort, "smtp-port", envInt(e, "VAERN_SMTP_PORT", 587), "SMTP port; env VAERN_SMTP_PORT")
+	fs.StringVar(&c.smtpUser, "smtp-user", e.getenv("VAERN_SMTP_USER"), "SMTP user name; env VAERN_SMTP_USER")
+	fs.StringVar(&c.smtpPassword, "smtp-password", e.getenv("VAERN_SMTP_PASSWORD"), "SMTP password; env VAERN_SMTP_PASSWORD")
+	fs.StringVar(&c.smtpFrom, "smtp-from", e.getenv("VAERN_SMTP_FROM"), "sender address, e.g. Værn <vaern@example.dk>; env VAERN_SMTP_FROM")
+	fs.StringVar(&c.smtpTLS, "smtp-tls", envOr(e, "VAERN_SMTP_TLS", "starttls"), "starttls, tls or none; env VAERN_SMTP_TLS")
+	fs.BoolVar(&c.allowPublic, "insecure-public-http", envBool(e.getenv("VAERN_INSECURE_PUBLIC_HTTP")), "allow plain HTTP on a public address (not for production); env VAERN_INSECURE_PUBLIC_HTTP")
+}
+
+// validate checks the configuration as a whole and names what is wrong.
+func (c *serverConfig) validate() error {
+	var problems []string
+	host, port, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", c.addr))
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		problems = append(problems, fmt.Sprintf("addr %q: port must be a number from 0 to 65535", c.addr))
+	} else if !isLoopback(host) && !c.trustProxy && !c.allowPublic {
+		problems = append(problems, fmt.Sprintf("addr %q listens on a public address, but Værn serves plain HTTP: run it behind a TLS-terminating reverse proxy and set VAERN_TRUST_PROXY=true, or listen on 127.0.0.1", c.addr))
+	}
+	if c.baseURL == "" {
+		c.baseURL = "http://" + c.addr
+	} else if u, err := url.Parse(c.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("base-url %q: want an absolute http(s) URL", c.baseURL))
+	}
+	if c.sessionIdle < time.Minute || c.sessionMax < c.sessionIdle {
+		problems = append(problems, "session-idle must be at least 1m and session-max at least session-idle")
+	}
+	if _, err := parseLevel(c.logLevel); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		problems = append(problems, fmt.Sprintf("log-format %q: use text or json", c.logFormat))
+	}
+	if c.smtpHost != "" && c.smtpFrom == "" {
+		problems = append(problems, "smtp-from is required when smtp-host is set")
+	}
+	if c.metricsToken != "" && len(c.metricsToken) < 16 {
+		problems = append(problems, "metrics-token must be at least 16 characters")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("log-level %q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}

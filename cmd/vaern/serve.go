@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/jobs"
+	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/web"
+)
+
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("vaern serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var c serverConfig
+	c.register(fs, e, "127.0.0.1:8080")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	st, err := c.db.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return serve(ctx, e, c, st, false, nil)
+}
+
+func newLogger(e env, c serverConfig) *slog.Logger {
+	lvl, _ := parseLevel(c.logLevel)
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
+}
+
+// serve runs the HTTP server, the metrics listener and the background workers until ctx ends, then
+// shuts down gracefully. ready, if set, is called with the listening URL once requests are served.
+func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo bool, ready func(url string)) error {
+	log := newLogger(e, c)
+	var sender jobs.Sender = jobs.LogSender{Log: log}
+	if c.smtpHost != "" {
+		s, err := jobs.NewSMTPSender(jobs.SMTPConfig{Host: c.smtpHost, Port: c.smtpPort, Username: c.smtpUser,
+			Password: c.smtpPassword, From: c.smtpFrom, TLS: c.smtpTLS})
+		if err != nil {
+			return err
+		}
+		sender = s
+	}
+	mailer := jobs.NewMailWorker(st, sender, log)
+	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
+		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: mailer.Wake}, st)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", c.addr, err)
+	}
+	// Timeouts keep slow or stalled clients from holding connections open.
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBG()
+	go mailer.Run(bg)
+	go srv.Background(bg)
+
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+	var ms *http.Server
+	if c.metricsAddr != "" {
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen metrics %s: %w", c.metricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- ms.Serve(mln) }()
+	}
+	url := "http://" + ln.Addr().String()
+	log.Info("Værn listening", "url", url, "engine", st.Engine(), "version", vaern.Version)
+	if ready != nil {
+		ready(url)
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	if ms != nil {
+		ms.Shutdown(sctx)
+	}
+	cancelBG()
+	return err
+}

@@ -1,0 +1,176 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/httpx"
+)
+
+// The OpenAPI document is built from the route table, so a route cannot exist without appearing in
+// it. Schemas are written out here, next to the JSON shapes they describe in api.go.
+var schemas = map[string]any{
+	"Me": obj(map[string]any{
+		"user": ref("User"), "org": ref("Org"), "role": enum(roleNames()...), "auth": enum("session", "token"),
+	}, "user", "org", "role"),
+	"User": obj(map[string]any{
+		"id": integer(), "email": str("email"), "name": str(""), "lang": enum("da", "nb", "en"),
+		"totp_enabled": boolean(), "role": enum(roleNames()...), "unit_id": integer(),
+	}, "id", "email"),
+	"Org": obj(map[string]any{
+		"id": integer(), "kind": enum("centre", "member"), "code": str(""), "name": str(""),
+		"country": enum("DK", "NO"), "region": str(""), "population": integer(), "size_class": enum("", "small", "medium", "large"),
+	}, "id", "kind", "code", "name"),
+	"Unit": obj(map[string]any{
+		"id": integer(), "parent_id": integer(), "name": str(""), "depth": integer(), "created_at": str("date-time"),
+	}, "id", "name"),
+	"NewUnit": obj(map[string]any{"name": str(""), "parent_id": integer()}, "name"),
+	"Problem": obj(map[string]any{
+		"type": str(""), "title": str(""), "status": integer(), "detail": str(""), "instance": str(""), "request_id": str(""),
+		"errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str(""), "message": str("")}, "field", "message")},
+	}, "type", "title", "status"),
+}
+
+func roleNames() []string {
+	var out []string
+	for _, r := range vaern.Roles {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	return map[string]any{"type": "object", "properties": props, "required": required}
+}
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func integer() map[string]any       { return map[string]any{"type": "integer", "format": "int64"} }
+func boolean() map[string]any       { return map[string]any{"type": "boolean"} }
+func enum(v ...string) map[string]any {
+	return map[string]any{"type": "string", "enum": v}
+}
+func str(format string) map[string]any {
+	if format == "" {
+		return map[string]any{"type": "string"}
+	}
+	return map[string]any{"type": "string", "format": format}
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// OpenAPI builds the document for routes.
+func OpenAPI(routes []httpx.Route) map[string]any {
+	paths := map[string]any{}
+	tags := map[string]bool{}
+	for _, rt := range routes {
+		if !rt.API || rt.Doc == nil {
+			continue
+		}
+		item, _ := paths[rt.Pattern].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.Pattern] = item
+		}
+		op := map[string]any{
+			"summary":     rt.Doc.Summary,
+			"operationId": operationID(rt),
+			"tags":        []string{rt.Doc.Tag},
+		}
+		tags[rt.Doc.Tag] = true
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer()})
+		}
+		for _, p := range rt.Doc.Params {
+			params = append(params, map[string]any{"name": p.Name, "in": "query", "required": false,
+				"description": p.Description, "schema": map[string]any{"type": p.Type}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.Doc.Request != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": ref(rt.Doc.Request)}}}
+		}
+		status := "200"
+		if rt.Method == http.MethodPost {
+			status = "201"
+		}
+		ok := map[string]any{"description": "OK"}
+		if rt.Doc.Response != "" {
+			var schema any = ref(rt.Doc.Response)
+			if rt.Doc.Array {
+				schema = map[string]any{"type": "array", "items": ref(rt.Doc.Response)}
+			}
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
+		}
+		problem := func(desc string) map[string]any {
+			return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+		}
+		responses := map[string]any{status: ok}
+		if rt.Perm != vaern.PermPublic {
+			responses["401"] = problem("Not signed in, or the token is unknown, expired or revoked")
+			responses["403"] = problem("The caller's role does not allow this")
+		}
+		if strings.Contains(rt.Pattern, "{") {
+			responses["404"] = problem("No such object in the caller's organisation")
+		}
+		if rt.Doc.Request != "" {
+			responses["400"] = problem("The body is not valid JSON of the expected shape")
+			responses["422"] = problem("A field is invalid; errors[] names it")
+		}
+		op["responses"] = responses
+		if rt.Perm == vaern.PermPublic {
+			op["security"] = []any{}
+		}
+		item[strings.ToLower(rt.Method)] = op
+	}
+	var tagList []any
+	var names []string
+	for t := range tags {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	for _, t := range names {
+		tagList = append(tagList, map[string]any{"name": t})
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Værn API",
+			"version":     "1",
+			"description": "JSON API of Værn. Authenticate with an API token (Authorization: Bearer vaern_...) created under Account → API tokens, or with the browser session. Errors are application/problem+json.",
+		},
+		"servers": []any{map[string]any{"url": "/"}},
+		"tags":    tagList,
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "API token"},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "vaern_session"},
+			},
+		},
+		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+	}
+}
+
+func operationID(rt httpx.Route) string {
+	s := strings.TrimPrefix(rt.Pattern, "/api/v1/")
+	s = pathParam.ReplaceAllString(s, "by_$1")
+	s = strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(s)
+	return strings.ToLower(rt.Method) + "_" + s
+}
+
+var (
+	docOnce sync.Once
+	doc     map[string]any
+)
+
+func (a *API) openapi(w http.ResponseWriter, r *http.Request) {
+	docOnce.Do(func() { doc = OpenAPI(a.Routes()) })
+	httpx.WriteJSON(w, http.StatusOK, doc)
+}

@@ -1,0 +1,126 @@
+// Package demo seeds a realistic demo installation: a centre, all 98 Danish municipalities and a
+// group of Norwegian ones with their unit trees, and users for every role.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/auth"
+	demodata "github.com/vaern/vaern/internal/demo/data"
+	"github.com/vaern/vaern/internal/store"
+)
+
+// Password is every demo user's password. Demo users need no second factor.
+const Password = "vaern-demo-2026"
+
+// Login is a demo user's role and address.
+type Login struct {
+	Role  vaern.Role
+	Email string
+	Org   string
+}
+
+// featured are the members whose people get demo logins: two Danish municipalities and one
+// Norwegian, so that every role and both languages can be tried.
+var featured = []struct{ code, slug string }{{"751", "aarhus"}, {"101", "koebenhavn"}, {"4601", "bergen"}}
+
+// Logins lists the demo users in the order they are printed.
+func Logins() []Login {
+	out := []Login{
+		{vaern.RoleCentreAdmin, "admin@centre.vaern.demo", "centre"},
+		{vaern.RoleCentreAnalyst, "analytiker@centre.vaern.demo", "centre"},
+	}
+	for _, f := range featured {
+		out = append(out,
+			Login{vaern.RoleCoordinator, "koordinator@" + f.slug + ".vaern.demo", f.code},
+			Login{vaern.RoleRespondent, "respondent@" + f.slug + ".vaern.demo", f.code},
+			Login{vaern.RoleViewer, "leder@" + f.slug + ".vaern.demo", f.code})
+	}
+	return out
+}
+
+// Seed fills an empty database with the demo. It reports false, and changes nothing, when the
+// database already holds a centre.
+func Seed(ctx context.Context, st *store.Store) (bool, error) {
+	if _, err := st.Centre(ctx); err == nil {
+		return false, nil
+	}
+	sys := vaern.System("demo")
+	centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "CENTRE", Name: "Værn Sikkerhedscenter (demo)", Country: "DK"})
+	if err != nil {
+		return false, fmt.Errorf("demo: centre: %w", err)
+	}
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		return false, err
+	}
+	members := map[string]vaern.Org{}
+	firstUnit := map[string]int64{}
+	all := append(append([]demodata.Municipality{}, demodata.Denmark...), demodata.Norway...)
+	// One transaction per municipality: fast on SQLite's single writer, and a failure leaves whole
+	// municipalities, never half a tree.
+	for _, m := range all {
+		err := st.Write(ctx, func(tx *store.Tx) error {
+			o, err := tx.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: m.Code, Name: m.Name, Country: m.Country,
+				Region: m.Region, Population: m.Population, SizeClass: vaern.SizeClassOf(m.Population)})
+			if err != nil {
+				return err
+			}
+			members[m.Code] = o
+			var add func(parent int64, specs []demodata.UnitSpec) error
+			add = func(parent int64, specs []demodata.UnitSpec) error {
+				for _, sp := range specs {
+					u, err := tx.CreateUnit(ctx, sys, o.ID, parent, sp.Name)
+					if err != nil {
+						return err
+					}
+					if parent != 0 && firstUnit[m.Code] == 0 {
+						firstUnit[m.Code] = u.ID
+					}
+					if err := add(u.ID, sp.Children); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			return add(0, demodata.UnitTree(m))
+		})
+		if err != nil {
+			return false, fmt.Errorf("demo: %s %s: %w", m.Code, m.Name, err)
+		}
+	}
+	names := map[string][]string{"DK": demodata.PersonNames("DK"), "NO": demodata.PersonNames("NO")}
+	for i, l := range Logins() {
+		org, country := centre, "DK"
+		var unit int64
+		if l.Org != "centre" {
+			org = members[l.Org]
+			country = org.Country
+			if l.Role == vaern.RoleRespondent {
+				unit = firstUnit[l.Org]
+			}
+		}
+		nm := names[country]
+		name := nm[(i*7)%len(nm)]
+		_, err := st.CreateUser(ctx, sys, store.NewUser{Email: l.Email, Name: name, Lang: langOf(country, l.Role),
+			PasswordHash: hash, OrgID: org.ID, Role: l.Role, UnitID: unit})
+		if err != nil {
+			return false, fmt.Errorf("demo: user %s: %w", l.Email, err)
+		}
+	}
+	return true, nil
+}
+
+// langOf gives Norwegian users bokmål; everyone else follows the browser.
+func langOf(country string, _ vaern.Role) string {
+	if strings.EqualFold(country, "NO") {
+		return "nb"
+	}
+	return ""
+}
+
+// Norway is the number of Norwegian demo municipalities.
+func Norway() int { return len(demodata.Norway) }

@@ -1,0 +1,138 @@
+// Package httpx is the HTTP plumbing the HTML and JSON handlers share: the route type that the
+// authorization test enumerates, the request's principal and id, and problem+json errors.
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/vaern/vaern"
+)
+
+// Route is one entry of the route table. Every route names the permission it needs; the
+// authorization middleware enforces it before the handler runs.
+type Route struct {
+	Method  string
+	Pattern string // ServeMux pattern path, e.g. /org/units/{id}
+	Perm    vaern.Permission
+	Handler http.HandlerFunc
+	API     bool // JSON route: errors as problem+json, 401 instead of a redirect
+	// IDKind says what the {id} path value names, so the authorization test can put a foreign
+	// object's id there and expect 404: "unit", "user", "org", "member", "token".
+	IDKind string
+	// MaxBody overrides the request body limit (uploads); 0 means the default.
+	MaxBody int64
+	// NoSession routes never load a session (health checks, static files).
+	NoSession bool
+	// Doc describes an API route for the OpenAPI document.
+	Doc *Doc
+}
+
+// Doc is an API route's OpenAPI description.
+type Doc struct {
+	Summary  string
+	Tag      string
+	Response string // schema name in components, "" for none
+	Array    bool   // the response is an array of Response
+	Request  string // request body schema name, "" for none
+	Params   []Param
+}
+
+// Param is a query parameter (path parameters come from the pattern).
+type Param struct {
+	Name, Description, Type string
+}
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	requestIDKey
+)
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p *vaern.Principal) context.Context {
+	return context.WithValue(ctx, principalKey, p)
+}
+
+// PrincipalFrom returns the request's principal, or nil when nobody is signed in.
+func PrincipalFrom(ctx context.Context) *vaern.Principal {
+	p, _ := ctx.Value(principalKey).(*vaern.Principal)
+	return p
+}
+
+// WithRequestID returns ctx carrying the request id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+// RequestID returns the request's id.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	RequestID string         `json:"request_id,omitempty"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+}
+
+// ProblemField names a field that is wrong.
+type ProblemField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// WriteProblem answers with application/problem+json.
+func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail string, fields ...ProblemField) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(Problem{
+		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
+		Instance: r.URL.Path, RequestID: RequestID(r.Context()), Errors: fields,
+	})
+}
+
+// WriteError maps a domain error to a problem: validation → 422 naming the field, not found → 404,
+// conflict → 409, anything else → 500 without internals.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *vaern.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		WriteProblem(w, r, http.StatusUnprocessableEntity, ve.Error(), ProblemField{Field: ve.Field, Message: ve.Message})
+	case errors.Is(err, vaern.ErrNotFound):
+		WriteProblem(w, r, http.StatusNotFound, "")
+	case errors.Is(err, vaern.ErrConflict):
+		WriteProblem(w, r, http.StatusConflict, "")
+	case errors.Is(err, vaern.ErrForbidden):
+		WriteProblem(w, r, http.StatusForbidden, "")
+	default:
+		WriteProblem(w, r, http.StatusInternalServerError, "an internal error occurred; quote the request id when reporting it")
+	}
+}
+
+// WriteJSON answers with a JSON body.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// PathID parses the {id} path value; a malformed id is simply not found.
+func PathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}

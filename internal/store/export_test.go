@@ -1,0 +1,16 @@
+package store
+
+import "context"
+
+// ExecForTest lets external tests tamper with the database inside a transaction.
+func ExecForTest(ctx context.Context, tx *Tx, query string, args ...any) error {
+	_, err := tx.exec(ctx, query, args...)
+	return err
+}
+
+// QueryIntForTest runs a query that returns one integer, to look behind the store's methods.
+func QueryIntForTest(ctx context.Context, s *Store, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.queryRow(ctx, query, args...).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,232 @@
+// Package store is Værn's storage: one implementation over database/sql for SQLite and PostgreSQL.
+// Every method that reads or writes tenant data takes the organisation explicitly and scopes its
+// query by it, so a foreign id answers vaern.ErrNotFound.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vaern/vaern"
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the storage of one Værn installation.
+type Store struct {
+	engine Engine
+	w      *sql.DB // the writer: one connection on SQLite, the pool on PostgreSQL
+	r      *sql.DB // readers: a pool of read-only connections on SQLite, the same pool on PostgreSQL
+	dsn    string
+	now    func() time.Time
+
+	rebindMu sync.RWMutex
+	rebound  map[string]string
+}
+
+// Options tune how a store is opened.
+type Options struct {
+	// Fast trades durability for speed on SQLite (synchronous=NORMAL): a power loss may lose the
+	// last transactions, a killed process does not. Off by default.
+	Fast bool
+	// ReadConns bounds the SQLite reader pool (default 2×GOMAXPROCS, at least 4).
+	ReadConns int
+	// MaxConns bounds the PostgreSQL pool (default 16).
+	MaxConns int
+}
+
+// Open connects to dsn: a postgres:// URL, or a path to a SQLite file. It does not migrate.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if dsn == "" {
+		return nil, errors.New("open store: no database given (set VAERN_DATABASE or --data)")
+	}
+	var s *Store
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s, err = openPostgres(ctx, dsn, opt)
+	} else {
+		s, err = openSQLite(ctx, dsn, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.now = time.Now
+	s.rebound = map[string]string{}
+	return s, nil
+}
+
+// Engine tells which engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// SetClock replaces the store's clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		if e := s.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// q rewrites a query written with ? placeholders for the engine. PostgreSQL wants $1, $2, ...
+// Queries are constants, so the rewrite is cached.
+func (s *Store) q(query string) string {
+	if s.engine != Postgres {
+		return query
+	}
+	s.rebindMu.RLock()
+	out, ok := s.rebound[query]
+	s.rebindMu.RUnlock()
+	if ok {
+		return out
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	out = b.String()
+	s.rebindMu.Lock()
+	s.rebound[query] = out
+	s.rebindMu.Unlock()
+	return out
+}
+
+// Tx is a write transaction. Its methods rewrite placeholders like the store's.
+type Tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+}
+
+// insert runs an INSERT ... RETURNING id and returns the id.
+func (t *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, mapErr(err)
+}
+
+// Write runs fn in a write transaction and commits it if fn returns nil.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{s: s, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, s.q(query), args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.r.QueryContext(ctx, s.q(query), args...)
+}
+
+// mapErr turns driver errors into the domain's error kinds.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return vaern.ErrNotFound
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
+		strings.Contains(msg, "duplicate key value") {
+		return fmt.Errorf("%w: %s", vaern.ErrConflict, msg)
+	}
+	return err
+}
+
+// Times are stored as Unix milliseconds in a BIGINT on both engines: comparable, portable, exact.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// nullID stores 0 as NULL for optional foreign keys.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// scanner is what sql.Row and sql.Rows have in common.
+type scanner interface{ Scan(dest ...any) error }
+
+// collect reads every row with scan.
+func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

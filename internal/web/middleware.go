@@ -1,0 +1,242 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/auth"
+	"github.com/vaern/vaern/internal/httpx"
+)
+
+// DefaultMaxBody bounds every request body unless a route sets its own limit.
+const DefaultMaxBody = 1 << 20
+
+const (
+	csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+		"font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	sessionTouchEvery = time.Minute
+)
+
+// reqInfo is filled in as a request passes through, for the access log and the metrics.
+type reqInfo struct {
+	pattern string
+	userID  int64
+	orgID   int64
+}
+
+type infoKey struct{}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// outer is the chain every request passes: request id, recovery, access log and metrics, security
+// headers, cross-origin protection against CSRF, and the body size limit.
+func (s *Server) outer(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "error.cross_origin")
+	}))
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := newRequestID()
+		info := &reqInfo{}
+		ctx := httpx.WithRequestID(r.Context(), id)
+		ctx = context.WithValue(ctx, infoKey{}, info)
+		r = r.WithContext(ctx)
+		sw := &statusWriter{ResponseWriter: w}
+		h := sw.Header()
+		h.Set("X-Request-Id", id)
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, DefaultMaxBody)
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "request_id", id, "panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					s.fail(sw, r, http.StatusInternalServerError, "")
+				}
+			}
+			dur := time.Since(start)
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			s.metrics.observe(r.Method, info.pattern, status, dur)
+			s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "route", info.pattern,
+				"status", status, "bytes", sw.bytes, "ms", float64(dur.Microseconds())/1000, "user", info.userID, "org", info.orgID)
+		}()
+		protected.ServeHTTP(sw, r)
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// guard authenticates the request and enforces the route's permission. It is the one place where
+// the route table's permissions meet the policy in vaern.Can.
+func (s *Server) guard(rt httpx.Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+			info.pattern = rt.Method + " " + rt.Pattern
+		}
+		if rt.MaxBody > 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
+		}
+		if rt.NoSession {
+			rt.Handler(w, r)
+			return
+		}
+		p := s.authenticate(w, r)
+		if p != nil {
+			r = r.WithContext(httpx.WithPrincipal(r.Context(), p))
+			if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+				info.userID, info.orgID = p.User.ID, p.Org.ID
+			}
+		}
+		if rt.Perm == vaern.PermPublic {
+			rt.Handler(w, r)
+			return
+		}
+		if p == nil {
+			if rt.API {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="vaern"`)
+				httpx.WriteProblem(w, r, http.StatusUnauthorized, "sign in or send an API token")
+				return
+			}
+			next := r.URL.RequestURI()
+			if r.Method != http.MethodGet {
+				next = "/"
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		// An organisation that requires two-factor sign-in lets its users reach only the enrolment
+		// page and sign-out until they have enrolled.
+		if p.Org.Require2FA && !p.User.TOTPEnabled && !strings.HasPrefix(rt.Pattern, "/account/2fa") && rt.Pattern != "/logout" {
+			if rt.API {
+				httpx.WriteProblem(w, r, http.StatusForbidden, "your organisation requires two-factor sign-in; enrol in the web interface first")
+				return
+			}
+			s.setFlash(w, "flash.2fa_required")
+			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+			return
+		}
+		if !vaern.Can(p.Role, rt.Perm) {
+			if rt.API {
+				httpx.WriteProblem(w, r, http.StatusForbidden, "your role does not allow this")
+				return
+			}
+			s.fail(w, r, http.StatusForbidden, "")
+			return
+		}
+		rt.Handler(w, r)
+	})
+}
+
+// authenticate finds the principal from a bearer token or the session cookie. A session still
+// waiting for its second factor does not count as signed in.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *vaern.Principal {
+	ctx := r.Context()
+	now := s.st.Now()
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil
+		}
+		p, err := s.st.LoadAPIToken(ctx, auth.HashToken(strings.TrimSpace(tok)), now)
+		if err != nil {
+			if !errors.Is(err, vaern.ErrNotFound) {
+				s.log.Error("load api token", "err", err, "request_id", httpx.RequestID(ctx))
+			}
+			return nil
+		}
+		if now.Sub(p.Token.LastUsedAt) > sessionTouchEvery {
+			if err := s.st.TouchAPIToken(ctx, p.Token.ID, now); err != nil {
+				s.log.Warn("touch api token", "err", err)
+			}
+		}
+		return p
+	}
+	c, err := r.Cookie(s.sessionCookieName())
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	p, err := s.st.LoadSession(ctx, auth.HashToken(c.Value), now, s.cfg.SessionIdle)
+	if err != nil {
+		if !errors.Is(err, vaern.ErrNotFound) {
+			s.log.Error("load session", "err", err, "request_id", httpx.RequestID(ctx))
+		}
+		return nil
+	}
+	if p.Session.MFAPending {
+		return nil
+	}
+	if now.Sub(p.Session.LastSeenAt) > sessionTouchEvery {
+		if err := s.st.TouchSession(ctx, p.Session.ID, now); err != nil {
+			s.log.Warn("touch session", "err", err)
+		}
+	}
+	return p
+}
+
+// clientIP is the address the request came from; behind a trusted proxy, the first
+// X-Forwarded-For entry.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/i18n"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// views holds every page's template, parsed once at start-up, and the static files' checksums.
+type views struct {
+	pages  map[string]*template.Template
+	static map[string]string // name → short content hash, for cache-busting URLs
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "–"
+		}
+		return t.Local().Format("2006-01-02")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return "–"
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	},
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"join": strings.Join,
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	"add": func(a, b int) int { return a + b },
+	"sizes": func() []string { return []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} },
+	"pct": func(a, b int) int {
+		if b == 0 {
+			return 0
+		}
+		return a * 100 / b
+	},
+}
+
+func loadViews() (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, static: map[string]string{}}
+	staticFiles, err := fs.Glob(assets, "static/*")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range staticFiles {
+		b, err := assets.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		v.static[path.Base(f)] = hex.EncodeToString(sum[:6])
+	}
+	fm := template.FuncMap{"asset": func(name string) string {
+		h, ok := v.static[name]
+		if !ok {
+			panic("unknown static file " + name)
+		}
+		return "/static/" + name + "?v=" + h
+	}}
+	for k, f := range funcs {
+		fm[k] = f
+	}
+	base, err := template.New("layout").Funcs(fm).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	pages, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(assets, p); err != nil {
+			return nil, fmt.Errorf("templates: %s: %w", p, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// Page is what every template receives.
+type Page struct {
+	L         *i18n.Localizer
+	P         *vaern.Principal
+	Title     string // i18n key of the page title
+	Nav       []NavItem
+	Path      string
+	Flash     string
+	Error     string            // a message for the whole form
+	Errors    map[string]string // field → message
+	Form      url.Values
+	RequestID string
+	Langs     []LangOption
+	Demo      bool
+	Data      any
+}
+
+// NavItem is a link in the main navigation.
+type NavItem struct {
+	Href, Key string
+	Current   bool
+}
+
+// LangOption is an entry of the language switch.
+type LangOption struct {
+	Code, Name string
+	Current    bool
+}
+
+// Can reports whether the signed-in user holds permission p (for showing or hiding controls; the
+// route guard is what enforces it).
+func (p *Page) Can(perm string) bool {
+	return p.P != nil && vaern.Can(p.P.Role, vaern.Permission(perm))
+}
+
+// FieldError is the translated message for a field, or "".
+func (p *Page) FieldError(field string) string { return p.Errors[field] }
+
+// Value is the submitted value of a form field, for re-filling a form after an error.
+func (p *Page) Value(field string) string { return p.Form.Get(field) }
+
+// nav is the main navigation for the principal's role.
+func nav(p *vaern.Principal, current string) []NavItem {
+	if p == nil {
+		return nil
+	}
+	items := []NavItem{{Href: "/", Key: "nav.dashboard"}}
+	if vaern.Can(p.Role, vaern.PermViewMembers) {
+		items = append(items, NavItem{Href: "/centre/members", Key: "nav.members"})
+	}
+	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
+	if vaern.Can(p.Role, vaern.PermManageOrg) {
+		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})
+	}
+	if vaern.Can(p.Role, vaern.PermViewAudit) {
+		items = append(items, NavItem{Href: "/org/audit", Key: "nav.audit"})
+	}
+	for i := range items {
+		h := items[i].Href
+		items[i].Current = current == h || (h != "/" && strings.HasPrefix(current, h+"/"))
+	}
+	return items
+}
+
+// page builds the common page data for the request.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data any) *Page {
+	p := httpx.PrincipalFrom(r.Context())
+	lang := s.lang(r, p)
+	pg := &Page{
+		L: s.cat.For(lang), P: p, Title: title, Nav: nav(p, r.URL.Path), Path: r.URL.Path,
+		RequestID: httpx.RequestID(r.Context()), Demo: s.cfg.Demo, Data: data, Form: url.Values{},
+	}
+	for _, l := range i18n.Langs {
+		pg.Langs = append(pg.Langs, LangOption{Code: l, Name: i18n.Names[l], Current: l == lang})
+	}
+	if c, err := r.Cookie("vaern_flash"); err == nil && c.Value != "" {
+		if s.cat.Has(lang, c.Value) {
+			pg.Flash = c.Value
+		}
+		http.SetCookie(w, &http.Cookie{Name: "vaern_flash", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	}
+	return pg
+}
+
+// lang picks the language: the user's saved choice, else the language cookie, else Accept-Language.
+func (s *Server) lang(r *http.Request, p *vaern.Principal) string {
+	if p != nil && p.User.Lang != "" {
+		return p.User.Lang
+	}
+	if c, err := r.Cookie("vaern_lang"); err == nil {
+		if l := i18n.Normalize(c.Value); l != "" {
+			return l
+		}
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// render writes a page. Templates execute into a buffer first, so a failing template yields a clean
+// error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page) {
+	t, ok := s.views.pages[name]
+	if !ok {
+		s.log.Error("unknown template", "name", name)
+		s.fail(w, r, http.StatusInternalServerError, "")
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+		s.log.Error("render", "template", name, "err", err, "request_id", pg.RequestID)
+		if name != "error" {
+			s.fail(w, r, http.StatusInternalServerError, "")
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", pg.L.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows the friendly error page for status, with the request id to quote.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msgKey string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		httpx.WriteProblem(w, r, status, "")
+		return
+	}
+	pg := s.page(w, r, "error.title", map[string]any{"Status": status, "Message": msgKey})
+	s.render(w, r, status, "error", pg)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, http.StatusNotFound, "")
+}
+
+// failErr answers a handler error: not found → 404, anything unexpected → 500, logged once.
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, vaern.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "")
+	case errors.Is(err, vaern.ErrForbidden):
+		s.fail(w, r, http.StatusForbidden, "")
+	default:
+		s.log.Error("handler", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		s.fail(w, r, http.StatusInternalServerError, "")
+	}
+}
+
+// formError puts a validation error on the page; it reports false for other errors.
+func formError(pg *Page, err error) bool {
+	var ve *vaern.ValidationError
+	if !errors.As(err, &ve) {
+		return false
+	}
+	if pg.Errors == nil {
+		pg.Errors = map[string]string{}
+	}
+	pg.Errors[ve.Field] = pg.L.Maybe("err."+ve.Message, ve.Message)
+	pg.Error = pg.L.T("form.has_errors")
+	return true
+}
+
+// setFlash shows a one-time message (an i18n key) on the next page.
+func (s *Server) setFlash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: "vaern_flash", Value: key, Path: "/", MaxAge: 60, HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// redirect ends a successful form post (post/redirect/get) with a flash message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) {
+	if flashKey != "" {
+		s.setFlash(w, flashKey)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// serveStatic serves embedded files; a URL with the current checksum may be cached for a year.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	h, ok := s.views.static[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	b, _ := assets.ReadFile("static/" + name)
+	if r.URL.Query().Get("v") == h {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	w.Header().Set("ETag", `"`+h+`"`)
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}

@@ -1,0 +1,122 @@
+// Package web serves Værn's HTML pages and mounts the JSON API. The route table in routes.go is the
+// one list of every path; middleware.go holds the chain every request passes through.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vaern/vaern/internal/api"
+	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/store"
+)
+
+// Config is what the web server needs to know; it is validated by the command that builds it.
+type Config struct {
+	BaseURL      string        // public URL, for links in e-mails; https makes cookies Secure
+	SessionIdle  time.Duration // a session unused this long ends
+	SessionMax   time.Duration // a session ends this long after sign-in, used or not
+	MetricsToken string        // bearer token for /metrics on the public listener; "" hides it there
+	TrustProxy   bool          // take the client address from X-Forwarded-For (behind a reverse proxy)
+	Demo         bool          // show the demo banner
+	Logger       *slog.Logger
+	// MailWake, when set, is called after e-mail is queued so the outbox worker sends it at once.
+	MailWake func()
+}
+
+// Server is the HTTP side of Værn.
+type Server struct {
+	cfg     Config
+	st      *store.Store
+	cat     *i18n.Catalog
+	views   *views
+	log     *slog.Logger
+	routes  []httpx.Route
+	metrics *metrics
+	api     *api.API
+	secure  bool
+	handler http.Handler
+}
+
+// New builds the server: it parses every template and fails if one is broken, so a bad template
+// stops the boot instead of a request.
+func New(cfg Config, st *store.Store) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 2 * time.Hour
+	}
+	if cfg.SessionMax <= 0 {
+		cfg.SessionMax = 12 * time.Hour
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics()}
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
+		s.secure = true
+	}
+	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP})
+	s.routes = append(s.htmlRoutes(), s.api.Routes()...)
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		pattern := rt.Method + " " + rt.Pattern
+		mux.Handle(pattern, s.guard(rt))
+	}
+	mux.Handle("/", s.guard(httpx.Route{Pattern: "/", Perm: "", Handler: s.notFound}))
+	s.handler = s.outer(mux)
+	return s, nil
+}
+
+// Routes returns the route table (for the authorization and OpenAPI tests).
+func (s *Server) Routes() []httpx.Route { return s.routes }
+
+// Handler is the server's root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler serves Prometheus metrics (for a separate, private listener).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
+
+// Catalog returns the translations (tests).
+func (s *Server) Catalog() *i18n.Catalog { return s.cat }
+
+// link builds an absolute URL for e-mails.
+func (s *Server) link(path string) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + path
+}
+
+// Background runs the server's periodic work until ctx ends: purging expired sessions.
+func (s *Server) Background(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.st.PurgeSessions(ctx, s.st.Now(), s.cfg.SessionIdle); err != nil {
+				s.log.Error("purge sessions", "err", err)
+			} else if n > 0 {
+				s.log.Info("purged sessions", "count", n)
+			}
+		}
+	}
+}
+
+func (s *Server) wakeMail() {
+	if s.cfg.MailWake != nil {
+		s.cfg.MailWake()
+	}
+}
+

@@ -1,0 +1,104 @@
+package vaern
+
+// Role is what a user may do within one organisation.
+type Role string
+
+const (
+	RoleCentreAdmin   Role = "centre-admin"
+	RoleCentreAnalyst Role = "centre-analyst"
+	RoleCoordinator   Role = "coordinator"
+	RoleRespondent    Role = "respondent"
+	RoleViewer        Role = "viewer"
+)
+
+// Roles lists every role, centre roles first.
+var Roles = []Role{RoleCentreAdmin, RoleCentreAnalyst, RoleCoordinator, RoleRespondent, RoleViewer}
+
+// CentreRoles and MemberRoles are the roles that fit each kind of organisation.
+var (
+	CentreRoles = []Role{RoleCentreAdmin, RoleCentreAnalyst}
+	MemberRoles = []Role{RoleCoordinator, RoleRespondent, RoleViewer}
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCentre reports whether r belongs to the centre.
+func (r Role) IsCentre() bool { return r == RoleCentreAdmin || r == RoleCentreAnalyst }
+
+// FitsOrg reports whether r may be given in an organisation of kind k.
+func (r Role) FitsOrg(k OrgKind) bool {
+	if k == OrgCentre {
+		return r.IsCentre()
+	}
+	return r.Valid() && !r.IsCentre()
+}
+
+// Permission names an action guarded by the policy. Every route names the permission it needs.
+type Permission string
+
+const (
+	PermPublic        Permission = ""               // anyone, signed in or not
+	PermSignedIn      Permission = "signed-in"      // any signed-in user
+	PermViewOrg       Permission = "org.view"       // read one's own organisation, units and people
+	PermManageUnits   Permission = "org.units"      // create, rename, move, delete units
+	PermManageUsers   Permission = "org.users"      // invite users, change roles, remove, reset 2FA
+	PermManageOrg     Permission = "org.settings"   // organisation settings (e.g. require 2FA)
+	PermViewAudit     Permission = "org.audit"      // read the organisation's audit log
+	PermViewMembers   Permission = "centre.members" // list members and their public facts
+	PermManageMembers Permission = "centre.members.manage"
+)
+
+// grants is the one place that says which role holds which permission.
+var grants = map[Permission][]Role{
+	PermSignedIn:      Roles,
+	PermViewOrg:       Roles,
+	PermManageUnits:   {RoleCentreAdmin, RoleCoordinator},
+	PermManageUsers:   {RoleCentreAdmin, RoleCoordinator},
+	PermManageOrg:     {RoleCentreAdmin, RoleCoordinator},
+	PermViewAudit:     {RoleCentreAdmin, RoleCoordinator},
+	PermViewMembers:   {RoleCentreAdmin, RoleCentreAnalyst},
+	PermManageMembers: {RoleCentreAdmin},
+}
+
+// Can reports whether role r holds permission p.
+func Can(r Role, p Permission) bool {
+	if p == PermPublic {
+		return true
+	}
+	for _, x := range grants[p] {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Permissions lists every guarded permission (for tests and documentation).
+func Permissions() []Permission {
+	return []Permission{PermSignedIn, PermViewOrg, PermManageUnits, PermManageUsers, PermManageOrg,
+		PermViewAudit, PermViewMembers, PermManageMembers}
+}
+
+// CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.
+// Coordinators hand out member roles; centre admins hand out centre roles in the centre.
+func CanGrant(actor Role, k OrgKind, target Role) bool {
+	if !target.FitsOrg(k) {
+		return false
+	}
+	switch actor {
+	case RoleCentreAdmin:
+		// The centre onboards a new member by inviting its first coordinator.
+		return k == OrgCentre || target == RoleCoordinator
+	case RoleCoordinator:
+		return k == OrgMember
+	}
+	return false
+}
