@@ -47,8 +47,8 @@ func obj(props map[string]any, required ...string) map[string]any {
 	return map[string]any{"type": "object", "properties": props, "required": required}
 }
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
-func integer() map[string]any       { return map[string]any{"type": "integer", "format": "int64"} }
-func boolean() map[string]any       { return map[string]any{"type": "boolean"} }
+func integer() map[string]any        { return map[string]any{"type": "integer", "format": "int64"} }
+func boolean() map[string]any        { return map[string]any{"type": "boolean"} }
 func enum(v ...string) map[string]any {
 	return map[string]any{"type": "string", "enum": v}
 }

@@ -41,7 +41,9 @@ func Marshal(f *Framework, format string) ([]byte, error) {
 
 func strNode(s string) *node { return &node{kind: kString, str: s} }
 
-func intNode(i int) *node { return &node{kind: kNumber, str: strconv.Itoa(i), num: float64(i), isInt: true} }
+func intNode(i int) *node {
+	return &node{kind: kNumber, str: strconv.Itoa(i), num: float64(i), isInt: true}
+}
 
 func mapNode(flow bool) *node { return &node{kind: kMap, flow: flow} }
 

@@ -13,6 +13,7 @@ import (
 // TestEveryChangeIsAudited runs each mutating method once and checks that exactly one row was added,
 // to the right organisation's chain, naming the actor and the object, and that no other chain moved.
 func TestEveryChangeIsAudited(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		ctx, a := f.ctx, f.A
@@ -155,6 +156,7 @@ const (
 )
 
 func TestVerifyAuditDetectsTampering(t *testing.T) {
+	t.Parallel()
 	type setup struct {
 		f     *fixture
 		chain int64
@@ -243,6 +245,7 @@ func TestVerifyAuditDetectsTampering(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
 				f := newFixture(t, storetest.Open(t, s.Engine()))
 				x := setup{f: f, chain: f.A.Org.ID, rows: map[int64]vaern.AuditEntry{}}
 				for _, e := range f.audit(t, x.chain) {

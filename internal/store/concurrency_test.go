@@ -14,6 +14,7 @@ import (
 // single writer instead of failing with SQLITE_BUSY; on PostgreSQL the audit head must serialise
 // appends so that no sequence number is used twice or skipped.
 func TestConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		const workers = 50

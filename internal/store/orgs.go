@@ -96,6 +96,9 @@ func (t *Tx) insertOrg(ctx context.Context, a vaern.Actor, o *vaern.Org) error {
 		require_2fa, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(o.Kind), nullID(o.ParentID), o.Code, o.Name, o.Country, o.Region, o.Population, o.SizeClass,
 		o.Require2FA, ms(now), ms(now))
+	if isConflict(err) {
+		return vaern.Invalid("code", "is already in use")
+	}
 	if err != nil {
 		return err
 	}
@@ -140,6 +143,9 @@ func (s *Store) UpdateMember(ctx context.Context, a vaern.Actor, centreID int64,
 		res, err := tx.exec(ctx, `UPDATE orgs SET code = ?, name = ?, country = ?, region = ?, population = ?, size_class = ?,
 			updated_at = ? WHERE id = ? AND parent_id = ?`, o.Code, o.Name, o.Country, o.Region, o.Population, o.SizeClass,
 			ms(tx.s.now()), o.ID, centreID)
+		if err := mapErr(err); isConflict(err) {
+			return vaern.Invalid("code", "is already in use")
+		}
 		if err := affected(res, mapErr(err)); err != nil {
 			return err
 		}

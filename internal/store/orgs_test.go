@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateCentre(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		if f.Centre.ID == 0 || f.Centre.Kind != vaern.OrgCentre || f.Centre.ParentID != 0 || !f.Centre.CreatedAt.Equal(t0) {
@@ -35,6 +36,7 @@ func TestCreateCentre(t *testing.T) {
 }
 
 func TestCreateMemberValidation(t *testing.T) {
+	t.Parallel()
 	valid := vaern.Org{Code: "0851", Name: "Aalborg Kommune", Country: "dk", Region: " Nordjylland ", Population: 220000, SizeClass: vaern.SizeLarge}
 	cases := []struct {
 		name   string
@@ -80,6 +82,7 @@ func TestCreateMemberValidation(t *testing.T) {
 }
 
 func TestCreateMemberUnderMemberRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		// A "member of member A" would be visible to A through Org(A, ...), as if A were a centre.
@@ -94,6 +97,7 @@ func TestCreateMemberUnderMemberRefused(t *testing.T) {
 }
 
 func TestOrgVisibility(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		cases := []struct {
@@ -135,6 +139,7 @@ func TestOrgVisibility(t *testing.T) {
 }
 
 func TestUpdateMember(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		f.clock.Add(8 * time.Hour)
@@ -183,6 +188,7 @@ func TestUpdateMember(t *testing.T) {
 }
 
 func TestSetRequire2FA(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		for _, on := range []bool{true, false, true} {

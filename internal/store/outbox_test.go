@@ -33,6 +33,7 @@ func sameIDs(a, b []int64) bool {
 }
 
 func TestOutbox(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := &clock{now: t0}
@@ -107,6 +108,7 @@ func TestOutbox(t *testing.T) {
 }
 
 func TestClaimMailConcurrently(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		s.SetClock(func() time.Time { return t0 })

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSessionLoad(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		ses := f.session(t, f.A.Respondent, f.A.Org.ID, "s-resp")
@@ -39,6 +40,7 @@ func TestSessionLoad(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		f.session(t, f.A.Viewer, f.A.Org.ID, "s")
@@ -80,6 +82,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestSessionEndsWithMembershipOrUser(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		f.session(t, f.A.Viewer, f.A.Org.ID, "viewer")
@@ -101,6 +104,7 @@ func TestSessionEndsWithMembershipOrUser(t *testing.T) {
 }
 
 func TestRotateSession(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		old := f.session(t, f.A.Coordinator, f.A.Org.ID, "pre-mfa")
@@ -131,6 +135,7 @@ func TestRotateSession(t *testing.T) {
 }
 
 func TestSignOutEverywhereAndUserSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		u := f.A.Respondent
@@ -176,6 +181,7 @@ func TestSignOutEverywhereAndUserSessions(t *testing.T) {
 }
 
 func TestPurgeSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		now := t0.Add(48 * time.Hour)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	const (
 		window  = 15 * time.Minute
 		limit   = 3

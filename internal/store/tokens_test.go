@@ -12,6 +12,7 @@ import (
 )
 
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		u := f.A.Respondent
@@ -121,6 +122,7 @@ func TestAPITokens(t *testing.T) {
 }
 
 func TestLinkTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		exp := t0.Add(72 * time.Hour)

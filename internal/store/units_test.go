@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateUnit(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		cases := []struct {
@@ -64,6 +65,7 @@ func TestCreateUnit(t *testing.T) {
 }
 
 func TestUnitScoping(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		_, err := s.Unit(f.ctx, f.A.Org.ID, f.B.Dept.ID)
@@ -93,6 +95,7 @@ func TestUnitScoping(t *testing.T) {
 }
 
 func TestUpdateUnit(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		a := f.A
@@ -141,6 +144,7 @@ func TestUpdateUnit(t *testing.T) {
 }
 
 func TestDeleteUnit(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		a := f.A

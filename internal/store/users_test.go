@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		cases := []struct {
@@ -67,6 +68,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestPasswordLogin(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		u, hash, err := s.PasswordLogin(f.ctx, "  Respondent@Aarhus.dk")
@@ -83,6 +85,7 @@ func TestPasswordLogin(t *testing.T) {
 }
 
 func TestOrgUsersScoping(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		for _, m := range []member{f.A, f.B} {
@@ -132,6 +135,7 @@ func TestOrgUsersScoping(t *testing.T) {
 }
 
 func TestAddMembership(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		cases := []struct {
@@ -172,6 +176,7 @@ func TestAddMembership(t *testing.T) {
 }
 
 func TestSetRole(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		a := f.A
@@ -227,6 +232,7 @@ func TestSetRole(t *testing.T) {
 }
 
 func TestRemoveMember(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		a := f.A
@@ -275,6 +281,7 @@ func TestRemoveMember(t *testing.T) {
 }
 
 func TestSetPassword(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		u := f.A.Respondent
@@ -319,6 +326,7 @@ func TestSetPassword(t *testing.T) {
 }
 
 func TestUpdateProfile(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		u := f.A.Viewer
@@ -362,6 +370,7 @@ func TestUpdateProfile(t *testing.T) {
 }
 
 func TestTOTPAndRecoveryCodes(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		u := f.A.Respondent

@@ -59,13 +59,7 @@ func (s *Server) accountProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.st.UpdateProfile(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.User.ID, r.PostForm.Get("name"), r.PostForm.Get("lang"))
 	if err != nil {
-		pg, perr := s.accountPage(w, r)
-		if perr == nil && formError(pg, err) {
-			pg.Form = r.PostForm
-			s.render(w, r, http.StatusUnprocessableEntity, "account", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "account", true, func() (*Page, error) { return s.accountPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/account", "flash.saved")

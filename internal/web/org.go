@@ -60,13 +60,7 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := s.st.CreateUnit(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, formID(r, "parent"), r.PostForm.Get("name"))
 	if err != nil {
-		pg, perr := s.unitsPage(w, r)
-		if perr == nil && formError(pg, err) {
-			pg.Form = r.PostForm
-			s.render(w, r, http.StatusUnprocessableEntity, "units", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "units", true, func() (*Page, error) { return s.unitsPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/org/units", "flash.unit_created")
@@ -137,13 +131,7 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.st.UpdateUnit(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, id, formID(r, "parent"), r.PostForm.Get("name"))
 	if err != nil {
-		pg, perr := s.unitPage(w, r)
-		if perr == nil && formError(pg, err) {
-			pg.Form = r.PostForm
-			s.render(w, r, http.StatusUnprocessableEntity, "unit", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "unit", true, func() (*Page, error) { return s.unitPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/org/units/"+strconv.FormatInt(id, 10), "flash.saved")
@@ -158,12 +146,7 @@ func (s *Server) unitDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.st.DeleteUnit(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, id)
 	if err != nil {
-		pg, perr := s.unitPage(w, r)
-		if perr == nil && formError(pg, err) {
-			s.render(w, r, http.StatusUnprocessableEntity, "unit", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "unit", false, func() (*Page, error) { return s.unitPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/org/units", "flash.unit_deleted")
@@ -250,13 +233,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.invite(r, p, p.Org, r.PostForm.Get("email"), vaern.Role(r.PostForm.Get("role")), formID(r, "unit"))
 	if err != nil {
-		pg, perr := s.usersPage(w, r)
-		if perr == nil && formError(pg, err) {
-			pg.Form = r.PostForm
-			s.render(w, r, http.StatusUnprocessableEntity, "users", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "users", true, func() (*Page, error) { return s.usersPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/org/users", "flash.invited")
@@ -312,12 +289,7 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, flash string
 		return
 	}
 	if err := fn(p, id); err != nil {
-		pg, perr := s.userPage(w, r)
-		if perr == nil && formError(pg, err) {
-			s.render(w, r, http.StatusUnprocessableEntity, "user", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "user", false, func() (*Page, error) { return s.userPage(w, r) })
 		return
 	}
 	to := "/org/users/" + strconv.FormatInt(id, 10)
@@ -531,12 +503,6 @@ func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, http.StatusUnprocessableEntity, "member_new", pg)
 			return
 		}
-		if isConflict(err) {
-			pg.Form = r.PostForm
-			formError(pg, vaern.Invalid("code", "is already in use"))
-			s.render(w, r, http.StatusUnprocessableEntity, "member_new", pg)
-			return
-		}
 		s.failErr(w, r, err)
 		return
 	}
@@ -602,13 +568,7 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		err = s.st.UpdateMember(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, o)
 	}
 	if err != nil {
-		pg, perr := s.memberPage(w, r)
-		if perr == nil && (formError(pg, err) || (isConflict(err) && formError(pg, vaern.Invalid("code", "is already in use")))) {
-			pg.Form = r.PostForm
-			s.render(w, r, http.StatusUnprocessableEntity, "member", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "member", true, func() (*Page, error) { return s.memberPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/centre/members/"+strconv.FormatInt(id, 10), "flash.saved")
@@ -627,18 +587,8 @@ func (s *Server) memberInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.invite(r, p, o, r.PostForm.Get("email"), vaern.RoleCoordinator, 0); err != nil {
-		pg, perr := s.memberPage(w, r)
-		if perr == nil && formError(pg, err) {
-			pg.Form.Set("email", r.PostForm.Get("email"))
-			s.render(w, r, http.StatusUnprocessableEntity, "member", pg)
-			return
-		}
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "member", true, func() (*Page, error) { return s.memberPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/centre/members/"+strconv.FormatInt(id, 10), "flash.invited")
-}
-
-func isConflict(err error) bool {
-	return err != nil && strings.Contains(err.Error(), vaern.ErrConflict.Error())
 }

@@ -42,7 +42,7 @@ var funcs = template.FuncMap{
 		}
 		return t.Local().Format("2006-01-02 15:04")
 	},
-	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"join": strings.Join,
 	"seq": func(n int) []int {
 		out := make([]int, n)
@@ -51,7 +51,7 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":   func(a, b int) int { return a + b },
 	"sizes": func() []string { return []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} },
 	"pct": func(a, b int) int {
 		if b == 0 {
@@ -271,6 +271,29 @@ func formError(pg *Page, err error) bool {
 	pg.Errors[ve.Field] = pg.L.Maybe("err."+ve.Message, ve.Message)
 	pg.Error = pg.L.T("form.has_errors")
 	return true
+}
+
+// refill answers a failed form post. A validation error shows the page again (built by page) with
+// the message next to the field and, if keep, the submitted values; anything else, including an
+// id from another organisation, is answered by failErr.
+func (s *Server) refill(w http.ResponseWriter, r *http.Request, err error, tmpl string, keep bool, page func() (*Page, error)) {
+	var ve *vaern.ValidationError
+	if !errors.As(err, &ve) {
+		s.failErr(w, r, err)
+		return
+	}
+	pg, perr := page()
+	if perr != nil {
+		s.failErr(w, r, perr)
+		return
+	}
+	formError(pg, err)
+	if keep {
+		for k, v := range r.PostForm {
+			pg.Form[k] = v
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, tmpl, pg)
 }
 
 // setFlash shows a one-time message (an i18n key) on the next page.

@@ -119,4 +119,3 @@ func (s *Server) wakeMail() {
 		s.cfg.MailWake()
 	}
 }
-

@@ -1,0 +1,364 @@
+// Package e2e drives the real Værn server with Chromium, as a person would: signing in, moving
+// through each role's pages, switching language, working without JavaScript and on a phone. Every
+// page a test visits is checked for its landmarks and, when VAERN_AXE names axe-core's axe.min.js,
+// for serious and critical WCAG 2.1 A/AA violations.
+//
+// The tests need Debian's chromium: set VAERN_TEST_CHROMIUM=/usr/bin/chromium. Without it they skip.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/testserver"
+)
+
+// Every browser step is bounded, so a hung browser fails the test instead of stalling CI.
+const (
+	stepTimeout  = 30 * time.Second
+	startTimeout = 60 * time.Second
+)
+
+// axeTags are the rule sets run on every page: WCAG 2.0 and 2.1, levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+
+// env is one test's server and browser.
+type env struct {
+	srv  *testserver.Server
+	root context.Context // the first tab; it owns the browser process
+	base string
+}
+
+// start skips the test unless VAERN_TEST_CHROMIUM names a Chromium binary; otherwise it starts the
+// real server on SQLite with the test fixture and a headless Chromium, both stopped when the test
+// ends.
+func start(t *testing.T) *env {
+	t.Helper()
+	bin := os.Getenv("VAERN_TEST_CHROMIUM")
+	if bin == "" {
+		t.Skip("browser tests skipped: set VAERN_TEST_CHROMIUM=/usr/bin/chromium (apt-get install chromium) to run them")
+	}
+	if axeSource(t) == "" {
+		t.Log("VAERN_AXE is not set: pages are not checked with axe-core (npm install --prefix DIR axe-core@4, then VAERN_AXE=DIR/node_modules/axe-core/axe.min.js)")
+	}
+	srv := testserver.Start(t, store.SQLite, testserver.Options{})
+
+	out := &lockedBuffer{}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(out),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	root, cancelRoot := chromedp.NewContext(alloc)
+	t.Cleanup(cancelRoot)
+	t.Cleanup(func() {
+		if t.Failed() && out.Len() > 0 {
+			t.Logf("chromium output:\n%s", out.String())
+		}
+	})
+	// The first Do starts the browser and ties it to root, so it cannot carry a timeout itself:
+	// wait for it here instead.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(root) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("start chromium %s: %v", bin, err)
+		}
+	case <-time.After(startTimeout):
+		t.Fatalf("chromium %s did not start within %s", bin, startTimeout)
+	}
+	return &env{srv: srv, root: root, base: srv.URL}
+}
+
+// tab opens a new tab in a browser context of its own (its own cookies, so its own session).
+// With scripts false, the page's JavaScript is switched off for the tab's whole life.
+func (e *env) tab(t *testing.T, scripts bool) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(e.root, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	do(t, ctx, "open a tab")
+	if !scripts {
+		c, cancel := context.WithTimeout(ctx, stepTimeout)
+		defer cancel()
+		if _, err := chromedp.Call(c, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatalf("switch JavaScript off: %v", err)
+		}
+	}
+	return ctx
+}
+
+// do runs actions within one step's time limit.
+func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(c, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// run runs one action that returns a value, within one step's time limit.
+func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(c, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// eval evaluates a JavaScript expression in the page (through DevTools, so it works whether or not
+// the page may run scripts) and decodes its value.
+func eval[T any](t *testing.T, ctx context.Context, what, expr string) T {
+	t.Helper()
+	return run(t, ctx, what, chromedp.Evaluate[T](expr, chromedp.EvalAsValue))
+}
+
+// navigate loads url and returns the HTTP status of the document.
+func navigate(t *testing.T, ctx context.Context, url string) int64 {
+	t.Helper()
+	resp := run(t, ctx, "open "+url, chromedp.NavigateResponse(url))
+	do(t, ctx, "wait for the body of "+url, chromedp.WaitReady(chromedp.CSS("body")))
+	return resp.Status
+}
+
+// submit clicks the element sel (a submit button) and waits for the page it leads to, following
+// redirects; it returns that page's HTTP status.
+func submit(t *testing.T, ctx context.Context, what, sel string) int64 {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(c, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	do(t, ctx, what+": wait for the body", chromedp.WaitReady(chromedp.CSS("body")))
+	return resp.Status
+}
+
+// visit opens url, expects 200 and checks the page (landmarks and axe-core).
+func visit(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	visitStatus(t, ctx, url, 200)
+}
+
+// visitStatus opens url, expects the status want and checks the page.
+func visitStatus(t *testing.T, ctx context.Context, url string, want int64) {
+	t.Helper()
+	if got := navigate(t, ctx, url); got != want {
+		t.Fatalf("GET %s: status %d, want %d; the page says %q", url, got, want, h1(t, ctx))
+	}
+	checkPage(t, ctx, url)
+}
+
+// pageFacts are what every page must have.
+type pageFacts struct {
+	Lang  string `json:"lang"`
+	Mains int    `json:"mains"`
+	H1s   int    `json:"h1s"`
+	H1    string `json:"h1"`
+	Title string `json:"title"`
+}
+
+// checkPage asserts the current page has <html lang>, one main landmark, an h1 and a title, then
+// runs axe-core on it.
+func checkPage(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	f := eval[pageFacts](t, ctx, what+": read the page's landmarks", `({
+		lang: document.documentElement.getAttribute("lang") || "",
+		mains: document.querySelectorAll("main, [role=main]").length,
+		h1s: document.querySelectorAll("h1").length,
+		h1: (document.querySelector("h1") || {textContent: ""}).textContent.trim(),
+		title: document.title.trim(),
+	})`)
+	if f.Lang == "" {
+		t.Errorf("%s: <html> has no lang attribute", what)
+	}
+	if f.Mains != 1 {
+		t.Errorf("%s: %d main landmarks, want 1", what, f.Mains)
+	}
+	if f.H1s != 1 || f.H1 == "" {
+		t.Errorf("%s: %d h1 headings (first %q), want one with text", what, f.H1s, f.H1)
+	}
+	if f.Title == "" {
+		t.Errorf("%s: the page has no title", what)
+	}
+	checkAxe(t, ctx, what)
+}
+
+var (
+	axeOnce sync.Once
+	axeSrc  string
+	axeErr  error
+)
+
+// axeSource is the text of axe.min.js named by VAERN_AXE, or "" when VAERN_AXE is unset.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	axeOnce.Do(func() {
+		p := os.Getenv("VAERN_AXE")
+		if p == "" {
+			return
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			axeErr = fmt.Errorf("VAERN_AXE: %w", err)
+			return
+		}
+		axeSrc = string(b)
+	})
+	if axeErr != nil {
+		t.Fatal(axeErr)
+	}
+	return axeSrc
+}
+
+// axeViolation is one failed axe-core rule, with its first offending element.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  int    `json:"nodes"`
+	Target string `json:"target"`
+	HTML   string `json:"html"`
+}
+
+// checkAxe injects axe-core into the current page and fails the test for every serious or critical
+// WCAG 2.1 A/AA violation. DevTools evaluation is not bound by the page's Content-Security-Policy,
+// so nothing about the app has to change for the check.
+func checkAxe(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	src := axeSource(t)
+	if src == "" {
+		return
+	}
+	do(t, ctx, what+": inject axe-core", chromedp.Evaluate[chromedp.Void](src))
+	tags, _ := json.Marshal(axeTags)
+	expr := `axe.run(document, {runOnly: {type: "tag", values: ` + string(tags) + `}, resultTypes: ["violations"]})
+		.then(r => r.violations
+			.filter(v => v.impact === "serious" || v.impact === "critical")
+			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+				target: v.nodes.length ? v.nodes[0].target.join(" ") : "",
+				html: v.nodes.length ? v.nodes[0].html : ""})))`
+	c, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	vs, err := chromedp.Run(c, chromedp.Evaluate[[]axeViolation](expr, chromedp.EvalAsValue, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: run axe-core: %v", what, err)
+	}
+	for _, v := range vs {
+		t.Errorf("%s: axe %s (%s): %s — %d element(s), first %s: %s", what, v.ID, v.Impact, v.Help, v.Nodes, v.Target, v.HTML)
+	}
+}
+
+// h1 is the text of the current page's first h1, or "".
+func h1(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, "read the h1", `(document.querySelector("h1") || {textContent: ""}).textContent.trim()`)
+}
+
+// currentPath is the path (with query) of the page the tab shows.
+func currentPath(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc := run(t, ctx, "read the location", chromedp.Location())
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatalf("location %q: %v", loc, err)
+	}
+	return u.RequestURI()
+}
+
+// pageHTML is the whole document as the browser holds it.
+func pageHTML(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return run(t, ctx, "read the page", chromedp.OuterHTML(chromedp.CSS("html")))
+}
+
+// signIn fills in the sign-in form as a person would and returns the path it lands on: "/" for a
+// plain sign-in, /login/code when the account asks for a second factor.
+func signIn(t *testing.T, ctx context.Context, base, email string) string {
+	t.Helper()
+	visit(t, ctx, base+"/login")
+	do(t, ctx, "fill in the sign-in form",
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), testserver.Password))
+	if st := submit(t, ctx, "sign in as "+email, `form[action="/login"] button[type="submit"]`); st != 200 {
+		t.Fatalf("sign in as %s: status %d; the page says %q", email, st, h1(t, ctx))
+	}
+	return currentPath(t, ctx)
+}
+
+// navLinks are the hrefs of the main navigation, in order.
+func navLinks(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	return eval[[]string](t, ctx, "read the navigation",
+		`Array.from(document.querySelectorAll("nav.main-nav a")).map(a => a.getAttribute("href"))`)
+}
+
+// locale reads one translated text from internal/i18n/locales/LANG.json.
+func locale(t *testing.T, lang, key string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "internal", "i18n", "locales", lang+".json"))
+	if err != nil {
+		t.Fatalf("read locale %s: %v", lang, err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("locale %s: %v", lang, err)
+	}
+	v, ok := m[key]
+	if !ok {
+		t.Fatalf("locale %s has no %q", lang, key)
+	}
+	return v
+}
+
+// lockedBuffer collects Chromium's output, written from the allocator's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.TrimSpace(b.buf.String())
+}

@@ -1,0 +1,169 @@
+// Package testserver starts the real Værn web server on a free port over a fresh store, with a
+// small fixture of organisations and users, for HTTP and browser tests.
+package testserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/auth"
+	"github.com/vaern/vaern/internal/demo"
+	"github.com/vaern/vaern/internal/jobs"
+	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/web"
+)
+
+// Password is every fixture user's password.
+const Password = "korrekt-hest-batteri"
+
+// Fixture is what the server was seeded with.
+type Fixture struct {
+	Centre, A, B vaern.Org
+	// Users maps "centre-admin", "centre-analyst", "A:coordinator", "A:respondent", "A:viewer",
+	// "B:coordinator", ... to users.
+	Users map[string]vaern.User
+	// UnitsA and UnitsB are each member's units (A's first one has a child).
+	UnitsA, UnitsB []vaern.Unit
+}
+
+// Server is a running test server.
+type Server struct {
+	URL    string
+	Store  *store.Store
+	Web    *web.Server
+	Mailer *jobs.MailWorker
+	Fix    Fixture
+	http   *httptest.Server
+}
+
+// Options tune the server.
+type Options struct {
+	Demo bool // seed the full demo instead of the small fixture
+	Log  io.Writer
+}
+
+// Start runs a server on engine e until the test ends.
+func Start(t testing.TB, e store.Engine, opt Options) *Server {
+	t.Helper()
+	st := storetest.Open(t, e)
+	ctx := context.Background()
+	s := &Server{Store: st}
+	if opt.Demo {
+		if _, err := demo.Seed(ctx, st); err != nil {
+			t.Fatalf("seed demo: %v", err)
+		}
+	} else {
+		s.Fix = seed(t, st)
+	}
+	w := opt.Log
+	if w == nil {
+		w = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s.Mailer = jobs.NewMailWorker(st, jobs.LogSender{Log: log}, log)
+	s.http = httptest.NewUnstartedServer(nil)
+	s.URL = "http://" + s.http.Listener.Addr().String()
+	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {}}, st)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	s.Web = srv
+	s.http.Config.Handler = srv.Handler()
+	s.http.Start()
+	t.Cleanup(s.http.Close)
+	return s
+}
+
+func seed(t testing.TB, st *store.Store) Fixture {
+	ctx := context.Background()
+	sys := vaern.System("test")
+	f := Fixture{Users: map[string]vaern.User{}}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+	}
+	var err error
+	f.Centre, err = st.CreateCentre(ctx, sys, vaern.Org{Code: "CENTRE", Name: "Testcentret", Country: "DK"})
+	must(err)
+	f.A, err = st.CreateMember(ctx, sys, f.Centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK", Region: "Region Midtjylland", Population: 367100, SizeClass: "large"})
+	must(err)
+	f.B, err = st.CreateMember(ctx, sys, f.Centre.ID, vaern.Org{Code: "4601", Name: "Bergen", Country: "NO", Region: "Vestland", Population: 291000, SizeClass: "large"})
+	must(err)
+	for _, o := range []struct {
+		org   vaern.Org
+		units *[]vaern.Unit
+		names []string
+	}{{f.A, &f.UnitsA, []string{"Børn og Unge", "Skoler"}}, {f.B, &f.UnitsB, []string{"Helse og omsorg", "Sykehjem"}}} {
+		top, err := st.CreateUnit(ctx, sys, o.org.ID, 0, o.names[0])
+		must(err)
+		child, err := st.CreateUnit(ctx, sys, o.org.ID, top.ID, o.names[1])
+		must(err)
+		*o.units = []vaern.Unit{top, child}
+	}
+	hash, err := auth.HashPassword(Password)
+	must(err)
+	add := func(key, email string, org vaern.Org, role vaern.Role, unit int64, lang string) {
+		u, err := st.CreateUser(ctx, sys, store.NewUser{Email: email, Name: strings.ToUpper(key[:1]) + key[1:], Lang: lang,
+			PasswordHash: hash, OrgID: org.ID, Role: role, UnitID: unit})
+		must(err)
+		f.Users[key] = u
+	}
+	add("centre-admin", "admin@centre.test.dk", f.Centre, vaern.RoleCentreAdmin, 0, "en")
+	add("centre-analyst", "analyst@centre.test.dk", f.Centre, vaern.RoleCentreAnalyst, 0, "en")
+	for _, m := range []struct {
+		key  string
+		org  vaern.Org
+		unit int64
+		lang string
+	}{{"A", f.A, f.UnitsA[1].ID, "en"}, {"B", f.B, f.UnitsB[1].ID, "en"}} {
+		dom := strings.ToLower(m.org.Name) + ".test.dk"
+		add(m.key+":coordinator", "coordinator@"+dom, m.org, vaern.RoleCoordinator, 0, m.lang)
+		add(m.key+":respondent", "respondent@"+dom, m.org, vaern.RoleRespondent, m.unit, m.lang)
+		add(m.key+":viewer", "viewer@"+dom, m.org, vaern.RoleViewer, 0, m.lang)
+	}
+	return f
+}
+
+// Client returns an HTTP client with its own cookie jar that does not follow redirects.
+func (s *Server) Client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// Login signs a new client in as the fixture user with key, failing the test if it does not work.
+func (s *Server) Login(t testing.TB, key string) *http.Client {
+	t.Helper()
+	u, ok := s.Fix.Users[key]
+	if !ok {
+		t.Fatalf("no fixture user %q", key)
+	}
+	return s.LoginAs(t, u.Email, Password)
+}
+
+// LoginAs signs a new client in with e-mail and password.
+func (s *Server) LoginAs(t testing.TB, email, password string) *http.Client {
+	t.Helper()
+	c := s.Client()
+	resp, err := c.PostForm(s.URL+"/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatalf("login %s: %v", email, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("login %s: status %d, location %q", email, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c
+}
