@@ -54,6 +54,13 @@ const (
 	PermViewAudit     Permission = "org.audit"      // read the organisation's audit log
 	PermViewMembers   Permission = "centre.members" // list members and their public facts
 	PermManageMembers Permission = "centre.members.manage"
+
+	PermBaselineView   Permission = "baseline.view"   // read the own organisation's assessments, answers and scores
+	PermBaselineAnswer Permission = "baseline.answer" // answer questions (respondents: those delegated to them)
+	PermBaselineManage Permission = "baseline.manage" // delegate, approve or return answers, submit
+	PermFrameworks     Permission = "centre.frameworks"
+	PermRounds         Permission = "centre.rounds"      // open, close and reopen rounds
+	PermRoundsView     Permission = "centre.rounds.view" // see rounds and who has submitted (never answers)
 )
 
 // grants is the one place that says which role holds which permission.
@@ -66,6 +73,13 @@ var grants = map[Permission][]Role{
 	PermViewAudit:     {RoleCentreAdmin, RoleCoordinator},
 	PermViewMembers:   {RoleCentreAdmin, RoleCentreAnalyst},
 	PermManageMembers: {RoleCentreAdmin},
+	// The centre never reads a member's answers: baseline views are for the member's own roles.
+	PermBaselineView:   {RoleCoordinator, RoleRespondent, RoleViewer},
+	PermBaselineAnswer: {RoleCoordinator, RoleRespondent},
+	PermBaselineManage: {RoleCoordinator},
+	PermFrameworks:     {RoleCentreAdmin},
+	PermRounds:         {RoleCentreAdmin},
+	PermRoundsView:     {RoleCentreAdmin, RoleCentreAnalyst},
 }
 
 // Can reports whether role r holds permission p.
@@ -84,7 +98,8 @@ func Can(r Role, p Permission) bool {
 // Permissions lists every guarded permission (for tests and documentation).
 func Permissions() []Permission {
 	return []Permission{PermSignedIn, PermViewOrg, PermManageUnits, PermManageUsers, PermManageOrg,
-		PermViewAudit, PermViewMembers, PermManageMembers}
+		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
+		PermFrameworks, PermRounds, PermRoundsView}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

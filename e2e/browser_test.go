@@ -79,19 +79,26 @@ func start(t *testing.T) *env {
 			t.Logf("chromium output:\n%s", out.String())
 		}
 	})
-	// The first Do starts the browser and ties it to root, so it cannot carry a timeout itself:
-	// wait for it here instead.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(root) }()
+	attach(t, root, "start chromium "+bin)
+	return &env{srv: srv, root: root, base: srv.URL}
+}
+
+// attach runs the first action on a new chromedp context: it starts the browser or opens the tab.
+// chromedp ties the browser or tab to the context of that first call, so the call cannot carry a
+// timeout of its own (the tab would stop answering once the timeout's context ended); attach waits
+// for it here instead.
+func attach(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
 	select {
-	case err := <-started:
+	case err := <-done:
 		if err != nil {
-			t.Fatalf("start chromium %s: %v", bin, err)
+			t.Fatalf("%s: %v", what, err)
 		}
 	case <-time.After(startTimeout):
-		t.Fatalf("chromium %s did not start within %s", bin, startTimeout)
+		t.Fatalf("%s: no answer within %s", what, startTimeout)
 	}
-	return &env{srv: srv, root: root, base: srv.URL}
 }
 
 // tab opens a new tab in a browser context of its own (its own cookies, so its own session).
@@ -100,7 +107,7 @@ func (e *env) tab(t *testing.T, scripts bool) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(e.root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	do(t, ctx, "open a tab")
+	attach(t, ctx, "open a tab")
 	if !scripts {
 		c, cancel := context.WithTimeout(ctx, stepTimeout)
 		defer cancel()

@@ -58,14 +58,20 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		sender = s
 	}
 	mailer := jobs.NewMailWorker(st, sender, log)
-	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
-		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: mailer.Wake}, st)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", c.addr, err)
+	}
+	// A base URL derived from --addr HOST:0 must carry the port actually bound, or e-mailed links
+	// would point at port 0.
+	if _, port, _ := net.SplitHostPort(c.addr); port == "0" && c.baseURL == "http://"+c.addr {
+		c.baseURL = "http://" + ln.Addr().String()
+	}
+	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
+		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: mailer.Wake}, st)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	// Timeouts keep slow or stalled clients from holding connections open.
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,

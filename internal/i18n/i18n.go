@@ -1,11 +1,15 @@
 // Package i18n translates the user interface into Danish, Norwegian bokmål and English. Catalogs are
-// flat JSON files (key → text, with fmt verbs for arguments), embedded and loaded at start-up.
+// flat JSON files (key → text, with fmt verbs for arguments), embedded and loaded at start-up:
+// locales/LANG.json for the platform and locales/MODULE.LANG.json for each module, merged into one
+// catalog per language (a key defined twice is an error).
 package i18n
 
 import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
 	"sort"
 	"strings"
 )
@@ -31,15 +35,35 @@ type Catalog struct {
 func Load() (*Catalog, error) {
 	c := &Catalog{texts: map[string]map[string]string{}}
 	for _, l := range Langs {
-		b, err := files.ReadFile("locales/" + l + ".json")
+		names, err := fs.Glob(files, "locales/*"+l+".json")
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: locales/%s.json: %w", l, err)
+		merged := map[string]string{}
+		for _, name := range names {
+			base := strings.TrimSuffix(path.Base(name), ".json")
+			if base != l && !strings.HasSuffix(base, "."+l) {
+				continue
+			}
+			b, err := files.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k, v := range m {
+				if _, dup := merged[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is defined twice", name, k)
+				}
+				merged[k] = v
+			}
 		}
-		c.texts[l] = m
+		if len(merged) == 0 {
+			return nil, fmt.Errorf("i18n: no catalog for %s", l)
+		}
+		c.texts[l] = merged
 	}
 	return c, nil
 }

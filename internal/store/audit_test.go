@@ -22,7 +22,6 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		var newUnit vaern.Unit
 		var newUser vaern.User
 		var tok vaern.APIToken
-		var link vaern.LinkToken
 		var member vaern.Org
 		ops := []struct {
 			action string
@@ -101,7 +100,6 @@ func TestEveryChangeIsAudited(t *testing.T) {
 			{"link.invite", func() int64 { return a.Org.ID }, co, func() (int64, error) {
 				lt, err := s.CreateLinkToken(ctx, co, vaern.LinkToken{Kind: "invite", Email: "i@aarhus.dk", OrgID: a.Org.ID, Role: vaern.RoleViewer,
 					ExpiresAt: t0.Add(time.Hour)}, "lh", vaern.Mail{To: "i@aarhus.dk", Subject: "Invite"})
-				link = lt
 				return lt.ID, err
 			}},
 			{"membership.remove", func() int64 { return a.Org.ID }, co, func() (int64, error) {
@@ -131,7 +129,6 @@ func TestEveryChangeIsAudited(t *testing.T) {
 				}
 			})
 		}
-		_ = link
 		n, probs, err := s.VerifyAudit(ctx)
 		ok(t, err)
 		if len(probs) != 0 {
@@ -271,6 +268,54 @@ func TestVerifyAuditDetectsTampering(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestWriteIsAtomic checks that a transaction that fails leaves neither its changes nor their audit
+// rows behind, and that one that succeeds leaves an intact chain.
+func TestWriteIsAtomic(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		abort := fmt.Errorf("abort")
+		write := func(fail bool) error {
+			return s.Write(f.ctx, func(tx *store.Tx) error {
+				u, err := tx.CreateUnit(f.ctx, f.coordA(), f.A.Org.ID, 0, "Batch")
+				if err != nil {
+					return err
+				}
+				if _, err := tx.CreateUser(f.ctx, f.coordA(), store.NewUser{Email: "batch@aarhus.dk", OrgID: f.A.Org.ID,
+					Role: vaern.RoleViewer, UnitID: u.ID}); err != nil {
+					return err
+				}
+				if fail {
+					return abort
+				}
+				return nil
+			})
+		}
+		before := f.auditCounts(t)
+		if err := write(true); err != abort {
+			t.Fatalf("Write = %v, want abort", err)
+		}
+		if after := f.auditCounts(t); !equalCounts(before, after) {
+			t.Fatalf("rolled-back write left audit rows: %v → %v", before, after)
+		}
+		if n := len(must(s.Units(f.ctx, f.A.Org.ID))(t)); n != 4 {
+			t.Fatalf("rolled-back write left a unit: %d units", n)
+		}
+		_, err := s.UserByEmail(f.ctx, "batch@aarhus.dk")
+		wantErr(t, err, vaern.ErrNotFound)
+
+		ok(t, write(false))
+		if rows := f.audit(t, f.A.Org.ID); len(rows) != memberRows+2 || rows[0].Action != "user.create" || rows[1].Action != "unit.create" {
+			t.Fatalf("audit after batch: %d rows, newest %+v", len(rows), rows[0])
+		}
+		n, probs, err := s.VerifyAudit(f.ctx)
+		ok(t, err)
+		if n != fixtureRows+2 || len(probs) != 0 {
+			t.Fatalf("VerifyAudit = %d rows, problems %v", n, probs)
 		}
 	})
 }

@@ -123,6 +123,13 @@ func (s *Store) DeleteUnit(ctx context.Context, a vaern.Actor, orgID, id int64) 
 		if children > 0 {
 			return vaern.Invalid("unit", "has sub-units; move or delete them first")
 		}
+		var answers int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM answers WHERE org_id = ? AND unit_id = ?", orgID, id).Scan(&answers); err != nil {
+			return err
+		}
+		if answers > 0 {
+			return vaern.Invalid("unit", "has answers in an assessment; it is kept so that they stay readable")
+		}
 		if _, err := tx.exec(ctx, "UPDATE memberships SET unit_id = NULL WHERE org_id = ? AND unit_id = ?", orgID, id); err != nil {
 			return err
 		}

@@ -76,6 +76,18 @@ func TestEveryVisibleStringIsTranslated(t *testing.T) {
 		used["error."+code] = "error pages"
 		used["error."+code+"_text"] = "error pages"
 	}
+	// Keys the baseline pages build from values.
+	for prefix, values := range map[string][]string{
+		"bl.astatus.":  {vaern.AssessmentOpen, vaern.AssessmentSubmitted, vaern.AssessmentClosed, vaern.AssessmentReopened},
+		"bl.status.":   {"open", vaern.AnswerAnswered, vaern.AnswerApproved, vaern.AnswerReturned},
+		"bl.action.":   {"save", "approve", "return"},
+		"bl.audience.": {"management", "it", "department", "system-owner"},
+		"bl.":          {"yes", "partly", "no"},
+	} {
+		for _, v := range values {
+			used[prefix+v] = "baseline pages"
+		}
+	}
 	for d := range dynamic {
 		switch d {
 		case "role", "size", "country", "error":

@@ -160,6 +160,15 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	if vaern.Can(p.Role, vaern.PermViewMembers) {
 		items = append(items, NavItem{Href: "/centre/members", Key: "nav.members"})
 	}
+	if vaern.Can(p.Role, vaern.PermRoundsView) {
+		items = append(items, NavItem{Href: "/centre/rounds", Key: "bc.nav.rounds"}, NavItem{Href: "/centre/frameworks", Key: "bc.nav.frameworks"})
+	}
+	if vaern.Can(p.Role, vaern.PermBaselineView) {
+		items = append(items, NavItem{Href: "/baseline", Key: "nav.baseline"})
+	}
+	if vaern.Can(p.Role, vaern.PermBaselineAnswer) {
+		items = append(items, NavItem{Href: "/tasks", Key: "nav.tasks"})
+	}
 	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
 	if vaern.Can(p.Role, vaern.PermManageOrg) {
 		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})

@@ -7,9 +7,25 @@ import (
 	"github.com/vaern/vaern/internal/httpx"
 )
 
-// htmlRoutes is the table of every HTML route. The JSON API's table is in internal/api; both are
-// mounted by New, and the authorization test walks both.
+// htmlRoutes is the table of every HTML route: the platform's below, each module's in its own
+// routes_MODULE.go. The JSON API's table is in internal/api; New mounts them all, and the
+// authorization test walks every one.
 func (s *Server) htmlRoutes() []httpx.Route {
+	var out []httpx.Route
+	out = append(out, s.platformRoutes()...)
+	for _, module := range s.moduleRoutes() {
+		out = append(out, module...)
+	}
+	return out
+}
+
+// moduleRoutes lists the modules' route tables.
+func (s *Server) moduleRoutes() [][]httpx.Route {
+	return [][]httpx.Route{s.baselineRoutes(), s.baselineCentreRoutes(), s.registerRoutes()}
+}
+
+// platformRoutes are sign-in, account, organisation and centre administration.
+func (s *Server) platformRoutes() []httpx.Route {
 	const (
 		get  = http.MethodGet
 		post = http.MethodPost

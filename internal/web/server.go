@@ -41,6 +41,7 @@ type Server struct {
 	api     *api.API
 	secure  bool
 	handler http.Handler
+	qcache  *questionCache
 }
 
 // New builds the server: it parses every template and fails if one is broken, so a bad template
@@ -63,7 +64,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics()}
+	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache()}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/vaern/vaern"
@@ -14,7 +15,7 @@ type twoFactorData struct {
 	Enabled       bool
 	Pending       bool
 	Secret        string
-	QR            string
+	QR            template.URL // a data: URL made here; a plain string would be blanked by html/template
 	URI           string
 	RecoveryCodes []string
 	RecoveryLeft  int
@@ -39,7 +40,7 @@ func (s *Server) twoFactorPage(w http.ResponseWriter, r *http.Request) (*Page, *
 			if err != nil {
 				return nil, nil, err
 			}
-			d.Pending, d.Secret, d.QR, d.URI = true, secret, qr, key.URL()
+			d.Pending, d.Secret, d.QR, d.URI = true, secret, template.URL(qr), key.URL()
 		}
 	} else {
 		n, err := s.st.RecoveryCodesLeft(ctx, p.User.ID)

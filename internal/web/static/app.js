@@ -27,6 +27,37 @@
       });
     });
 
+    // Answers save as you go: a changed level saves at once, a comment after a pause. Without this
+    // script the Save button posts the form and the page comes back.
+    var box = document.querySelector(".questions[data-assessment]");
+    if (box && window.fetch && window.FormData) {
+      var texts = { saved: box.getAttribute("data-saved"), saving: box.getAttribute("data-saving"), failed: box.getAttribute("data-failed") };
+      box.querySelectorAll("form[data-autosave]").forEach(function (form) {
+        var state = form.querySelector(".save-state");
+        var timer = null;
+        var save = function () {
+          if (!form.querySelector("input[name=value]:checked")) { return; }
+          state.textContent = texts.saving;
+          fetch(form.action, { method: "POST", body: new FormData(form), headers: { "Accept": "application/json" }, credentials: "same-origin" })
+            .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+            .then(function () {
+              state.textContent = texts.saved;
+              var badge = form.parentNode.querySelector(".astatus .badge");
+              if (badge) { badge.className = "badge s-answered"; }
+            })
+            .catch(function () { state.textContent = texts.failed; });
+        };
+        form.addEventListener("change", function (ev) {
+          if (ev.target.name === "value") { save(); }
+        });
+        form.addEventListener("input", function (ev) {
+          if (ev.target.name !== "comment") { return; }
+          clearTimeout(timer);
+          timer = setTimeout(save, 1200);
+        });
+      });
+    }
+
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
     var bad = document.querySelector("[aria-invalid='true']");
     if (bad) { bad.focus(); }

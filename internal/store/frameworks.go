@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/framework"
+)
+
+// frameworkCache keeps parsed frameworks by id. A stored framework only changes while it is a
+// draft, and then its updated_at changes with it, which is part of the cache key.
+type frameworkCache struct {
+	mu sync.RWMutex
+	m  map[[2]int64]*framework.Framework
+}
+
+var fwCache = &frameworkCache{m: map[[2]int64]*framework.Framework{}}
+
+const frameworkCols = `id, fid, version, title, questions, builtin, draft, created_at, updated_at`
+
+func scanFrameworkInfo(r scanner) (vaern.FrameworkInfo, error) {
+	var f vaern.FrameworkInfo
+	var c, u int64
+	err := r.Scan(&f.ID, &f.FID, &f.Version, &f.Title, &f.Questions, &f.Builtin, &f.Draft, &c, &u)
+	f.CreatedAt, f.UpdatedAt = fromMS(c), fromMS(u)
+	return f, mapErr(err)
+}
+
+// SaveFramework stores a validated framework for the centre. A new version is added; an existing
+// draft of the same id and version is replaced; a finished framework is never changed.
+func (s *Store) SaveFramework(ctx context.Context, a vaern.Actor, centreID int64, fw *framework.Framework, builtin, draft bool) (vaern.FrameworkInfo, error) {
+	src, err := framework.Marshal(fw, "yaml")
+	if err != nil {
+		return vaern.FrameworkInfo{}, fmt.Errorf("save framework: %w", err)
+	}
+	info := vaern.FrameworkInfo{FID: fw.ID, Version: fw.Version, Title: fw.Title.Get("en"), Questions: len(fw.Questions()),
+		Builtin: builtin, Draft: draft}
+	err = s.Write(ctx, func(tx *Tx) error {
+		now := tx.s.now()
+		var id int64
+		var wasDraft bool
+		err := tx.queryRow(ctx, "SELECT id, draft FROM frameworks WHERE centre_id = ? AND fid = ? AND version = ?", centreID, fw.ID, fw.Version).Scan(&id, &wasDraft)
+		switch {
+		case err == nil && !wasDraft:
+			return vaern.Invalid("version", "framework %s version %s already exists; give the new one another version", fw.ID, fw.Version)
+		case err == nil:
+			if _, err := tx.exec(ctx, `UPDATE frameworks SET title = ?, questions = ?, source = ?, draft = ?, updated_at = ? WHERE id = ?`,
+				info.Title, info.Questions, string(src), draft, ms(now), id); err != nil {
+				return err
+			}
+		case mapErr(err) == vaern.ErrNotFound:
+			id, err = tx.insert(ctx, `INSERT INTO frameworks (centre_id, fid, version, title, questions, source, builtin, draft, created_by, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, centreID, fw.ID, fw.Version, info.Title, info.Questions, string(src),
+				builtin, draft, a.UserID, ms(now), ms(now))
+			if err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		info.ID, info.CreatedAt, info.UpdatedAt = id, now, now
+		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "framework.save", ObjectType: "framework", ObjectID: id,
+			Detail: map[string]any{"fid": fw.ID, "version": fw.Version, "questions": info.Questions, "draft": draft}})
+	})
+	return info, err
+}
+
+// Frameworks lists the centre's frameworks, newest first within each id.
+func (s *Store) Frameworks(ctx context.Context, centreID int64) ([]vaern.FrameworkInfo, error) {
+	rows, err := s.query(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE centre_id = ? ORDER BY fid, version DESC", centreID)
+	return collect(rows, err, scanFrameworkInfo)
+}
+
+// FrameworkInfo returns one framework's description.
+func (s *Store) FrameworkInfo(ctx context.Context, centreID, id int64) (vaern.FrameworkInfo, error) {
+	return scanFrameworkInfo(s.queryRow(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE centre_id = ? AND id = ?", centreID, id))
+}
+
+// FrameworkByVersion finds a framework by its own id and version.
+func (s *Store) FrameworkByVersion(ctx context.Context, centreID int64, fid, version string) (vaern.FrameworkInfo, error) {
+	return scanFrameworkInfo(s.queryRow(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE centre_id = ? AND fid = ? AND version = ?", centreID, fid, version))
+}
+
+// Framework returns the parsed questions of stored framework id. Frameworks are shared reference
+// data: the centre writes them and every member reads the ones its rounds use. Parsed frameworks
+// are cached, so pages do not parse YAML per request.
+func (s *Store) Framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *framework.Framework, error) {
+	info, err := scanFrameworkInfo(s.queryRow(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE id = ?", id))
+	if err != nil {
+		return info, nil, err
+	}
+	key := [2]int64{id, info.UpdatedAt.UnixMilli()}
+	fwCache.mu.RLock()
+	fw := fwCache.m[key]
+	fwCache.mu.RUnlock()
+	if fw != nil {
+		return info, fw, nil
+	}
+	var src string
+	if err := s.queryRow(ctx, "SELECT source FROM frameworks WHERE id = ?", id).Scan(&src); err != nil {
+		return info, nil, mapErr(err)
+	}
+	fw, err = framework.Parse(fmt.Sprintf("framework %d", id), []byte(src))
+	if err != nil {
+		return info, nil, fmt.Errorf("stored framework %d no longer parses: %w", id, err)
+	}
+	fwCache.mu.Lock()
+	fwCache.m[key] = fw
+	fwCache.mu.Unlock()
+	return info, fw, nil
+}
+
+// InstallBuiltinFrameworks stores the built-in frameworks the centre does not have yet.
+func (s *Store) InstallBuiltinFrameworks(ctx context.Context, centreID int64) ([]vaern.FrameworkInfo, error) {
+	fws, err := framework.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	var added []vaern.FrameworkInfo
+	for _, fw := range fws {
+		if _, err := s.FrameworkByVersion(ctx, centreID, fw.ID, fw.Version); err == nil {
+			continue
+		}
+		info, err := s.SaveFramework(ctx, vaern.System("builtin"), centreID, fw, true, false)
+		if err != nil {
+			return added, fmt.Errorf("install %s %s: %w", fw.ID, fw.Version, err)
+		}
+		added = append(added, info)
+	}
+	return added, nil
+}
