@@ -61,6 +61,15 @@ const (
 	PermFrameworks     Permission = "centre.frameworks"
 	PermRounds         Permission = "centre.rounds"      // open, close and reopen rounds
 	PermRoundsView     Permission = "centre.rounds.view" // see rounds and who has submitted (never answers)
+
+	// The system and risk register.
+	PermViewRegister Permission = "register.view" // read one's own register, risks and overviews
+	// PermEditRegister lets a coordinator change every system, and a respondent the systems they
+	// own as system owner or data owner: the ownership check is in the handlers and the store.
+	PermEditRegister       Permission = "register.edit"
+	PermManageRegister     Permission = "register.manage" // create, delete and import systems; sharing with the centre
+	PermManageRiskMatrix   Permission = "register.matrix" // the centre's reference matrix, or a member's own
+	PermViewSharedRegister Permission = "register.shared" // the centre reads what members share of their registers
 )
 
 // grants is the one place that says which role holds which permission.
@@ -80,6 +89,12 @@ var grants = map[Permission][]Role{
 	PermFrameworks:     {RoleCentreAdmin},
 	PermRounds:         {RoleCentreAdmin},
 	PermRoundsView:     {RoleCentreAdmin, RoleCentreAnalyst},
+	// The register: the member's own roles; the centre sees only what a member shares.
+	PermViewRegister:       {RoleCoordinator, RoleRespondent, RoleViewer},
+	PermEditRegister:       {RoleCoordinator, RoleRespondent},
+	PermManageRegister:     {RoleCoordinator},
+	PermManageRiskMatrix:   {RoleCentreAdmin, RoleCoordinator},
+	PermViewSharedRegister: {RoleCentreAdmin, RoleCentreAnalyst},
 }
 
 // Can reports whether role r holds permission p.
@@ -99,7 +114,8 @@ func Can(r Role, p Permission) bool {
 func Permissions() []Permission {
 	return []Permission{PermSignedIn, PermViewOrg, PermManageUnits, PermManageUsers, PermManageOrg,
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
-		PermFrameworks, PermRounds, PermRoundsView}
+		PermFrameworks, PermRounds, PermRoundsView,
+		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

@@ -174,9 +174,11 @@ type SystemFilter struct {
 	Exposed      bool
 	NoOwner      bool
 	DPAInvalid   bool
-	Sort         string // name, vendor, unit, owner, criticality, updated; "-" prefix for descending
-	Limit        int
-	Offset       int
+	// OverdueReview keeps systems with a risk assessment past its review date.
+	OverdueReview bool
+	Sort          string // name, vendor, unit, owner, criticality, updated; "-" prefix for descending
+	Limit         int
+	Offset        int
 }
 
 // RiskMatrix is a likelihood × consequence grid with labels in every language and the thresholds

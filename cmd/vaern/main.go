@@ -33,12 +33,15 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the server (configuration from flags and VAERN_* variables)", cmdServe},
-		"demo":    {"create or reuse a demo database, seed it and run the server", cmdDemo},
-		"migrate": {"bring the database schema up to date", cmdMigrate},
-		"user":    {"manage users: create, set-role, reset-2fa, list", cmdUser},
-		"audit":   {"check the audit log: audit verify", cmdAudit},
-		"version": {"print the version", cmdVersion},
+		"serve":     {"run the server (configuration from flags and VAERN_* variables)", cmdServe},
+		"demo":      {"create or reuse a demo database, seed it and run the server", cmdDemo},
+		"migrate":   {"bring the database schema up to date", cmdMigrate},
+		"user":      {"manage users: create, set-role, reset-2fa, list", cmdUser},
+		"audit":     {"check the audit log: audit verify", cmdAudit},
+		"register":  {"the system register: import, import-sbom, export", cmdRegister},
+		"version":   {"print the version", cmdVersion},
+		"framework": {"question frameworks: validate, import, list, export, import-oscal", cmdFramework},
+		"centre":    {"create the installation's security centre: centre create", cmdCentre},
 	}
 }
 

@@ -81,6 +81,13 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 	defer cancelBG()
 	go mailer.Run(bg)
 	go srv.Background(bg)
+	// Closing rounds at their deadline and reminders; safe on several nodes (each step is idempotent).
+	baselineJobs := jobs.NewBaselineWorker(st, srv.Catalog(), c.baseURL, log)
+	baselineJobs.Wake = mailer.Wake
+	go baselineJobs.Run(bg)
+	registerJobs := jobs.NewRegisterReminders(st, srv.Catalog(), c.baseURL, log)
+	registerJobs.Wake = mailer.Wake
+	go registerJobs.Run(bg)
 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()

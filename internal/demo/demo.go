@@ -53,6 +53,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo: centre: %w", err)
 	}
+	if _, err := st.InstallBuiltinFrameworks(ctx, centre.ID); err != nil {
+		return false, fmt.Errorf("demo: frameworks: %w", err)
+	}
 	hash, err := auth.HashPassword(Password)
 	if err != nil {
 		return false, err
@@ -111,7 +114,43 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 			return false, fmt.Errorf("demo: user %s: %w", l.Email, err)
 		}
 	}
+	if err := SeedBaseline(ctx, st, centre); err != nil {
+		return false, err
+	}
+	if err := seedDelegations(ctx, st, members, firstUnit); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// seedDelegations gives the featured members' respondents work in the open round: their unit's
+// department questions, and one focus area to the respondent personally.
+func seedDelegations(ctx context.Context, st *store.Store, members map[string]vaern.Org, firstUnit map[string]int64) error {
+	sys := vaern.System("demo")
+	for _, f := range featured {
+		m := members[f.code]
+		list, err := st.Assessments(ctx, m.ID)
+		if err != nil || len(list) == 0 {
+			return fmt.Errorf("demo: assessments of %s: %v", m.Name, err)
+		}
+		open := list[0]
+		resp, err := st.UserByEmail(ctx, "respondent@"+f.slug+".vaern.demo")
+		if err != nil {
+			return err
+		}
+		unit := firstUnit[f.code]
+		due := open.Round.ClosesAt.AddDate(0, 0, -10)
+		for _, d := range []vaern.Delegation{
+			{AssessmentID: open.ID, ScopeKind: vaern.DelegateDepartment, AssigneeUnitID: unit, UnitID: unit, Due: due,
+				Note: "Svar for jeres egen afdeling / Svar for egen enhet."},
+			{AssessmentID: open.ID, ScopeKind: vaern.DelegateArea, ScopeRef: "AWARE", AssigneeUserID: resp.ID, UnitID: unit, Due: due},
+		} {
+			if _, err := st.CreateDelegation(ctx, sys, m.ID, d, nil); err != nil {
+				return fmt.Errorf("demo: delegation in %s: %w", m.Name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // langOf gives Norwegian users bokmål; everyone else follows the browser.

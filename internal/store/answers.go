@@ -402,3 +402,51 @@ func (s *Store) RoundAssessments(ctx context.Context, roundID int64) ([]vaern.As
 	rows, err := s.query(ctx, "SELECT "+assessmentCols+assessmentFrom+"WHERE x.round_id = ? ORDER BY x.id", roundID)
 	return collect(rows, err, scanAssessment)
 }
+
+// ImportAnswers writes many answers to one assessment in a single transaction, each with its history
+// entry, and one audit row for the import: for bringing earlier years' answers over from another
+// system, and for the demo. Existing answers to the same questions are replaced. Closed
+// assessments are accepted on purpose: history is what is being imported.
+func (s *Store) ImportAnswers(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in []AnswerInput, approved bool) error {
+	status := vaern.AnswerAnswered
+	if approved {
+		status = vaern.AnswerApproved
+	}
+	return s.Write(ctx, func(tx *Tx) error {
+		var x int64
+		if err := tx.queryRow(ctx, "SELECT id FROM assessments WHERE org_id = ? AND id = ?", orgID, assessmentID).Scan(&x); err != nil {
+			return mapErr(err)
+		}
+		now := ms(tx.s.now())
+		for _, v := range in {
+			var id int64
+			err := tx.queryRow(ctx, `INSERT INTO answers (assessment_id, org_id, question_id, unit_id, value, comment, status, answered_by, answered_at,
+				reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (assessment_id, question_id, unit_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+				status = excluded.status, version = answers.version + 1 RETURNING id`,
+				assessmentID, orgID, v.QuestionID, v.UnitID, v.Value, v.Comment, status, a.UserID, now, a.UserID, now).Scan(&id)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO answer_history (answer_id, org_id, at, user_id, action, value, comment, status)
+				VALUES (?, ?, ?, ?, 'import', ?, ?, ?)`, id, orgID, now, a.UserID, v.Value, v.Comment, status); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "answer.import", ObjectType: "assessment", ObjectID: assessmentID,
+			Detail: map[string]any{"answers": len(in), "approved": approved}})
+	})
+}
+
+// MarkSubmitted sets an assessment submitted at the given time (imports of earlier years, the demo).
+func (s *Store) MarkSubmitted(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, at time.Time) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE assessments SET status = CASE WHEN status = 'closed' THEN 'closed' ELSE 'submitted' END,
+			submitted_at = ?, submitted_by = ?, updated_at = ? WHERE org_id = ? AND id = ?`, ms(at), a.UserID, ms(tx.s.now()), orgID, assessmentID)
+		if err := affected(res, err); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "assessment.submit", ObjectType: "assessment", ObjectID: assessmentID,
+			Detail: map[string]any{"at": at.Format(time.RFC3339)}})
+	})
+}

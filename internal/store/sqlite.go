@@ -68,5 +68,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	return &Store{engine: SQLite, w: w, r: r, dsn: path}, nil
+	st := &Store{engine: SQLite, w: w, r: r, dsn: path}
+	st.startGroupCommit()
+	return st, nil
 }

@@ -34,6 +34,11 @@ type Store struct {
 
 	rebindMu sync.RWMutex
 	rebound  map[string]string
+
+	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
+	writerEnd chan struct{}
+	closeMu   sync.RWMutex
+	closed    bool
 }
 
 // Options tune how a store is opened.
@@ -76,8 +81,17 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
-// Close closes every connection.
+// Close waits for queued writes and closes every connection.
 func (s *Store) Close() error {
+	if s.writes != nil {
+		s.closeMu.Lock()
+		if !s.closed {
+			s.closed = true
+			close(s.writes)
+		}
+		s.closeMu.Unlock()
+		<-s.writerEnd
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
@@ -127,18 +141,29 @@ func (s *Store) q(query string) string {
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
+	// shared is set when the transaction carries other callers' writes too (group commit): a
+	// cancelled request must then not interrupt the connection, which would roll back everyone's
+	// work, so statements run without the caller's cancellation.
+	shared bool
+}
+
+func (t *Tx) c(ctx context.Context) context.Context {
+	if t.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+	return t.tx.ExecContext(t.c(ctx), t.s.q(query), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+	return t.tx.QueryRowContext(t.c(ctx), t.s.q(query), args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+	return t.tx.QueryContext(t.c(ctx), t.s.q(query), args...)
 }
 
 // insert runs an INSERT ... RETURNING id and returns the id.
@@ -148,8 +173,17 @@ func (t *Tx) insert(ctx context.Context, query string, args ...any) (int64, erro
 	return id, mapErr(err)
 }
 
-// Write runs fn in a write transaction and commits it if fn returns nil.
+// Write runs fn in a write transaction and commits it if fn returns nil. It returns only after the
+// commit is durable. On SQLite, writes that arrive while another commit is in progress are grouped
+// into one transaction (see groupCommit); each keeps its own outcome.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	if s.writes != nil {
+		return s.groupWrite(ctx, fn)
+	}
+	return s.writeAlone(ctx, fn)
+}
+
+func (s *Store) writeAlone(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

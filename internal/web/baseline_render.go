@@ -175,7 +175,12 @@ func (s *Server) renderQuestions(info vaern.FrameworkInfo, f *framework.Framewor
 		}
 		b.WriteString(`<p class="astatus"><span class="badge s-` + status + `">` + esc(l.T("bl.status."+status)) + `</span>`)
 		if a.ID != 0 {
-			b.WriteString(` <span class="muted">` + esc(l.T("bl.answered_by", a.AnsweredByName, a.AnsweredAt.Local().Format("2006-01-02 15:04"))) + `</span>`)
+			when := a.AnsweredAt.Local().Format("2006-01-02 15:04")
+			if a.AnsweredByName != "" {
+				b.WriteString(` <span class="muted">` + esc(l.T("bl.answered_by", a.AnsweredByName, when)) + `</span>`)
+			} else {
+				b.WriteString(` <span class="muted">` + esc(l.T("bl.answered_at", when)) + `</span>`)
+			}
 			b.WriteString(` <a href="history?q=` + esc(v.Q.ID) + `&amp;unit=` + strconv.FormatInt(v.Unit, 10) + `">` + esc(l.T("bl.history")) + `<span class="visually-hidden"> ` + esc(v.Q.ID) + `</span></a>`)
 		}
 		b.WriteString(`</p>`)

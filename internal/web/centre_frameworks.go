@@ -71,7 +71,7 @@ func uploadedFile(r *http.Request) (string, []byte, error) {
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return "", nil, vaern.Invalid("file", "the file is larger than 10 MB")
+			return "", nil, vaern.Invalid("file", "the file is too large")
 		}
 		return "", nil, vaern.Invalid("file", "choose a file to upload")
 	}
@@ -200,15 +200,15 @@ func (s *Server) frameworkImportOSCAL(w http.ResponseWriter, r *http.Request) {
 type textRow struct{ Key, Text string }
 
 type questionView struct {
-	ID, Text, Help                    string
-	AudienceKey, ScopeKey, AnswerKey  string
-	Weight                            string
-	Target                            int
-	Maturity, NotRelevant             bool
-	Refs                              []string
-	Levels                            []textRow // maturity: level texts 0..5
-	Recommendations                   []textRow // keyed by answer: level or no/partly
-	RecommendationKeyIsLevel          bool
+	ID, Text, Help                   string
+	AudienceKey, ScopeKey, AnswerKey string
+	Weight                           string
+	Target                           int
+	Maturity, NotRelevant            bool
+	Refs                             []string
+	Levels                           []textRow // maturity: level texts 0..5
+	Recommendations                  []textRow // keyed by answer: level or no/partly
+	RecommendationKeyIsLevel         bool
 }
 
 type areaView struct {

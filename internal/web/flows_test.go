@@ -797,6 +797,18 @@ func TestFlowInvitation(t *testing.T) {
 		if _, err := s.Store.OrgUser(ctx, s.Fix.A.ID, bViewer.ID); err == nil {
 			t.Fatalf("a wrong password added the membership")
 		}
+		// The form is no way around the sign-in lock.
+		for i := range 4 {
+			wantFieldError(t, "existing, wrong password", guest.post(link, form("password", fmt.Sprint("guess-", i))), "password")
+		}
+		locked := guest.post(link, form("password", testserver.Password))
+		wantStatus(t, "existing, locked", locked, http.StatusTooManyRequests)
+		wantContains(t, "existing, locked", locked.Body, "Try again in")
+		wantStatus(t, "sign-in, locked", newClient(t, s).login(bViewer.Email, testserver.Password), http.StatusTooManyRequests)
+		if _, err := s.Store.OrgUser(ctx, s.Fix.A.ID, bViewer.ID); err == nil {
+			t.Fatalf("a locked account accepted the invitation")
+		}
+		setClock(t, s, 16*time.Minute)
 		wantRedirect(t, "accept (existing)", guest.post(link, form("password", testserver.Password)), "/login")
 		orgs, roles, err := s.Store.UserOrgs(ctx, bViewer.ID)
 		if err != nil || len(orgs) != 2 {

@@ -80,7 +80,7 @@ func TestEveryVisibleStringIsTranslated(t *testing.T) {
 	for prefix, values := range map[string][]string{
 		"bl.astatus.":  {vaern.AssessmentOpen, vaern.AssessmentSubmitted, vaern.AssessmentClosed, vaern.AssessmentReopened},
 		"bl.status.":   {"open", vaern.AnswerAnswered, vaern.AnswerApproved, vaern.AnswerReturned},
-		"bl.action.":   {"save", "approve", "return"},
+		"bl.action.":   {"save", "approve", "return", "import"},
 		"bl.audience.": {"management", "it", "department", "system-owner"},
 		"bl.":          {"yes", "partly", "no"},
 	} {

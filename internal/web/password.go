@@ -189,6 +189,16 @@ func (s *Server) inviteSubmit(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientIP(r)
 	var apply func(tx *store.Tx, lt vaern.LinkToken) error
 	if d.Existing {
+		// The password is checked like a sign-in, so the form must honour the sign-in lock too.
+		now := s.st.Now()
+		if locked, err := s.lockedOut(ctx, now, "ip:"+ip, "acct:"+lt.Email); err != nil {
+			s.failErr(w, r, err)
+			return
+		} else if !locked.IsZero() {
+			pg.Error = pg.L.T("login.locked", minutesUntil(now, locked))
+			s.render(w, r, http.StatusTooManyRequests, "invite", pg)
+			return
+		}
 		u, hash, err := s.st.PasswordLogin(ctx, lt.Email)
 		ok := false
 		if err == nil {

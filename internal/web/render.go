@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -169,6 +170,12 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	if vaern.Can(p.Role, vaern.PermBaselineAnswer) {
 		items = append(items, NavItem{Href: "/tasks", Key: "nav.tasks"})
 	}
+	if vaern.Can(p.Role, vaern.PermViewRegister) {
+		items = append(items, NavItem{Href: "/register", Key: "nav.register"})
+	}
+	if vaern.Can(p.Role, vaern.PermViewSharedRegister) {
+		items = append(items, NavItem{Href: "/centre/register", Key: "nav.centre_register"})
+	}
 	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
 	if vaern.Can(p.Role, vaern.PermManageOrg) {
 		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})
@@ -262,6 +269,9 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, http.StatusNotFound, "")
 	case errors.Is(err, vaern.ErrForbidden):
 		s.fail(w, r, http.StatusForbidden, "")
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away; there is nobody to answer and nothing to report.
+		w.WriteHeader(499)
 	default:
 		s.log.Error("handler", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
 		s.fail(w, r, http.StatusInternalServerError, "")

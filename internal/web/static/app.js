@@ -58,6 +58,19 @@
       });
     }
 
+    // A wide table scrolls sideways inside its .table-wrap (on a phone, say); keyboard users can
+    // only scroll it once it can take focus. Templates should mark the wrapper themselves
+    // (tabindex="0" role="region" aria-labelledby="<caption id>"); this covers any that do not.
+    document.querySelectorAll(".table-wrap:not([tabindex])").forEach(function (wrap, i) {
+      wrap.setAttribute("tabindex", "0");
+      var cap = wrap.querySelector("caption");
+      if (cap) {
+        if (!cap.id) { cap.id = "table-caption-" + i; }
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-labelledby", cap.id);
+      }
+    });
+
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
     var bad = document.querySelector("[aria-invalid='true']");
     if (bad) { bad.focus(); }

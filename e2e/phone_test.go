@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// phoneWidth is the CSS width of the emulated phone's screen (an iPhone 12 to 15).
+const phoneWidth = 390
+
+// TestPhoneWidth shows the pages on a 390×844 phone screen and checks that none scrolls sideways.
+func TestPhoneWidth(t *testing.T) {
+	e := start(t)
+	for _, user := range []string{"centre-admin", "A:coordinator"} {
+		t.Run(user, func(t *testing.T) {
+			ctx := e.tab(t, true)
+			do(t, ctx, "emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile, chromedp.EmulateScale(3)))
+			visit(t, ctx, e.base+"/login")
+			assertNoSideScroll(t, ctx, "/login")
+			if got := signIn(t, ctx, e.base, e.srv.Fix.Users[user].Email); got != "/" {
+				t.Fatalf("sign-in landed on %s, want /", got)
+			}
+			assertNoSideScroll(t, ctx, "/")
+			for _, p := range append(navLinks(t, ctx), "/account", "/account/2fa", "/account/tokens") {
+				visit(t, ctx, e.base+p)
+				assertNoSideScroll(t, ctx, p)
+			}
+		})
+	}
+}
+
+// assertNoSideScroll fails when the page is wider than the phone's screen. A mobile browser widens
+// its layout viewport to fit content that overflows, so both the document's width and the
+// viewport's are compared with the screen's.
+func assertNoSideScroll(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	type widths struct {
+		Scroll int    `json:"scroll"`
+		Inner  int    `json:"inner"`
+		Past   string `json:"past"`
+	}
+	w := eval[widths](t, ctx, "measure the page", `(() => {
+		const past = [];
+		for (const el of document.querySelectorAll("body *")) {
+			const r = el.getBoundingClientRect();
+			if (r.right > `+strconv.Itoa(phoneWidth)+` + 1 && !el.closest(".table-wrap") && !el.closest(".visually-hidden")) {
+				past.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).replace(/ /g, ".") : "") + " (right edge " + Math.round(r.right) + " px)");
+			}
+		}
+		return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, past: past.slice(0, 5).join(", ")};
+	})()`)
+	if w.Scroll > w.Inner || w.Inner > phoneWidth {
+		t.Errorf("%s on a phone: the page is %d px wide in a %d px viewport on a %d px screen; past the edge: %s", what, w.Scroll, w.Inner, phoneWidth, w.Past)
+	}
+}

@@ -1,0 +1,623 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/register"
+)
+
+const systemCols = `s.id, s.org_id, s.name, s.description,
+	COALESCE(s.system_owner_id, 0), COALESCE(uo.name, ''), COALESCE(uo.email, ''),
+	COALESCE(s.data_owner_id, 0), COALESCE(ud.name, ''), COALESCE(ud.email, ''),
+	COALESCE(s.unit_id, 0), COALESCE(un.name, ''),
+	s.vendor, s.product, s.version, s.cpe, s.purl, s.hosting, s.supplier, s.dpa_status, s.dpa_date, s.dpa_review,
+	s.personal_data, s.confidentiality, s.integrity, s.availability, s.rto_minutes, s.rpo_minutes, s.internet_exposed,
+	s.tags, s.notes, s.components, s.created_at, s.updated_at`
+
+const systemFrom = ` FROM systems s
+	LEFT JOIN users uo ON uo.id = s.system_owner_id
+	LEFT JOIN users ud ON ud.id = s.data_owner_id
+	LEFT JOIN units un ON un.id = s.unit_id`
+
+func scanSystem(r scanner) (vaern.ITSystem, error) {
+	var s vaern.ITSystem
+	var hosting, dpa, tags string
+	var dpaDate, dpaReview, rto, rpo, c, m int64
+	err := r.Scan(&s.ID, &s.OrgID, &s.Name, &s.Description,
+		&s.SystemOwnerID, &s.SystemOwnerName, &s.SystemOwnerMail,
+		&s.DataOwnerID, &s.DataOwnerName, &s.DataOwnerMail,
+		&s.UnitID, &s.UnitName,
+		&s.Vendor, &s.Product, &s.Version, &s.CPE, &s.PURL, &hosting, &s.Supplier, &dpa, &dpaDate, &dpaReview,
+		&s.PersonalData, &s.Confidentiality, &s.Integrity, &s.Availability, &rto, &rpo, &s.InternetExposed,
+		&tags, &s.Notes, &s.Components, &c, &m)
+	s.Hosting, s.DPAStatus = vaern.Hosting(hosting), vaern.DPAStatus(dpa)
+	s.DPADate, s.DPAReview = fromMS(dpaDate), fromMS(dpaReview)
+	s.RTO, s.RPO = time.Duration(rto)*time.Minute, time.Duration(rpo)*time.Minute
+	s.Tags = splitTags(tags)
+	s.CreatedAt, s.UpdatedAt = fromMS(c), fromMS(m)
+	return s, mapErr(err)
+}
+
+func splitTags(s string) []string {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func joinTags(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	return "," + strings.Join(tags, ",") + ","
+}
+
+// cleanSystem trims and validates a system's fields, naming the first one that is wrong.
+func cleanSystem(s *vaern.ITSystem) error {
+	trim := func(p *string) { *p = strings.TrimSpace(*p) }
+	for _, p := range []*string{&s.Name, &s.Description, &s.Vendor, &s.Product, &s.Version, &s.Supplier, &s.Notes} {
+		trim(p)
+	}
+	s.Tags = vaern.NormalizeTags(s.Tags)
+	long := func(v string, n int) bool { return utf8.RuneCountInString(v) > n }
+	switch {
+	case s.Name == "":
+		return vaern.Invalid("name", "is required")
+	case long(s.Name, register.MaxName):
+		return vaern.Invalid("name", "is longer than 200 characters")
+	case long(s.Description, register.MaxText):
+		return vaern.Invalid("description", "is too long")
+	case long(s.Notes, register.MaxText):
+		return vaern.Invalid("notes", "is too long")
+	case long(s.Vendor, register.MaxShort):
+		return vaern.Invalid("vendor", "is longer than 200 characters")
+	case long(s.Product, register.MaxShort):
+		return vaern.Invalid("product", "is longer than 200 characters")
+	case long(s.Version, register.MaxShort):
+		return vaern.Invalid("version", "is longer than 200 characters")
+	case long(s.Supplier, register.MaxShort):
+		return vaern.Invalid("supplier", "is longer than 200 characters")
+	case len(s.Tags) > 30 || long(strings.Join(s.Tags, ","), 1000):
+		return vaern.Invalid("tags", "are too many")
+	}
+	var err error
+	if s.CPE, err = register.CleanCPE(s.CPE); err != nil {
+		return vaern.Invalid("cpe", "is not a valid CPE 2.3 name")
+	}
+	if s.PURL, err = register.CleanPURL(s.PURL); err != nil {
+		return vaern.Invalid("purl", "is not a valid package URL")
+	}
+	switch s.Hosting {
+	case "", vaern.HostingOwn, vaern.HostingShared, vaern.HostingSupplier, vaern.HostingSaaS:
+	default:
+		return vaern.Invalid("hosting", "is not a hosting form")
+	}
+	switch s.DPAStatus {
+	case "", vaern.DPANotNeeded, vaern.DPAMissing, vaern.DPAInProgress, vaern.DPASigned, vaern.DPAExpired:
+	default:
+		return vaern.Invalid("dpa_status", "is not a DPA status")
+	}
+	if s.PersonalData < 0 || s.PersonalData > 7 {
+		return vaern.Invalid("personal_data", "is not a personal-data category")
+	}
+	for _, l := range []struct {
+		f string
+		v int
+	}{{"confidentiality", s.Confidentiality}, {"integrity", s.Integrity}, {"availability", s.Availability}} {
+		if l.v < 0 || l.v > vaern.CritVeryHigh {
+			return vaern.Invalid(l.f, "must be a level from 1 to 4")
+		}
+	}
+	if s.RTO < 0 || s.RPO < 0 || s.RTO > 10*365*24*time.Hour || s.RPO > 10*365*24*time.Hour {
+		return vaern.Invalid("rto_hours", "must be a number of hours")
+	}
+	return nil
+}
+
+// checkSystemRefs makes sure the owners and the unit belong to the organisation.
+func (t *Tx) checkSystemRefs(ctx context.Context, orgID int64, s *vaern.ITSystem) error {
+	if s.SystemOwnerID != 0 && t.memberOf(ctx, orgID, s.SystemOwnerID) != nil {
+		return vaern.Invalid("system_owner", "is not a person in this organisation")
+	}
+	if s.DataOwnerID != 0 && t.memberOf(ctx, orgID, s.DataOwnerID) != nil {
+		return vaern.Invalid("data_owner", "is not a person in this organisation")
+	}
+	if s.UnitID != 0 && t.unitExists(ctx, orgID, s.UnitID) != nil {
+		return vaern.Invalid("unit", "is not a unit of this organisation")
+	}
+	return nil
+}
+
+// mayEditSystem enforces ownership: a coordinator (or Værn itself) may change every system of the
+// organisation, a respondent only those they own as system owner or data owner.
+func (t *Tx) mayEditSystem(ctx context.Context, a vaern.Actor, orgID, id int64) (vaern.ITSystem, error) {
+	s, err := scanSystem(t.queryRow(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ? AND s.id = ?", orgID, id))
+	if err != nil {
+		return s, err
+	}
+	switch a.Role {
+	case "", vaern.RoleCoordinator:
+		return s, nil
+	case vaern.RoleRespondent:
+		if s.OwnedBy(a.UserID) {
+			return s, nil
+		}
+	}
+	return s, vaern.ErrForbidden
+}
+
+// MayEditSystem reports whether the actor may change system id (for showing or hiding controls).
+func MayEditSystem(a vaern.Actor, s vaern.ITSystem) bool {
+	return a.Role == vaern.RoleCoordinator || (a.Role == vaern.RoleRespondent && s.OwnedBy(a.UserID))
+}
+
+// CreateSystem adds a system to the organisation's register.
+func (s *Store) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) (vaern.ITSystem, error) {
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		sys, err = tx.CreateSystem(ctx, a, orgID, sys)
+		return err
+	})
+	return sys, err
+}
+
+// CreateSystem is CreateSystem inside a transaction (imports, seeding).
+func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) (vaern.ITSystem, error) {
+	if err := cleanSystem(&sys); err != nil {
+		return sys, err
+	}
+	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
+		return sys, err
+	}
+	now := t.s.now()
+	sys.OrgID, sys.CreatedAt, sys.UpdatedAt, sys.Components = orgID, now, now, 0
+	id, err := t.insert(ctx, `INSERT INTO systems (org_id, name, name_key, description, system_owner_id, data_owner_id, unit_id,
+		vendor, product, version, cpe, purl, hosting, supplier, dpa_status, dpa_date, dpa_review, personal_data,
+		confidentiality, integrity, availability, rto_minutes, rpo_minutes, internet_exposed, tags, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		orgID, sys.Name, nameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
+		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
+		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
+		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes, ms(now), ms(now))
+	if isConflict(err) {
+		return sys, vaern.Invalid("name", "is already used by another system")
+	}
+	if err != nil {
+		return sys, err
+	}
+	sys.ID = id
+	return sys, t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.create", ObjectType: "system", ObjectID: id,
+		Detail: map[string]any{"name": sys.Name}})
+}
+
+func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// UpdateSystem saves a system's fields. A respondent may only change systems they own.
+func (s *Store) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.UpdateSystem(ctx, a, orgID, sys) })
+}
+
+// UpdateSystem is UpdateSystem inside a transaction.
+func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) error {
+	old, err := t.mayEditSystem(ctx, a, orgID, sys.ID)
+	if err != nil {
+		return err
+	}
+	if err := cleanSystem(&sys); err != nil {
+		return err
+	}
+	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
+		return err
+	}
+	changes := diffSystems(old, sys)
+	if len(changes) == 0 {
+		return nil
+	}
+	_, err = t.exec(ctx, `UPDATE systems SET name = ?, name_key = ?, description = ?, system_owner_id = ?, data_owner_id = ?,
+		unit_id = ?, vendor = ?, product = ?, version = ?, cpe = ?, purl = ?, hosting = ?, supplier = ?, dpa_status = ?,
+		dpa_date = ?, dpa_review = ?, personal_data = ?, confidentiality = ?, integrity = ?, availability = ?,
+		rto_minutes = ?, rpo_minutes = ?, internet_exposed = ?, tags = ?, notes = ?, updated_at = ?
+		WHERE org_id = ? AND id = ?`,
+		sys.Name, nameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
+		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
+		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
+		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes,
+		ms(t.s.now()), orgID, sys.ID)
+	if err := mapErr(err); isConflict(err) {
+		return vaern.Invalid("name", "is already used by another system")
+	} else if err != nil {
+		return err
+	}
+	return t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.update", ObjectType: "system", ObjectID: sys.ID, Detail: changes})
+}
+
+// diffSystems lists the fields that differ as field → [old, new], for the audit log and the
+// system's history.
+func diffSystems(a, b vaern.ITSystem) map[string][2]any {
+	out := map[string][2]any{}
+	cmp := func(k string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			out[k] = [2]any{x, y}
+		}
+	}
+	cmp("name", a.Name, b.Name)
+	cmp("description", a.Description, b.Description)
+	cmp("system_owner_id", a.SystemOwnerID, b.SystemOwnerID)
+	cmp("data_owner_id", a.DataOwnerID, b.DataOwnerID)
+	cmp("unit_id", a.UnitID, b.UnitID)
+	cmp("vendor", a.Vendor, b.Vendor)
+	cmp("product", a.Product, b.Product)
+	cmp("version", a.Version, b.Version)
+	cmp("cpe", a.CPE, b.CPE)
+	cmp("purl", a.PURL, b.PURL)
+	cmp("hosting", a.Hosting, b.Hosting)
+	cmp("supplier", a.Supplier, b.Supplier)
+	cmp("dpa_status", a.DPAStatus, b.DPAStatus)
+	cmp("dpa_date", day(a.DPADate), day(b.DPADate))
+	cmp("dpa_review", day(a.DPAReview), day(b.DPAReview))
+	cmp("personal_data", a.PersonalData, b.PersonalData)
+	cmp("confidentiality", a.Confidentiality, b.Confidentiality)
+	cmp("integrity", a.Integrity, b.Integrity)
+	cmp("availability", a.Availability, b.Availability)
+	cmp("rto_minutes", int64(a.RTO/time.Minute), int64(b.RTO/time.Minute))
+	cmp("rpo_minutes", int64(a.RPO/time.Minute), int64(b.RPO/time.Minute))
+	cmp("internet_exposed", a.InternetExposed, b.InternetExposed)
+	cmp("tags", strings.Join(a.Tags, ","), strings.Join(b.Tags, ","))
+	cmp("notes", a.Notes, b.Notes)
+	return out
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// DeleteSystem removes a system with its components and risk assessments.
+func (s *Store) DeleteSystem(ctx context.Context, a vaern.Actor, orgID, id int64) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		old, err := tx.mayEditSystem(ctx, a, orgID, id)
+		if err != nil {
+			return err
+		}
+		// Children first: not every engine setting cascades.
+		if _, err := tx.exec(ctx, `DELETE FROM treatments WHERE org_id = ? AND assessment_id IN
+			(SELECT id FROM risk_assessments WHERE org_id = ? AND system_id = ?)`, orgID, orgID, id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM risk_reminders WHERE assessment_id IN
+			(SELECT id FROM risk_assessments WHERE org_id = ? AND system_id = ?)`, orgID, id); err != nil {
+			return err
+		}
+		for _, q := range []string{"DELETE FROM risk_assessments WHERE org_id = ? AND system_id = ?",
+			"DELETE FROM components WHERE org_id = ? AND system_id = ?"} {
+			if _, err := tx.exec(ctx, q, orgID, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM systems WHERE org_id = ? AND id = ?", orgID, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "system.delete", ObjectType: "system", ObjectID: id,
+			Detail: map[string]any{"name": old.Name}})
+	})
+}
+
+// System returns one of the organisation's systems.
+func (s *Store) System(ctx context.Context, orgID, id int64) (vaern.ITSystem, error) {
+	return scanSystem(s.queryRow(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ? AND s.id = ?", orgID, id))
+}
+
+// SystemByName finds one of the organisation's systems by name, ignoring case.
+func (s *Store) SystemByName(ctx context.Context, orgID int64, name string) (vaern.ITSystem, error) {
+	return scanSystem(s.queryRow(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ? AND s.name_key = ?", orgID, nameKey(name)))
+}
+
+// sortColumns are the orders a list may be sorted in; the id keeps equal keys in a stable order.
+var sortColumns = map[string]string{
+	"name":        "s.name_key",
+	"vendor":      "LOWER(s.vendor)",
+	"product":     "LOWER(s.product)",
+	"unit":        "LOWER(COALESCE(un.name, ''))",
+	"owner":       "LOWER(COALESCE(uo.name, ''))",
+	"criticality": "CASE WHEN s.confidentiality >= s.integrity AND s.confidentiality >= s.availability THEN s.confidentiality WHEN s.integrity >= s.availability THEN s.integrity ELSE s.availability END",
+	"updated":     "s.updated_at",
+}
+
+// systemWhere builds the WHERE clause of a filter; the organisation comes first, always.
+func systemWhere(orgID int64, f vaern.SystemFilter, now time.Time) (string, []any) {
+	where := []string{"s.org_id = ?"}
+	args := []any{orgID}
+	if q := strings.ToLower(strings.TrimSpace(f.Search)); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		where = append(where, `(s.name_key LIKE ? ESCAPE '\' OR LOWER(s.vendor) LIKE ? ESCAPE '\' OR LOWER(s.product) LIKE ? ESCAPE '\'
+			OR LOWER(s.supplier) LIKE ? ESCAPE '\' OR s.tags LIKE ? ESCAPE '\' OR LOWER(s.description) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like, like, like)
+	}
+	if f.UnitID != 0 {
+		where = append(where, "s.unit_id = ?")
+		args = append(args, f.UnitID)
+	}
+	if f.OwnerID != 0 {
+		where = append(where, "(s.system_owner_id = ? OR s.data_owner_id = ?)")
+		args = append(args, f.OwnerID, f.OwnerID)
+	}
+	if f.Hosting != "" {
+		where = append(where, "s.hosting = ?")
+		args = append(args, string(f.Hosting))
+	}
+	if t := strings.ToLower(strings.TrimSpace(f.Tag)); t != "" {
+		where = append(where, `s.tags LIKE ? ESCAPE '\'`)
+		args = append(args, "%,"+escapeLike(t)+",%")
+	}
+	if f.PersonalData != 0 {
+		where = append(where, "(s.personal_data & ?) <> 0")
+		args = append(args, f.PersonalData)
+	}
+	if f.MinCrit > 0 {
+		where = append(where, "(s.confidentiality >= ? OR s.integrity >= ? OR s.availability >= ?)")
+		args = append(args, f.MinCrit, f.MinCrit, f.MinCrit)
+	}
+	if f.Exposed {
+		where = append(where, "s.internet_exposed = ?")
+		args = append(args, true)
+	}
+	if f.NoOwner {
+		where = append(where, "(s.system_owner_id IS NULL OR s.data_owner_id IS NULL)")
+	}
+	if f.DPAInvalid {
+		where = append(where, "NOT (s.dpa_status = 'not_needed' OR (s.dpa_status = 'signed' AND (s.dpa_review = 0 OR s.dpa_review >= ?)))")
+		args = append(args, ms(now))
+	}
+	if f.OverdueReview {
+		where = append(where, "EXISTS (SELECT 1 FROM risk_assessments r WHERE r.org_id = s.org_id AND r.system_id = s.id AND r.next_review > 0 AND r.next_review < ?)")
+		args = append(args, ms(now))
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Systems lists the organisation's systems that pass the filter, sorted and paged, with the number
+// of systems that pass it in all.
+func (s *Store) Systems(ctx context.Context, orgID int64, f vaern.SystemFilter) ([]vaern.ITSystem, int, error) {
+	where, args := systemWhere(orgID, f, s.now())
+	var total int
+	if err := s.queryRow(ctx, "SELECT COUNT(*)"+systemFrom+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	key, desc := strings.CutPrefix(f.Sort, "-")
+	col, ok := sortColumns[key]
+	if !ok {
+		col = sortColumns["name"]
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	q := "SELECT " + systemCols + systemFrom + where + " ORDER BY " + col + dir + ", s.id" + dir
+	if f.Limit > 0 {
+		q += " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
+	}
+	rows, err := s.query(ctx, q, args...)
+	list, err := collect(rows, err, scanSystem)
+	return list, total, err
+}
+
+// Tags lists the tags used in the organisation's register.
+func (s *Store) RegisterTags(ctx context.Context, orgID int64) ([]string, error) {
+	rows, err := s.query(ctx, "SELECT DISTINCT tags FROM systems WHERE org_id = ? AND tags <> ''", orgID)
+	all, err := collect(rows, err, func(r scanner) (string, error) {
+		var t string
+		return t, r.Scan(&t)
+	})
+	return vaern.NormalizeTags(all), err
+}
+
+// SystemHistory lists the audit rows about one system, newest first.
+func (s *Store) SystemHistory(ctx context.Context, orgID, id int64, limit int) ([]vaern.AuditEntry, error) {
+	rows, err := s.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE org_id = ? AND object_type = 'system' AND object_id = ?
+		ORDER BY id DESC LIMIT ?`, orgID, strconv.FormatInt(id, 10), limit)
+	return collect(rows, err, scanAudit)
+}
+
+// ReplaceComponents swaps a system's components for comps in one transaction: a re-import
+// replaces the set whole, and a failed one leaves the old set.
+func (s *Store) ReplaceComponents(ctx context.Context, a vaern.Actor, orgID, systemID int64, comps []vaern.Component, source string) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.ReplaceComponents(ctx, a, orgID, systemID, comps, source) })
+}
+
+// ReplaceComponents is ReplaceComponents inside a transaction.
+func (t *Tx) ReplaceComponents(ctx context.Context, a vaern.Actor, orgID, systemID int64, comps []vaern.Component, source string) error {
+	if _, err := t.mayEditSystem(ctx, a, orgID, systemID); err != nil {
+		return err
+	}
+	var before int
+	if err := t.queryRow(ctx, "SELECT components FROM systems WHERE org_id = ? AND id = ?", orgID, systemID).Scan(&before); err != nil {
+		return mapErr(err)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM components WHERE org_id = ? AND system_id = ?", orgID, systemID); err != nil {
+		return err
+	}
+	// Many rows per statement: an SBOM of thousands of components is one round trip per batch.
+	const batch = 200
+	for i := 0; i < len(comps); i += batch {
+		part := comps[i:min(i+batch, len(comps))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO components (org_id, system_id, name, version, purl, cpe, licence, kind) VALUES ")
+		args := make([]any, 0, len(part)*8)
+		for j, c := range part {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, orgID, systemID, c.Name, c.Version, c.PURL, c.CPE, c.Licence, c.Kind)
+		}
+		if _, err := t.tx.ExecContext(ctx, t.s.rebind(b.String()), args...); err != nil {
+			return fmt.Errorf("insert components: %w", err)
+		}
+	}
+	if _, err := t.exec(ctx, "UPDATE systems SET components = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+		len(comps), ms(t.s.now()), orgID, systemID); err != nil {
+		return err
+	}
+	return t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.components", ObjectType: "system", ObjectID: systemID,
+		Detail: map[string]any{"before": before, "after": len(comps), "source": source}})
+}
+
+// rebind rewrites placeholders without caching (for generated statements of varying shape).
+func (s *Store) rebind(query string) string {
+	if s.engine != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// Components lists a system's components by name.
+func (s *Store) Components(ctx context.Context, orgID, systemID int64) ([]vaern.Component, error) {
+	rows, err := s.query(ctx, `SELECT id, system_id, name, version, purl, cpe, licence, kind FROM components
+		WHERE org_id = ? AND system_id = ? ORDER BY LOWER(name), version, id`, orgID, systemID)
+	return collect(rows, err, func(r scanner) (vaern.Component, error) {
+		var c vaern.Component
+		return c, r.Scan(&c.ID, &c.SystemID, &c.Name, &c.Version, &c.PURL, &c.CPE, &c.Licence, &c.Kind)
+	})
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Created, Updated, Unchanged int
+}
+
+// ImportSystems writes checked spreadsheet records in one transaction: a record whose name the
+// register already has updates that system (only the columns the file has), any other creates
+// one. Either every row is written or none. progress, if set, is told how far it has come.
+func (s *Store) ImportSystems(ctx context.Context, a vaern.Actor, orgID int64, recs []register.Record, source string, progress func(done, total int)) (ImportResult, error) {
+	var res ImportResult
+	err := s.Write(ctx, func(tx *Tx) error {
+		res = ImportResult{}
+		existing := map[string]vaern.ITSystem{}
+		rows, err := tx.query(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ?", orgID)
+		list, err := collect(rows, err, scanSystem)
+		if err != nil {
+			return err
+		}
+		for _, sys := range list {
+			existing[nameKey(sys.Name)] = sys
+		}
+		for i, rec := range recs {
+			if progress != nil && i%200 == 0 {
+				progress(i, len(recs))
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			old, ok := existing[nameKey(rec.Sys.Name)]
+			if !ok {
+				var sys vaern.ITSystem
+				register.Apply(&sys, rec)
+				created, err := tx.CreateSystem(ctx, a, orgID, sys)
+				if err != nil {
+					return fmt.Errorf("row %d: %w", rec.Row, err)
+				}
+				existing[nameKey(created.Name)] = created
+				res.Created++
+				continue
+			}
+			sys := old
+			register.Apply(&sys, rec)
+			if len(diffSystems(old, sys)) == 0 {
+				res.Unchanged++
+				continue
+			}
+			if err := tx.UpdateSystem(ctx, a, orgID, sys); err != nil {
+				return fmt.Errorf("row %d: %w", rec.Row, err)
+			}
+			res.Updated++
+		}
+		if progress != nil {
+			progress(len(recs), len(recs))
+		}
+		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "register.import", ObjectType: "org", ObjectID: orgID,
+			Detail: map[string]any{"source": source, "created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged}})
+	})
+	return res, err
+}
+
+// RegisterResolver finds an organisation's people and units for a spreadsheet import.
+type RegisterResolver struct {
+	byMail  map[string]int64
+	byName  map[string][]int64
+	units   map[string][]int64
+	Members []vaern.Member
+	Units   []vaern.Unit
+}
+
+// Resolver loads the organisation's people and units.
+func (s *Store) Resolver(ctx context.Context, orgID int64) (*RegisterResolver, error) {
+	people, err := s.OrgUsers(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.Units(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	r := &RegisterResolver{byMail: map[string]int64{}, byName: map[string][]int64{}, units: map[string][]int64{}, Members: people, Units: units}
+	for _, p := range people {
+		r.byMail[strings.ToLower(p.Email)] = p.ID
+		if p.Name != "" {
+			k := strings.ToLower(strings.Join(strings.Fields(p.Name), " "))
+			r.byName[k] = append(r.byName[k], p.ID)
+		}
+	}
+	for _, u := range units {
+		k := strings.ToLower(strings.TrimSpace(u.Name))
+		r.units[k] = append(r.units[k], u.ID)
+	}
+	return r, nil
+}
+
+// User finds a person by e-mail or unique full name.
+func (r *RegisterResolver) User(s string) (int64, bool, bool) {
+	k := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	if id, ok := r.byMail[k]; ok {
+		return id, false, true
+	}
+	switch ids := r.byName[k]; len(ids) {
+	case 0:
+		return 0, false, false
+	case 1:
+		return ids[0], false, true
+	}
+	return 0, true, false
+}
+
+// Unit finds a unit by name; a name two units share is not found.
+func (r *RegisterResolver) Unit(name string) (int64, bool) {
+	ids := r.units[strings.ToLower(strings.TrimSpace(name))]
+	if len(ids) == 1 {
+		return ids[0], true
+	}
+	return 0, false
+}
