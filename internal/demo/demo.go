@@ -120,6 +120,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := seedDelegations(ctx, st, members, firstUnit); err != nil {
 		return false, err
 	}
+	if err := SeedRegister(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

@@ -14,3 +14,6 @@ func QueryIntForTest(ctx context.Context, s *Store, query string, args ...any) (
 	err := s.queryRow(ctx, query, args...).Scan(&n)
 	return n, err
 }
+
+// PrefixColsForTest exposes prefixCols.
+var PrefixColsForTest = prefixCols

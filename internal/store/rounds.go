@@ -95,8 +95,9 @@ const roundCounts = `, (SELECT COUNT(*) FROM assessments x WHERE x.round_id = r.
 func (s *Store) Rounds(ctx context.Context, centreID int64) ([]vaern.Round, error) {
 	rows, err := s.query(ctx, "SELECT "+roundCols+roundCounts+roundFrom+"WHERE r.centre_id = ? ORDER BY r.year DESC, r.id DESC", centreID)
 	return collect(rows, err, func(r scanner) (vaern.Round, error) {
-		var x vaern.Round
-		x, err := scanRound(r, &x.Members, &x.Submitted)
+		var m, sub int
+		x, err := scanRound(r, &m, &sub)
+		x.Members, x.Submitted = m, sub
 		return x, err
 	})
 }
@@ -140,13 +141,29 @@ type scanFunc func(dest ...any) error
 
 func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
-// prefixCols qualifies a column list written without table prefix.
+// prefixCols qualifies a column list written without table prefix. Only the first column name of
+// a function call is qualified (COALESCE(parent_id, 0) → COALESCE(o.parent_id, 0)).
 func prefixCols(cols, prefix string) string {
-	parts := strings.Split(cols, ",")
+	var parts []string
+	depth, start := 0, 0
+	for i, c := range cols {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, cols[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, cols[start:])
 	for i, p := range parts {
 		p = strings.TrimSpace(p)
-		if strings.HasPrefix(p, "COALESCE(") {
-			parts[i] = "COALESCE(" + prefix + strings.TrimPrefix(p, "COALESCE(")
+		if fn, rest, ok := strings.Cut(p, "("); ok {
+			parts[i] = fn + "(" + prefix + rest
 			continue
 		}
 		parts[i] = prefix + p

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -74,11 +73,6 @@ func (s *Server) rounds(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []roundRow
 	for _, x := range list {
-		// TODO: drop once store.Rounds returns its counts (its scan overwrites Members and Submitted).
-		// One query per round is fine: a centre has one round a year.
-		if withCounts, err := s.st.Round(r.Context(), p.Org.ID, x.ID); err == nil {
-			x = withCounts
-		}
 		rows = append(rows, roundRowOf(x))
 	}
 	s.render(w, r, http.StatusOK, "centre_rounds", s.page(w, r, "bc.rounds.title", rows))
@@ -290,40 +284,6 @@ type roundData struct {
 	MinUntil     string // the earliest date a reopening may run until
 }
 
-// participation lists the members of one of the centre's rounds with their status only. The
-// caller has checked that the round is the centre's.
-// TODO: use store.Participation once its column list is fixed (prefixCols splits COALESCE(parent_id, 0)).
-func (s *Server) participation(ctx context.Context, centreID, roundID int64) ([]store.Participant, error) {
-	members, err := s.st.Members(ctx, centreID)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]vaern.Org{}
-	for _, m := range members {
-		byID[m.ID] = m
-	}
-	list, err := s.st.RoundAssessments(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.Participant
-	for _, a := range list {
-		o, ok := byID[a.OrgID]
-		if !ok || a.Round.CentreID != centreID {
-			continue
-		}
-		out = append(out, store.Participant{Org: o, AssessmentID: a.ID, Status: a.Status, SubmittedAt: a.SubmittedAt,
-			ReopenedUntil: a.ReopenedUntil})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Org.Country != out[j].Org.Country {
-			return out[i].Org.Country < out[j].Org.Country
-		}
-		return out[i].Org.Name < out[j].Org.Name
-	})
-	return out, nil
-}
-
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
@@ -335,7 +295,7 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) (*Page, error
 	if err != nil {
 		return nil, err
 	}
-	parts, err := s.participation(ctx, p.Org.ID, id)
+	parts, err := s.st.Participation(ctx, p.Org.ID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -415,7 +375,7 @@ func (s *Server) roundReopen(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	parts, err := s.participation(ctx, p.Org.ID, id)
+	parts, err := s.st.Participation(ctx, p.Org.ID, id)
 	if err != nil {
 		s.failErr(w, r, err)
 		return

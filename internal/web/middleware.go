@@ -86,7 +86,6 @@ func (s *Server) outer(next http.Handler) http.Handler {
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
-		r.Body = http.MaxBytesReader(sw, r.Body, DefaultMaxBody)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -123,9 +122,11 @@ func (s *Server) guard(rt httpx.Route) http.Handler {
 		if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
 			info.pattern = rt.Method + " " + rt.Pattern
 		}
+		limit := int64(DefaultMaxBody)
 		if rt.MaxBody > 0 {
-			r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
+			limit = rt.MaxBody
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if rt.NoSession {
 			rt.Handler(w, r)
 			return
