@@ -41,7 +41,7 @@ func TestRegisterJourney(t *testing.T) {
 	upload := func(path string) {
 		visit(t, ctx, e.base+"/register/import")
 		do(t, ctx, "choose the file", chromedp.SetUploadFiles(chromedp.ID("file"), []string{path}))
-		if st := submit(t, ctx, "upload", `form[action="/register/import"] button[type="submit"]`); st != 200 {
+		if st := clickAndWait(t, ctx, "upload", `form[action="/register/import"] button[type="submit"]`); st != 200 {
 			t.Fatalf("upload: status %d, %q", st, h1(t, ctx))
 		}
 		checkPage(t, ctx, "mapping step")
@@ -49,7 +49,7 @@ func TestRegisterJourney(t *testing.T) {
 		if mapped != "name,vendor,hosting,availability,rto_hours,dpa_date" {
 			t.Fatalf("guessed mapping %q", mapped)
 		}
-		if st := submit(t, ctx, "dry run", `form[action$="/check"] button[type="submit"]`); st != 200 {
+		if st := clickAndWait(t, ctx, "dry run", `form[action$="/check"] button[type="submit"]`); st != 200 {
 			t.Fatalf("dry run: status %d", st)
 		}
 		checkPage(t, ctx, "dry run")
@@ -77,7 +77,7 @@ func TestRegisterJourney(t *testing.T) {
 	if !strings.Contains(pageHTML(t, ctx), "All 3 rows are fine: 3 new systems, 0 to update") {
 		t.Fatalf("clean dry run not reported: %q", h1(t, ctx))
 	}
-	if st := submit(t, ctx, "import", `form[action$="/run"] button[type="submit"]`); st != 200 {
+	if st := clickAndWait(t, ctx, "import", `form[action$="/run"] button[type="submit"]`); st != 200 {
 		t.Fatalf("import: status %d", st)
 	}
 	checkPage(t, ctx, "import result")
@@ -94,7 +94,7 @@ func TestRegisterJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("system_owner"), fmt.Sprint(resp.ID)),
 		chromedp.SetValue(chromedp.ID("data_owner"), fmt.Sprint(coord.ID)),
 		chromedp.SetValue(chromedp.ID("unit"), fmt.Sprint(f.UnitsA[1].ID)))
-	if st := submit(t, ctx, "save the owners", `form.reg-form button[type="submit"]`); st != 200 {
+	if st := clickAndWait(t, ctx, "save the owners", `form.reg-form button[type="submit"]`); st != 200 {
 		t.Fatalf("save: status %d", st)
 	}
 	checkPage(t, ctx, "system page")
@@ -109,7 +109,7 @@ func TestRegisterJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("scenario"), "Kryptering af journaler via leverandørens fjernadgang"),
 		chromedp.SetValue(chromedp.ID("likelihood"), "4"),
 		chromedp.SetValue(chromedp.ID("consequence"), "5"))
-	if st := submit(t, ctx, "assess", `form[action$="/risks"] button[type="submit"]`); st != 200 {
+	if st := clickAndWait(t, ctx, "assess", `form[action$="/risks"] button[type="submit"]`); st != 200 {
 		t.Fatalf("assess: status %d", st)
 	}
 	checkPage(t, ctx, "risk page")
@@ -120,7 +120,7 @@ func TestRegisterJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("title"), "Offline-backup og genetableringstest"),
 		chromedp.SetValue(chromedp.ID("owner"), fmt.Sprint(resp.ID)),
 		chromedp.SetValue(chromedp.ID("due"), "2025-06-30"))
-	if st := submit(t, ctx, "add the treatment", `form[action$="/treatments"] button[type="submit"]`); st != 200 {
+	if st := clickAndWait(t, ctx, "add the treatment", `form[action$="/treatments"] button[type="submit"]`); st != 200 {
 		t.Fatalf("treatment: status %d", st)
 	}
 	checkPage(t, ctx, "risk page with treatment")
@@ -130,12 +130,12 @@ func TestRegisterJourney(t *testing.T) {
 	do(t, ctx, "lower the residual risk",
 		chromedp.SetValue(chromedp.ID("residual_likelihood"), "2"),
 		chromedp.SetValue(chromedp.ID("residual_consequence"), "4"))
-	if st := submit(t, ctx, "save the review", `form.stack[action^="/register/risks/"]:not([action$="/accept"]):not([action$="/treatments"]) button[type="submit"]`); st != 200 {
+	if st := clickAndWait(t, ctx, "save the review", `form.stack[action^="/register/risks/"]:not([action$="/accept"]):not([action$="/treatments"]) button[type="submit"]`); st != 200 {
 		t.Fatalf("review: status %d", st)
 	}
 	// Accepting without a reason names the field; with one, it is recorded.
 	do(t, ctx, "name who accepts", chromedp.SetValue(chromedp.ID("accepted_by"), "Mette Frederiksen, direktør"))
-	if st := submit(t, ctx, "accept without reason", `form[action$="/accept"] button[type="submit"]`); st != 422 {
+	if st := clickAndWait(t, ctx, "accept without reason", `form[action$="/accept"] button[type="submit"]`); st != 422 {
 		t.Fatalf("accept without a reason: status %d, want 422", st)
 	}
 	checkPage(t, ctx, "acceptance error")
@@ -143,7 +143,7 @@ func TestRegisterJourney(t *testing.T) {
 		t.Error("the missing reason is not marked invalid")
 	}
 	do(t, ctx, "give the reason", chromedp.SendKeys(chromedp.ID("accept_reason"), "Restrisikoen er inden for risikoappetitten"))
-	if st := submit(t, ctx, "accept", `form[action$="/accept"] button[type="submit"]`); st != 200 {
+	if st := clickAndWait(t, ctx, "accept", `form[action$="/accept"] button[type="submit"]`); st != 200 {
 		t.Fatalf("accept: status %d", st)
 	}
 	checkPage(t, ctx, "accepted risk")

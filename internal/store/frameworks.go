@@ -14,9 +14,18 @@ import (
 type frameworkCache struct {
 	mu sync.RWMutex
 	m  map[[2]int64]*framework.Framework
+	// final holds finished frameworks by id: they never change again, so they need no lookup.
+	final map[int64]finalFramework
 }
 
-var fwCache = &frameworkCache{m: map[[2]int64]*framework.Framework{}}
+type finalFramework struct {
+	info vaern.FrameworkInfo
+	fw   *framework.Framework
+}
+
+func newFrameworkCache() *frameworkCache {
+	return &frameworkCache{m: map[[2]int64]*framework.Framework{}, final: map[int64]finalFramework{}}
+}
 
 const frameworkCols = `id, fid, version, title, questions, builtin, draft, created_at, updated_at`
 
@@ -87,14 +96,20 @@ func (s *Store) FrameworkByVersion(ctx context.Context, centreID int64, fid, ver
 // data: the centre writes them and every member reads the ones its rounds use. Parsed frameworks
 // are cached, so pages do not parse YAML per request.
 func (s *Store) Framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *framework.Framework, error) {
+	s.fwCache.mu.RLock()
+	f, ok := s.fwCache.final[id]
+	s.fwCache.mu.RUnlock()
+	if ok && f.info.ID == id {
+		return f.info, f.fw, nil
+	}
 	info, err := scanFrameworkInfo(s.queryRow(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE id = ?", id))
 	if err != nil {
 		return info, nil, err
 	}
 	key := [2]int64{id, info.UpdatedAt.UnixMilli()}
-	fwCache.mu.RLock()
-	fw := fwCache.m[key]
-	fwCache.mu.RUnlock()
+	s.fwCache.mu.RLock()
+	fw := s.fwCache.m[key]
+	s.fwCache.mu.RUnlock()
 	if fw != nil {
 		return info, fw, nil
 	}
@@ -106,9 +121,12 @@ func (s *Store) Framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *
 	if err != nil {
 		return info, nil, fmt.Errorf("stored framework %d no longer parses: %w", id, err)
 	}
-	fwCache.mu.Lock()
-	fwCache.m[key] = fw
-	fwCache.mu.Unlock()
+	s.fwCache.mu.Lock()
+	s.fwCache.m[key] = fw
+	if !info.Draft {
+		s.fwCache.final[id] = finalFramework{info, fw}
+	}
+	s.fwCache.mu.Unlock()
 	return info, fw, nil
 }
 

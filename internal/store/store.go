@@ -35,6 +35,8 @@ type Store struct {
 	rebindMu sync.RWMutex
 	rebound  map[string]string
 
+	fwCache *frameworkCache // parsed frameworks of this database
+
 	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
 	writerEnd chan struct{}
 	closeMu   sync.RWMutex
@@ -69,6 +71,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	s.now = time.Now
 	s.rebound = map[string]string{}
+	s.fwCache = newFrameworkCache()
 	return s, nil
 }
 

@@ -30,9 +30,16 @@ type assessment struct {
 	UnitName map[int64]string
 	Mine     []vaern.Delegation
 	Editable bool
+	unitOf   func(id int64) bool // whether id is a unit of the organisation
 }
 
+// loadAssessment reads the assessment of the {id} in the path. Pages need the organisation's units
+// too; actions that only check one unit (saving an answer) pass withUnits false and save the read.
 func (s *Server) loadAssessment(r *http.Request) (*assessment, error) {
+	return s.loadAssessmentUnits(r, true)
+}
+
+func (s *Server) loadAssessmentUnits(r *http.Request, withUnits bool) (*assessment, error) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
 	id, ok := httpx.PathID(r, "id")
@@ -47,13 +54,21 @@ func (s *Server) loadAssessment(r *http.Request) (*assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.st.Units(ctx, p.Org.ID)
-	if err != nil {
-		return nil, err
+	x := &assessment{P: p, A: a, Info: info, F: f, UnitName: map[int64]string{}, Editable: a.Editable(s.st.Now())}
+	x.unitOf = func(id int64) bool {
+		_, err := s.st.Unit(ctx, p.Org.ID, id)
+		return err == nil
 	}
-	x := &assessment{P: p, A: a, Info: info, F: f, Units: units, UnitName: map[int64]string{}, Editable: a.Editable(s.st.Now())}
-	for _, u := range units {
-		x.UnitName[u.ID] = u.Name
+	if withUnits {
+		units, err := s.st.Units(ctx, p.Org.ID)
+		if err != nil {
+			return nil, err
+		}
+		x.Units = units
+		for _, u := range units {
+			x.UnitName[u.ID] = u.Name
+		}
+		x.unitOf = func(id int64) bool { _, ok := x.UnitName[id]; return ok }
 	}
 	if p.Role == vaern.RoleRespondent {
 		x.Mine, err = s.st.DelegationsTo(ctx, p.Org.ID, p.User.ID, p.UnitID)
@@ -318,10 +333,8 @@ func (x *assessment) slotFromForm(r *http.Request) (*framework.Question, int64, 
 	if (q.Scope == framework.ScopeUnit) != (unit != 0) {
 		return nil, 0, vaern.Invalid("unit", "does not fit the question's scope")
 	}
-	if unit != 0 {
-		if _, ok := x.UnitName[unit]; !ok {
-			return nil, 0, vaern.ErrNotFound
-		}
+	if unit != 0 && !x.unitOf(unit) {
+		return nil, 0, vaern.ErrNotFound
 	}
 	return q, unit, nil
 }
@@ -330,7 +343,7 @@ func (x *assessment) slotFromForm(r *http.Request) (*framework.Question, int64, 
 // script (then a small JSON answer).
 func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x, err := s.loadAssessment(r)
+	x, err := s.loadAssessmentUnits(r, false)
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
@@ -396,7 +409,7 @@ func (s *Server) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) baselineReview(w http.ResponseWriter, r *http.Request) {
-	x, err := s.loadAssessment(r)
+	x, err := s.loadAssessmentUnits(r, false)
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
@@ -460,7 +473,7 @@ func (s *Server) baselineHistory(w http.ResponseWriter, r *http.Request) {
 
 // baselineEvidence attaches an uploaded file or a link to an answer.
 func (s *Server) baselineEvidence(w http.ResponseWriter, r *http.Request) {
-	x, err := s.loadAssessment(r)
+	x, err := s.loadAssessmentUnits(r, false)
 	if err != nil {
 		s.answerErr(w, r, err)
 		return

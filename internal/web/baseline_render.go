@@ -60,9 +60,11 @@ func (c *questionCache) get(info vaern.FrameworkInfo, f *framework.Framework, q 
 
 func esc(s string) string { return html.EscapeString(s) }
 
+var idSafe = strings.NewReplacer(".", "_", " ", "_")
+
 // domID turns a question id and unit into an id usable in HTML.
 func domID(q string, unit int64) string {
-	id := "q-" + strings.NewReplacer(".", "_", " ", "_").Replace(q)
+	id := "q-" + idSafe.Replace(q)
 	if unit != 0 {
 		id += "-u" + strconv.FormatInt(unit, 10)
 	}

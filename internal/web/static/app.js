@@ -30,7 +30,7 @@
     // Answers save as you go: a changed level saves at once, a comment after a pause. Without this
     // script the Save button posts the form and the page comes back.
     var box = document.querySelector(".questions[data-assessment]");
-    if (box && window.fetch && window.FormData) {
+    if (box && window.fetch && window.FormData && window.URLSearchParams) {
       var texts = { saved: box.getAttribute("data-saved"), saving: box.getAttribute("data-saving"), failed: box.getAttribute("data-failed") };
       box.querySelectorAll("form[data-autosave]").forEach(function (form) {
         var state = form.querySelector(".save-state");
@@ -38,7 +38,9 @@
         var save = function () {
           if (!form.querySelector("input[name=value]:checked")) { return; }
           state.textContent = texts.saving;
-          fetch(form.action, { method: "POST", body: new FormData(form), headers: { "Accept": "application/json" }, credentials: "same-origin" })
+          // Sent url-encoded, as the form itself posts: the server reads these fields with ParseForm,
+          // which does not read a multipart body (what fetch makes of a bare FormData).
+          fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), headers: { "Accept": "application/json" }, credentials: "same-origin" })
             .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
             .then(function () {
               state.textContent = texts.saved;

@@ -1,0 +1,180 @@
+// Package bench holds Værn's benchmarks: testing.B benchmarks that drive the real HTTP server with
+// many concurrent signed-in clients (this file), and the stand-alone load generator in loadgen/.
+// Figures go to docs/BENCHMARKS.md.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/framework"
+	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/testserver"
+)
+
+// clients is the number of concurrent signed-in browsers in the baseline benchmarks.
+const clients = 64
+
+// bigFramework is a framework with one focus area of 100 questions, the size of the largest areas
+// in the frameworks municipalities answer today.
+func bigFramework() *framework.Framework {
+	txt := func(s string) framework.Text { return framework.Text{"da": s + " (da)", "nb": s + " (nb)", "en": s} }
+	f := &framework.Framework{ID: "bench", Version: "1", Languages: []string{"da", "nb", "en"}, Title: txt("Benchmark"), NotRelevant: true}
+	for l := 0; l <= 5; l++ {
+		f.Scale = append(f.Scale, framework.ScaleLevel{Level: l, Label: txt(fmt.Sprintf("Level %d", l)),
+			Description: txt(fmt.Sprintf("A description of what maturity level %d looks like in practice, in a sentence or two.", l))})
+	}
+	area := &framework.Area{ID: "BIG", Title: txt("A large focus area")}
+	for i := 1; i <= 100; i++ {
+		q := &framework.Question{ID: fmt.Sprintf("BIG-%03d", i), Text: txt(fmt.Sprintf("How well does the organisation handle topic number %d?", i)),
+			Help: txt("Help text that explains what is meant, and what evidence would show it, in two sentences."),
+			Audience: framework.AudienceIT, Scope: framework.ScopeOrganisation, Answer: framework.AnswerMaturity, Weight: 1, Target: 3,
+			Recommendations: map[string]framework.Text{"0": txt("Start."), "1": txt("Write it down."), "2": txt("Measure it.")},
+			Refs:            []framework.Ref{{Scheme: "iso27001", ID: "A.5.1"}}}
+		area.Questions = append(area.Questions, q)
+	}
+	f.Areas = []*framework.Area{area}
+	return f
+}
+
+type fixture struct {
+	srv        *testserver.Server
+	assessment int64
+	clients    []*http.Client
+}
+
+func setup(b *testing.B, e store.Engine) *fixture {
+	b.Helper()
+	s := testserver.Start(b, e, testserver.Options{})
+	ctx := context.Background()
+	sys := vaern.System("bench")
+	info, err := s.Store.SaveFramework(ctx, sys, s.Fix.Centre.ID, bigFramework(), false, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	r, err := s.Store.CreateRound(ctx, sys, s.Fix.Centre.ID, vaern.Round{Year: now.Year(), FrameworkID: info.ID, Title: "Bench",
+		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour)}, []int64{s.Fix.A.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := s.Store.Assessments(ctx, s.Fix.A.ID)
+	if err != nil || len(list) == 0 {
+		b.Fatal(err)
+	}
+	f := &fixture{srv: s, assessment: list[0].ID}
+	_ = r
+	// Half the questions answered, as in the middle of a round.
+	var in []store.AnswerInput
+	for i := 1; i <= 100; i += 2 {
+		in = append(in, store.AnswerInput{QuestionID: fmt.Sprintf("BIG-%03d", i), Value: "3", Comment: "Vi har en skriftlig procedure, men den følges ikke altid."})
+	}
+	if err := s.Store.ImportAnswers(ctx, sys, s.Fix.A.ID, f.assessment, in, false); err != nil {
+		b.Fatal(err)
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	for i := 0; i < clients; i++ {
+		c := s.Login(b, "A:coordinator")
+		c.Transport = tr
+		f.clients = append(f.clients, c)
+	}
+	return f
+}
+
+// drive sends b.N requests from all clients at once and reports throughput and latency.
+func drive(b *testing.B, f *fixture, req func(i int) (*http.Request, int)) {
+	b.Helper()
+	var next atomic.Int64
+	lat := make([][]time.Duration, len(f.clients))
+	var failed atomic.Int64
+	var firstErr atomic.Value
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range f.clients {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				r, want := req(i)
+				t0 := time.Now()
+				resp, err := f.clients[c].Do(r)
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+				if err != nil || resp.StatusCode != want {
+					failed.Add(1)
+					if err == nil {
+						err = fmt.Errorf("status %d, want %d", resp.StatusCode, want)
+					}
+					firstErr.CompareAndSwap(nil, err.Error())
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d requests failed, first: %v", n, b.N, firstErr.Load())
+	}
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	pct := func(p float64) float64 { return float64(all[int(p*float64(len(all)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkAnswerSave saves answers with 64 concurrent coordinators' browsers: session, authorization,
+// the answer, its history row and its audit row, committed durably.
+func BenchmarkAnswerSave(b *testing.B) {
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(e), func(b *testing.B) {
+			f := setup(b, e)
+			u := fmt.Sprintf("%s/baseline/%d/answers", f.srv.URL, f.assessment)
+			drive(b, f, func(i int) (*http.Request, int) {
+				form := url.Values{"q": {fmt.Sprintf("BIG-%03d", i%100+1)}, "unit": {"0"}, "value": {fmt.Sprint(i % 6)},
+					"comment": {"Gemt under belastning"}}
+				r, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				r.Header.Set("Accept", "application/json")
+				return r, http.StatusOK
+			})
+		})
+	}
+}
+
+// BenchmarkAreaPage opens a focus-area page of 100 questions (half of them answered) with 64
+// concurrent clients.
+func BenchmarkAreaPage(b *testing.B) {
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(e), func(b *testing.B) {
+			f := setup(b, e)
+			u := fmt.Sprintf("%s/baseline/%d/area?a=BIG", f.srv.URL, f.assessment)
+			drive(b, f, func(int) (*http.Request, int) {
+				r, _ := http.NewRequest(http.MethodGet, u, nil)
+				return r, http.StatusOK
+			})
+		})
+	}
+}
