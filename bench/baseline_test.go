@@ -37,7 +37,7 @@ func bigFramework() *framework.Framework {
 	area := &framework.Area{ID: "BIG", Title: txt("A large focus area")}
 	for i := 1; i <= 100; i++ {
 		q := &framework.Question{ID: fmt.Sprintf("BIG-%03d", i), Text: txt(fmt.Sprintf("How well does the organisation handle topic number %d?", i)),
-			Help: txt("Help text that explains what is meant, and what evidence would show it, in two sentences."),
+			Help:     txt("Help text that explains what is meant, and what evidence would show it, in two sentences."),
 			Audience: framework.AudienceIT, Scope: framework.ScopeOrganisation, Answer: framework.AnswerMaturity, Weight: 1, Target: 3,
 			Recommendations: map[string]framework.Text{"0": txt("Start."), "1": txt("Write it down."), "2": txt("Measure it.")},
 			Refs:            []framework.Ref{{Scheme: "iso27001", ID: "A.5.1"}}}
