@@ -70,6 +70,11 @@ const (
 	PermManageRegister     Permission = "register.manage" // create, delete and import systems; sharing with the centre
 	PermManageRiskMatrix   Permission = "register.matrix" // the centre's reference matrix, or a member's own
 	PermViewSharedRegister Permission = "register.shared" // the centre reads what members share of their registers
+
+	// Results: reports, benchmarks, action plans and the national report.
+	PermReportsView   Permission = "reports.view"     // the own organisation's reports, benchmark position and exports
+	PermActionsManage Permission = "reports.actions"  // turn recommendations into tasks and follow them up
+	PermNationalView  Permission = "reports.national" // the centre's national report: anonymous aggregates only
 )
 
 // grants is the one place that says which role holds which permission.
@@ -95,6 +100,10 @@ var grants = map[Permission][]Role{
 	PermManageRegister:     {RoleCoordinator},
 	PermManageRiskMatrix:   {RoleCentreAdmin, RoleCoordinator},
 	PermViewSharedRegister: {RoleCentreAdmin, RoleCentreAnalyst},
+	// Results: a member's reports are the member's own; the centre sees aggregates only.
+	PermReportsView:   {RoleCoordinator, RoleRespondent, RoleViewer},
+	PermActionsManage: {RoleCoordinator},
+	PermNationalView:  {RoleCentreAdmin, RoleCentreAnalyst},
 }
 
 // Can reports whether role r holds permission p.
@@ -115,7 +124,8 @@ func Permissions() []Permission {
 	return []Permission{PermSignedIn, PermViewOrg, PermManageUnits, PermManageUsers, PermManageOrg,
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
-		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister}
+		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
+		PermReportsView, PermActionsManage, PermNationalView}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

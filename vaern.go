@@ -141,6 +141,7 @@ func (t APIToken) Active(now time.Time) bool {
 type AuditEntry struct {
 	ID         int64
 	Chain      int64 // the organisation whose chain holds the row; 0 for system events
+	Shard      int64 // which of the chain's shards (see store.Options.AuditShards)
 	Seq        int64
 	At         time.Time
 	ActorID    int64

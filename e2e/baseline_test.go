@@ -356,8 +356,13 @@ func TestBaselineWholeLoop(t *testing.T) {
 	if len(parts) != 1 {
 		t.Fatalf("the closed round lists %d participants, want 1: %v", len(parts), parts)
 	}
-	if c := parts[0].Cells; len(c) != 6 || c[0] != f.B.Name || c[3] != blText(t, "en", "bc.status.closed") || c[4] != today.Format(time.DateOnly) {
-		t.Errorf("participant row %q, want %s, closed, submitted %s", c, f.B.Name, today.Format(time.DateOnly))
+	submitted, err := st.Assessment(bg, f.B.ID, assessmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submittedDay := submitted.SubmittedAt.In(copenhagen).Format(time.DateOnly)
+	if c := parts[0].Cells; len(c) != 6 || c[0] != f.B.Name || c[3] != blText(t, "en", "bc.status.closed") || c[4] != submittedDay {
+		t.Errorf("participant row %q, want %s, closed, submitted %s", c, f.B.Name, submittedDay)
 	}
 	html := pageHTML(t, admin)
 	for _, secret := range []string{comment1, comment2, returnComment, "UNIT-01", "ORG-01", "Repeterbart", "Definert", "Defined"} {
@@ -365,8 +370,8 @@ func TestBaselineWholeLoop(t *testing.T) {
 			t.Errorf("the centre's round page shows %q, which is part of B's answers", secret)
 		}
 	}
-	if a, err := st.Assessment(bg, f.B.ID, assessmentID); err != nil || a.Status != vaern.AssessmentClosed {
-		t.Errorf("stored assessment after closing: status %q (%v)", a.Status, err)
+	if submitted.Status != vaern.AssessmentClosed {
+		t.Errorf("stored assessment after closing: status %q, want closed", submitted.Status)
 	}
 
 	// ---- 7. The answers are locked. ----

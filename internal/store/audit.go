@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/vaern/vaern"
 )
@@ -23,7 +24,10 @@ type Change struct {
 // so there is never a change without its audit row or the other way round.
 //
 // The head row is bumped with an upsert first: on PostgreSQL that takes the row lock that serialises
-// appends to one chain across app nodes; on SQLite the single writer serialises them anyway.
+// appends to one chain across app nodes; on SQLite the single writer serialises them anyway. Holding
+// that lock until commit would let only one transaction of an organisation commit at a time, so on
+// PostgreSQL each organisation's chain has several shards, each a complete hash chain of its own,
+// and a transaction appends to one picked at random.
 func (t *Tx) Audit(ctx context.Context, a vaern.Actor, c Change) error {
 	detail := ""
 	if c.Detail != nil {
@@ -34,27 +38,27 @@ func (t *Tx) Audit(ctx context.Context, a vaern.Actor, c Change) error {
 		detail = string(b)
 	}
 	e := vaern.AuditEntry{
-		Chain: c.OrgID, At: t.s.now(), ActorID: a.UserID, ActorEmail: a.Email, OrgID: c.OrgID,
+		Chain: c.OrgID, Shard: t.s.auditShard(), At: t.s.now(), ActorID: a.UserID, ActorEmail: a.Email, OrgID: c.OrgID,
 		Action: c.Action, ObjectType: c.ObjectType, Detail: detail, IP: a.IP,
 	}
 	if c.ObjectID != nil {
 		e.ObjectID = fmt.Sprint(c.ObjectID)
 	}
-	err := t.queryRow(ctx, `INSERT INTO audit_heads (chain, seq, hash) VALUES (?, 1, '')
-		ON CONFLICT (chain) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash`, e.Chain).Scan(&e.Seq, &e.PrevHash)
+	err := t.queryRow(ctx, `INSERT INTO audit_heads (chain, shard, seq, hash) VALUES (?, ?, 1, '')
+		ON CONFLICT (chain, shard) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash`, e.Chain, e.Shard).Scan(&e.Seq, &e.PrevHash)
 	if err != nil {
 		return fmt.Errorf("audit %s: head: %w", c.Action, err)
 	}
 	// At is truncated to what is stored so that the hash can be recomputed from the row.
 	e.At = fromMS(ms(e.At))
 	e.Hash = AuditHash(e)
-	if _, err := t.exec(ctx, `INSERT INTO audit_log (chain, seq, at, actor_id, actor_email, org_id, action,
-		object_type, object_id, detail, ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Chain, e.Seq, ms(e.At), e.ActorID, e.ActorEmail, e.OrgID, e.Action, e.ObjectType, e.ObjectID,
+	if _, err := t.exec(ctx, `INSERT INTO audit_log (chain, shard, seq, at, actor_id, actor_email, org_id, action,
+		object_type, object_id, detail, ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Chain, e.Shard, e.Seq, ms(e.At), e.ActorID, e.ActorEmail, e.OrgID, e.Action, e.ObjectType, e.ObjectID,
 		e.Detail, e.IP, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("audit %s: %w", c.Action, err)
 	}
-	if _, err := t.exec(ctx, "UPDATE audit_heads SET hash = ? WHERE chain = ?", e.Hash, e.Chain); err != nil {
+	if _, err := t.exec(ctx, "UPDATE audit_heads SET hash = ? WHERE chain = ? AND shard = ?", e.Hash, e.Chain, e.Shard); err != nil {
 		return fmt.Errorf("audit %s: head: %w", c.Action, err)
 	}
 	return nil
@@ -63,7 +67,7 @@ func (t *Tx) Audit(ctx context.Context, a vaern.Actor, c Change) error {
 // AuditHash is the SHA-256 over the previous row's hash and every field of the row, encoded as a
 // JSON array so that no two different rows can produce the same input.
 func AuditHash(e vaern.AuditEntry) string {
-	b, _ := json.Marshal([]any{e.PrevHash, e.Chain, e.Seq, ms(e.At), e.ActorID, e.ActorEmail, e.OrgID,
+	b, _ := json.Marshal([]any{e.PrevHash, e.Chain, e.Shard, e.Seq, ms(e.At), e.ActorID, e.ActorEmail, e.OrgID,
 		e.Action, e.ObjectType, e.ObjectID, e.Detail, e.IP})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
@@ -79,12 +83,12 @@ func (s *Store) AuditLog(ctx context.Context, orgID int64, beforeID int64, limit
 	return collect(rows, err, scanAudit)
 }
 
-const auditCols = `id, chain, seq, at, actor_id, actor_email, org_id, action, object_type, object_id, detail, ip, prev_hash, hash`
+const auditCols = `id, chain, shard, seq, at, actor_id, actor_email, org_id, action, object_type, object_id, detail, ip, prev_hash, hash`
 
 func scanAudit(r scanner) (vaern.AuditEntry, error) {
 	var e vaern.AuditEntry
 	var at int64
-	err := r.Scan(&e.ID, &e.Chain, &e.Seq, &at, &e.ActorID, &e.ActorEmail, &e.OrgID, &e.Action, &e.ObjectType,
+	err := r.Scan(&e.ID, &e.Chain, &e.Shard, &e.Seq, &at, &e.ActorID, &e.ActorEmail, &e.OrgID, &e.Action, &e.ObjectType,
 		&e.ObjectID, &e.Detail, &e.IP, &e.PrevHash, &e.Hash)
 	e.At = fromMS(at)
 	return e, err
@@ -93,6 +97,7 @@ func scanAudit(r scanner) (vaern.AuditEntry, error) {
 // AuditProblem is one finding of VerifyAudit.
 type AuditProblem struct {
 	Chain int64
+	Shard int64
 	Seq   int64
 	RowID int64
 	Kind  string // changed, removed, inserted
@@ -100,57 +105,63 @@ type AuditProblem struct {
 }
 
 func (p AuditProblem) String() string {
-	if p.RowID != 0 {
-		return fmt.Sprintf("chain %d seq %d (row id %d): %s: %s", p.Chain, p.Seq, p.RowID, p.Kind, p.What)
+	chain := fmt.Sprintf("chain %d", p.Chain)
+	if p.Shard != 0 {
+		chain += fmt.Sprintf(" shard %d", p.Shard)
 	}
-	return fmt.Sprintf("chain %d seq %d: %s: %s", p.Chain, p.Seq, p.Kind, p.What)
+	if p.RowID != 0 {
+		return fmt.Sprintf("%s seq %d (row id %d): %s: %s", chain, p.Seq, p.RowID, p.Kind, p.What)
+	}
+	return fmt.Sprintf("%s seq %d: %s: %s", chain, p.Seq, p.Kind, p.What)
 }
+
+type chainKey struct{ chain, shard int64 }
 
 // VerifyAudit walks every chain and reports each row that was changed, inserted or removed.
 // It returns the number of rows checked.
 func (s *Store) VerifyAudit(ctx context.Context) (int, []AuditProblem, error) {
-	heads := map[int64]vaern.AuditEntry{}
-	hrows, err := s.query(ctx, "SELECT chain, seq, hash FROM audit_heads")
+	heads := map[chainKey]vaern.AuditEntry{}
+	hrows, err := s.query(ctx, "SELECT chain, shard, seq, hash FROM audit_heads")
 	if err != nil {
 		return 0, nil, err
 	}
 	for hrows.Next() {
 		var h vaern.AuditEntry
-		if err := hrows.Scan(&h.Chain, &h.Seq, &h.Hash); err != nil {
+		if err := hrows.Scan(&h.Chain, &h.Shard, &h.Seq, &h.Hash); err != nil {
 			hrows.Close()
 			return 0, nil, err
 		}
-		heads[h.Chain] = h
+		heads[chainKey{h.Chain, h.Shard}] = h
 	}
 	hrows.Close()
 
-	rows, err := s.query(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY chain, seq`)
+	rows, err := s.query(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY chain, shard, seq`)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer rows.Close()
 	var probs []AuditProblem
 	n := 0
-	var cur int64 = -1
+	cur := chainKey{-1, -1}
 	var wantSeq int64
 	var prevHash string
-	seen := map[int64]bool{}
+	seen := map[chainKey]bool{}
 	finish := func() {
-		if cur < 0 {
+		if cur.chain < 0 {
 			return
 		}
 		h, ok := heads[cur]
 		switch {
 		case !ok:
-			probs = append(probs, AuditProblem{Chain: cur, Kind: "inserted", What: "chain has no head: its rows were added outside Værn"})
+			probs = append(probs, AuditProblem{Chain: cur.chain, Shard: cur.shard, Kind: "inserted", What: "chain has no head: its rows were added outside Værn"})
 		case h.Seq > wantSeq-1:
-			probs = append(probs, AuditProblem{Chain: cur, Seq: wantSeq, Kind: "removed",
+			probs = append(probs, AuditProblem{Chain: cur.chain, Shard: cur.shard, Seq: wantSeq, Kind: "removed",
 				What: fmt.Sprintf("rows %d..%d are missing at the end of the chain", wantSeq, h.Seq)})
 		case h.Seq < wantSeq-1:
-			probs = append(probs, AuditProblem{Chain: cur, Seq: h.Seq + 1, Kind: "inserted",
+			probs = append(probs, AuditProblem{Chain: cur.chain, Shard: cur.shard, Seq: h.Seq + 1, Kind: "inserted",
 				What: fmt.Sprintf("rows after seq %d were added outside Værn", h.Seq)})
 		case h.Hash != prevHash:
-			probs = append(probs, AuditProblem{Chain: cur, Seq: h.Seq, Kind: "changed", What: "last row does not match the chain head"})
+			probs = append(probs, AuditProblem{Chain: cur.chain, Shard: cur.shard, Seq: h.Seq, Kind: "changed", What: "last row does not match the chain head"})
 		}
 	}
 	for rows.Next() {
@@ -159,17 +170,17 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, []AuditProblem, error) {
 			return n, probs, err
 		}
 		n++
-		if e.Chain != cur {
+		if k := (chainKey{e.Chain, e.Shard}); k != cur {
 			finish()
-			cur, wantSeq, prevHash = e.Chain, 1, ""
+			cur, wantSeq, prevHash = k, 1, ""
 			seen[cur] = true
 		}
 		if e.Seq != wantSeq {
 			if e.Seq > wantSeq {
-				probs = append(probs, AuditProblem{Chain: e.Chain, Seq: wantSeq, Kind: "removed",
+				probs = append(probs, AuditProblem{Chain: e.Chain, Shard: e.Shard, Seq: wantSeq, Kind: "removed",
 					What: fmt.Sprintf("rows %d..%d are missing (next present row is id %d)", wantSeq, e.Seq-1, e.ID)})
 			} else {
-				probs = append(probs, AuditProblem{Chain: e.Chain, Seq: e.Seq, RowID: e.ID, Kind: "inserted", What: "sequence number out of order"})
+				probs = append(probs, AuditProblem{Chain: e.Chain, Shard: e.Shard, Seq: e.Seq, RowID: e.ID, Kind: "inserted", What: "sequence number out of order"})
 				// A row that does not belong in the sequence must not become the link the next
 				// genuine row is checked against, or that row would be reported too.
 				continue
@@ -177,10 +188,10 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, []AuditProblem, error) {
 		}
 		switch {
 		case AuditHash(e) != e.Hash:
-			probs = append(probs, AuditProblem{Chain: e.Chain, Seq: e.Seq, RowID: e.ID, Kind: "changed",
+			probs = append(probs, AuditProblem{Chain: e.Chain, Shard: e.Shard, Seq: e.Seq, RowID: e.ID, Kind: "changed",
 				What: "row content does not match its hash"})
 		case e.PrevHash != prevHash && e.Seq == wantSeq:
-			probs = append(probs, AuditProblem{Chain: e.Chain, Seq: e.Seq, RowID: e.ID, Kind: "inserted",
+			probs = append(probs, AuditProblem{Chain: e.Chain, Shard: e.Shard, Seq: e.Seq, RowID: e.ID, Kind: "inserted",
 				What: "row does not link to the row before it"})
 		}
 		prevHash = e.Hash
@@ -192,8 +203,16 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, []AuditProblem, error) {
 	finish()
 	for c, h := range heads {
 		if !seen[c] && h.Seq > 0 {
-			probs = append(probs, AuditProblem{Chain: c, Seq: 1, Kind: "removed", What: fmt.Sprintf("all %d rows of the chain are missing", h.Seq)})
+			probs = append(probs, AuditProblem{Chain: c.chain, Shard: c.shard, Seq: 1, Kind: "removed", What: fmt.Sprintf("all %d rows of the chain are missing", h.Seq)})
 		}
 	}
 	return n, probs, nil
+}
+
+// auditShard picks the shard of the organisation's chain a new audit row goes to.
+func (s *Store) auditShard() int64 {
+	if s.auditShards <= 1 {
+		return 0
+	}
+	return int64(rand.IntN(s.auditShards))
 }

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"io/fs"
+)
 
 // ExecForTest lets external tests tamper with the database inside a transaction.
 func ExecForTest(ctx context.Context, tx *Tx, query string, args ...any) error {
@@ -17,3 +20,9 @@ func QueryIntForTest(ctx context.Context, s *Store, query string, args ...any) (
 
 // PrefixColsForTest exposes prefixCols.
 var PrefixColsForTest = prefixCols
+
+// SetMigrationsForTest replaces the store's migrations (a directory migrations/ENGINE in fsys).
+func SetMigrationsForTest(s *Store, fsys fs.FS) { s.migFS = fsys }
+
+// MigrationFSForTest is the embedded migrations.
+var MigrationFSForTest fs.FS = migrationFS

@@ -23,8 +23,20 @@ type Migration struct {
 
 // Migrations returns the engine's migrations in order.
 func Migrations(e Engine) ([]Migration, error) {
+	return migrationsIn(migrationFS, e)
+}
+
+// migrations returns the store's migrations: the embedded ones unless a test replaced them.
+func (s *Store) migrations() ([]Migration, error) {
+	if s.migFS != nil {
+		return migrationsIn(s.migFS, s.engine)
+	}
+	return Migrations(s.engine)
+}
+
+func migrationsIn(fsys fs.FS, e Engine) ([]Migration, error) {
 	dir := path.Join("migrations", string(e))
-	entries, err := fs.ReadDir(migrationFS, dir)
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations %s: %w", dir, err)
 	}
@@ -39,7 +51,7 @@ func Migrations(e Engine) ([]Migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a version number and _", name)
 		}
-		b, err := fs.ReadFile(migrationFS, path.Join(dir, name))
+		b, err := fs.ReadFile(fsys, path.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +81,13 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // database newer than this binary. On PostgreSQL an advisory lock keeps several nodes that start at
 // once from applying the same step twice.
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
-	migs, err := Migrations(s.engine)
+	return s.MigrateTo(ctx, 0)
+}
+
+// MigrateTo is Migrate up to version (0: the newest). Upgrade tests use it to build a database of an
+// earlier schema version; a migration that fails leaves nothing of itself behind.
+func (s *Store) MigrateTo(ctx context.Context, version int) (applied []string, err error) {
+	migs, err := s.migrations()
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +98,11 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	if current > len(migs) {
 		return nil, fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): upgrade Værn before starting it on this database", current, len(migs))
 	}
+	if version <= 0 || version > len(migs) {
+		version = len(migs)
+	}
 	for _, m := range migs {
-		if m.Version <= current {
+		if m.Version <= current || m.Version > version {
 			continue
 		}
 		err := s.Write(ctx, func(tx *Tx) error {
@@ -112,9 +133,10 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	return applied, nil
 }
 
-// CheckSchema refuses to serve a database that is not exactly at this binary's version.
+// CheckSchema refuses to serve a database that is not exactly at this binary's version, or that
+// an interrupted data move left incomplete.
 func (s *Store) CheckSchema(ctx context.Context) error {
-	migs, err := Migrations(s.engine)
+	migs, err := s.migrations()
 	if err != nil {
 		return err
 	}
@@ -128,5 +150,5 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	case v < len(migs):
 		return fmt.Errorf("database schema is at version %d, this binary needs %d: run `vaern migrate`", v, len(migs))
 	}
-	return nil
+	return s.CheckComplete(ctx)
 }

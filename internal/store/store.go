@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +36,9 @@ type Store struct {
 	rebindMu sync.RWMutex
 	rebound  map[string]string
 
-	fwCache *frameworkCache // parsed frameworks of this database
+	fwCache     *frameworkCache // parsed frameworks of this database
+	auditShards int
+	migFS       fs.FS // migrations; nil: the embedded ones (tests replace them)
 
 	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
 	writerEnd chan struct{}
@@ -52,6 +55,10 @@ type Options struct {
 	ReadConns int
 	// MaxConns bounds the PostgreSQL pool (default 16).
 	MaxConns int
+	// AuditShards is how many hash chains each organisation's audit log is split into (default 1
+	// on SQLite, where one writer serialises everything anyway, and 8 on PostgreSQL, where one
+	// chain would let only one of an organisation's transactions commit at a time).
+	AuditShards int
 }
 
 // Open connects to dsn: a postgres:// URL, or a path to a SQLite file. It does not migrate.
@@ -72,6 +79,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s.now = time.Now
 	s.rebound = map[string]string{}
 	s.fwCache = newFrameworkCache()
+	s.auditShards = opt.AuditShards
+	if s.auditShards <= 0 {
+		s.auditShards = 1
+		if s.engine == Postgres {
+			s.auditShards = 8
+		}
+	}
 	return s, nil
 }
 

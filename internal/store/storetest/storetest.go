@@ -37,11 +37,19 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	}
 }
 
-// Open returns a fresh, migrated store on engine e, closed and removed when the test ends.
+// Open returns a fresh, migrated store on engine e, closed and removed when the test ends. Its audit
+// log has one chain per organisation, so that tests can predict sequence numbers; OpenWith takes
+// other options.
 func Open(t testing.TB, e store.Engine) *store.Store {
 	t.Helper()
+	return OpenWith(t, e, store.Options{AuditShards: 1})
+}
+
+// OpenWith is Open with options.
+func OpenWith(t testing.TB, e store.Engine, opt store.Options) *store.Store {
+	t.Helper()
 	dsn := DSN(t, e)
-	s, err := store.Open(context.Background(), dsn, store.Options{})
+	s, err := store.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s store: %v", e, err)
 	}

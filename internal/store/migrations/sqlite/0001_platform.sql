@@ -114,6 +114,7 @@ CREATE TABLE link_tokens (
 CREATE TABLE audit_log (
     id          INTEGER PRIMARY KEY,
     chain       INTEGER NOT NULL,
+    shard       INTEGER NOT NULL DEFAULT 0,
     seq         INTEGER NOT NULL,
     at          INTEGER NOT NULL,
     actor_id    INTEGER NOT NULL DEFAULT 0,
@@ -126,15 +127,18 @@ CREATE TABLE audit_log (
     ip          TEXT    NOT NULL DEFAULT '',
     prev_hash   TEXT    NOT NULL,
     hash        TEXT    NOT NULL,
-    UNIQUE (chain, seq)
+    UNIQUE (chain, shard, seq)
 );
 CREATE INDEX audit_log_org ON audit_log(org_id, id);
 
--- The newest link of each chain, so that removing the last rows is detected too.
+-- The newest link of each chain, so that removing the last rows is detected too. An organisation's
+-- chain may be split into shards, so that concurrent writers on PostgreSQL do not all wait for one row.
 CREATE TABLE audit_heads (
-    chain INTEGER PRIMARY KEY,
+    chain INTEGER NOT NULL,
+    shard INTEGER NOT NULL DEFAULT 0,
     seq   INTEGER NOT NULL,
-    hash  TEXT    NOT NULL
+    hash  TEXT    NOT NULL,
+    PRIMARY KEY (chain, shard)
 );
 
 CREATE TABLE outbox (
