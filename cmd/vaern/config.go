@@ -50,7 +50,11 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*store.Store, error) 
 		return nil, err
 	}
 	if migrate {
-		if _, err := st.Migrate(ctx); err != nil {
+		_, err := st.Migrate(ctx)
+		if err == nil {
+			err = st.CheckComplete(ctx)
+		}
+		if err != nil {
 			st.Close()
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(CopyProgr
 		}
 		if progress != nil {
 			for i, t := range tables {
-				progress(CopyProgress{Phase: "verify", Table: t.Table, Done: int64(i + 1), Total: int64(len(tables))})
+				progress(CopyProgress{Phase: "verify", Table: t.Table, Done: int64(i + 1), Total: int64(len(tables)), TableDone: true, TableRows: t.Rows})
 			}
 		}
 	} else {

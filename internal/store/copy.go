@@ -36,6 +36,10 @@ type CopyProgress struct {
 	Table string
 	Done  int64 // rows copied (copy) or tables verified (verify) so far
 	Total int64 // rows (copy) or tables (verify) in all
+	// TableDone is set on the last report of a table; TableRows is then its row count.
+	TableDone bool
+	TableRows int64
+	Resumed   bool // the table was kept from an interrupted run
 }
 
 // CopyResult is what a verified copy moved.
@@ -149,7 +153,8 @@ func Copy(ctx context.Context, src, dst *Store, opt CopyOptions) (*CopyResult, e
 		if _, ok := done[t.Name]; ok {
 			res.Resumed = append(res.Resumed, t.Name)
 			copied += counts[t.Name]
-			progress(CopyProgress{Phase: "copy", Table: t.Name, Done: copied, Total: total})
+			progress(CopyProgress{Phase: "copy", Table: t.Name, Done: copied, Total: total, TableDone: true,
+				TableRows: done[t.Name].Rows, Resumed: true})
 			continue
 		}
 		base := copied
@@ -177,7 +182,7 @@ func Copy(ctx context.Context, src, dst *Store, opt CopyOptions) (*CopyResult, e
 		}
 		srcSums[t.Name] = sum
 		copied = base + sum.Rows
-		progress(CopyProgress{Phase: "copy", Table: t.Name, Done: copied, Total: total})
+		progress(CopyProgress{Phase: "copy", Table: t.Name, Done: copied, Total: total, TableDone: true, TableRows: sum.Rows})
 	}
 
 	if dst.engine == Postgres {
@@ -204,7 +209,7 @@ func Copy(ctx context.Context, src, dst *Store, opt CopyOptions) (*CopyResult, e
 				t.Name, want.Rows, want.Sum, got.Rows, got.Sum))
 		}
 		res.Tables = append(res.Tables, got)
-		progress(CopyProgress{Phase: "verify", Table: t.Name, Done: int64(i + 1), Total: int64(len(order))})
+		progress(CopyProgress{Phase: "verify", Table: t.Name, Done: int64(i + 1), Total: int64(len(order)), TableDone: true, TableRows: got.Rows})
 	}
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("verification failed, the target stays marked incomplete (run again with --force to start over):\n  %s", strings.Join(bad, "\n  "))

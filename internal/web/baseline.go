@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -224,6 +225,30 @@ type areaData struct {
 	UnitLinks []Progress // unit questions of this area, per answering unit
 	Prev      *framework.Area
 	Next      *framework.Area
+}
+
+// assessmentProgress counts how far an assessment is: answers given and approved of all it needs.
+func (s *Server) assessmentProgress(ctx context.Context, orgID int64, a vaern.Assessment) (Progress, error) {
+	var pr Progress
+	_, f, err := s.st.Framework(ctx, a.Round.FrameworkID)
+	if err != nil {
+		return pr, err
+	}
+	answers, err := s.st.Answers(ctx, orgID, a.ID)
+	if err != nil {
+		return pr, err
+	}
+	dels, err := s.st.Delegations(ctx, orgID, a.ID)
+	if err != nil {
+		return pr, err
+	}
+	am := answerMap(answers)
+	for _, sl := range baseline.Slots(f, baseline.AnsweringUnits(a, dels)) {
+		ans, ok := am[slotKey{sl.Q.ID, sl.Unit}]
+		countProgress(&pr, ans, ok)
+	}
+	finishProgress(&pr)
+	return pr, nil
 }
 
 // baselineArea is the page where questions are answered: one focus area, for the organisation
