@@ -165,16 +165,12 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) (*Page, er
 	if err != nil {
 		return nil, err
 	}
-	answers, err := s.st.Answers(ctx, x.P.Org.ID, x.A.ID)
+	ad, err := s.loadAnswered(ctx, x.P.Org.ID, x.A)
 	if err != nil {
 		return nil, err
 	}
-	dels, err := s.st.Delegations(ctx, x.P.Org.ID, x.A.ID)
-	if err != nil {
-		return nil, err
-	}
-	units := baseline.AnsweringUnits(x.A, dels)
-	am := answerMap(answers)
+	dels, units := ad.Delegations, ad.Units
+	am := answerMap(ad.Answers)
 	d := &overviewData{X: x, Delegations: dels, Answering: map[int64]bool{}, Tree: vaern.UnitTree(x.Units), Today: s.st.Now().Format("2006-01-02")}
 	for _, u := range x.A.Units {
 		d.Answering[u] = true
@@ -227,6 +223,27 @@ type areaData struct {
 	Next      *framework.Area
 }
 
+// answered is an assessment's answers and delegations, and the units that answer its unit
+// questions.
+type answered struct {
+	Answers     []vaern.Answer
+	Delegations []vaern.Delegation
+	Units       []int64
+}
+
+func (s *Server) loadAnswered(ctx context.Context, orgID int64, a vaern.Assessment) (answered, error) {
+	var x answered
+	var err error
+	if x.Answers, err = s.st.Answers(ctx, orgID, a.ID); err != nil {
+		return x, err
+	}
+	if x.Delegations, err = s.st.Delegations(ctx, orgID, a.ID); err != nil {
+		return x, err
+	}
+	x.Units = baseline.AnsweringUnits(a, x.Delegations)
+	return x, nil
+}
+
 // assessmentProgress counts how far an assessment is: answers given and approved of all it needs.
 func (s *Server) assessmentProgress(ctx context.Context, orgID int64, a vaern.Assessment) (Progress, error) {
 	var pr Progress
@@ -234,16 +251,12 @@ func (s *Server) assessmentProgress(ctx context.Context, orgID int64, a vaern.As
 	if err != nil {
 		return pr, err
 	}
-	answers, err := s.st.Answers(ctx, orgID, a.ID)
+	ad, err := s.loadAnswered(ctx, orgID, a)
 	if err != nil {
 		return pr, err
 	}
-	dels, err := s.st.Delegations(ctx, orgID, a.ID)
-	if err != nil {
-		return pr, err
-	}
-	am := answerMap(answers)
-	for _, sl := range baseline.Slots(f, baseline.AnsweringUnits(a, dels)) {
+	am := answerMap(ad.Answers)
+	for _, sl := range baseline.Slots(f, ad.Units) {
 		ans, ok := am[slotKey{sl.Q.ID, sl.Unit}]
 		countProgress(&pr, ans, ok)
 	}
@@ -784,19 +797,14 @@ func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	answers, err := s.st.Answers(r.Context(), x.P.Org.ID, x.A.ID)
+	ad, err := s.loadAnswered(r.Context(), x.P.Org.ID, x.A)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	dels, err := s.st.Delegations(r.Context(), x.P.Org.ID, x.A.ID)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	am := answerMap(answers)
+	am := answerMap(ad.Answers)
 	missing := 0
-	for _, sl := range baseline.Slots(x.F, baseline.AnsweringUnits(x.A, dels)) {
+	for _, sl := range baseline.Slots(x.F, ad.Units) {
 		if a, ok := am[slotKey{sl.Q.ID, sl.Unit}]; !ok || a.Status != vaern.AnswerApproved {
 			missing++
 		}
@@ -814,6 +822,7 @@ func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
 		s.refill(w, r, err2, "baseline_overview", false, func() (*Page, error) { return s.overviewPage(w, r) })
 		return
 	}
+	s.storeResult(r, x.P.Org.ID, x.A.ID)
 	s.redirect(w, r, "/baseline/"+strconv.FormatInt(x.A.ID, 10), "bl.flash.submitted")
 }
 

@@ -63,21 +63,16 @@ func (s *Server) baselineScores(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	answers, err := s.st.Answers(r.Context(), x.P.Org.ID, x.A.ID)
+	ad, err := s.loadAnswered(r.Context(), x.P.Org.ID, x.A)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	dels, err := s.st.Delegations(r.Context(), x.P.Org.ID, x.A.ID)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	in := make([]baseline.Answer, 0, len(answers))
-	for _, a := range answers {
+	in := make([]baseline.Answer, 0, len(ad.Answers))
+	for _, a := range ad.Answers {
 		in = append(in, baseline.Answer{QuestionID: a.QuestionID, UnitID: a.UnitID, Value: a.Value})
 	}
-	res := baseline.Compute(x.F, in, baseline.AnsweringUnits(x.A, dels))
+	res := baseline.Compute(x.F, in, ad.Units)
 	pg := s.page(w, r, "bl.scores_title", nil)
 	d := &scoresData{X: x, Res: res, Overall: fmtScore(res.Overall), Target: formatFloat(baseline.Round2(res.Target))}
 	for _, ar := range res.Areas {
