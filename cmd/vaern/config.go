@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/web"
 )
 
 // dbFlags are the flags every command that touches the database shares: --data DIR (SQLite in DIR)
@@ -79,6 +80,15 @@ func envDuration(e env, name string, def time.Duration) time.Duration {
 	return def
 }
 
+func envFloat(e env, name string, def float64) float64 {
+	if v := e.getenv(name); v != "" {
+		if n, err := strconv.ParseFloat(v, 64); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
 func envInt(e env, name string, def int) int {
 	if v := e.getenv(name); v != "" {
 		if n, err := strconv.Atoi(v); err == nil {
@@ -97,23 +107,30 @@ func envOr(e env, name, def string) string {
 
 // serverConfig is the configuration of a running server.
 type serverConfig struct {
-	db           dbFlags
-	addr         string
-	baseURL      string
-	metricsAddr  string
-	metricsToken string
-	trustProxy   bool
-	sessionIdle  time.Duration
-	sessionMax   time.Duration
-	logLevel     string
-	logFormat    string
-	smtpHost     string
-	smtpPort     int
-	smtpUser     string
-	smtpPassword string
-	smtpFrom     string
-	smtpTLS      string
-	allowPublic  bool
+	db            dbFlags
+	addr          string
+	baseURL       string
+	metricsAddr   string
+	metricsToken  string
+	trustProxy    bool
+	sessionIdle   time.Duration
+	sessionMax    time.Duration
+	logLevel      string
+	logFormat     string
+	smtpHost      string
+	smtpPort      int
+	smtpUser      string
+	smtpPassword  string
+	smtpFrom      string
+	smtpTLS       string
+	allowPublic   bool
+	benchmarkK    int // smallest group the benchmark shows
+	fastAck       bool
+	rateAPI       float64
+	rateAPIBurst  int
+	rateSignIn    float64
+	rateSignBurst int
+	timeouts      timeouts // not configurable: tests shorten them
 }
 
 func (c *serverConfig) register(fs *flag.FlagSet, e env, defAddr string) {
@@ -133,7 +150,19 @@ func (c *serverConfig) register(fs *flag.FlagSet, e env, defAddr string) {
 	fs.StringVar(&c.smtpPassword, "smtp-password", e.getenv("VAERN_SMTP_PASSWORD"), "SMTP password; env VAERN_SMTP_PASSWORD")
 	fs.StringVar(&c.smtpFrom, "smtp-from", e.getenv("VAERN_SMTP_FROM"), "sender address, e.g. Værn <vaern@example.dk>; env VAERN_SMTP_FROM")
 	fs.StringVar(&c.smtpTLS, "smtp-tls", envOr(e, "VAERN_SMTP_TLS", "starttls"), "starttls, tls or none; env VAERN_SMTP_TLS")
+	fs.IntVar(&c.benchmarkK, "benchmark-k", envInt(e, "VAERN_BENCHMARK_K", 5), "smallest group of members the benchmark and the national report show; env VAERN_BENCHMARK_K")
 	fs.BoolVar(&c.allowPublic, "insecure-public-http", envBool(e.getenv("VAERN_INSECURE_PUBLIC_HTTP")), "allow plain HTTP on a public address (not for production); env VAERN_INSECURE_PUBLIC_HTTP")
+	fs.BoolVar(&c.fastAck, "sqlite-fast-accept-loss", envBool(e.getenv("VAERN_SQLITE_FAST_ACCEPT_LOSS")), "acknowledge that --sqlite-fast on a public listener may lose the last acknowledged writes on a power loss; env VAERN_SQLITE_FAST_ACCEPT_LOSS")
+	fs.Float64Var(&c.rateAPI, "rate-api", envFloat(e, "VAERN_RATE_API", web.DefaultRateLimits.API.PerMinute), "API requests a minute per client address and per token, on each node (0: no limit); env VAERN_RATE_API")
+	fs.IntVar(&c.rateAPIBurst, "rate-api-burst", envInt(e, "VAERN_RATE_API_BURST", web.DefaultRateLimits.API.Burst), "API requests allowed in a burst above --rate-api; env VAERN_RATE_API_BURST")
+	fs.Float64Var(&c.rateSignIn, "rate-signin", envFloat(e, "VAERN_RATE_SIGNIN", web.DefaultRateLimits.SignIn.PerMinute), "sign-in, code, password reset and invitation posts a minute per client address, on each node (0: no limit); env VAERN_RATE_SIGNIN")
+	fs.IntVar(&c.rateSignBurst, "rate-signin-burst", envInt(e, "VAERN_RATE_SIGNIN_BURST", web.DefaultRateLimits.SignIn.Burst), "sign-in posts allowed in a burst above --rate-signin; env VAERN_RATE_SIGNIN_BURST")
+}
+
+// rateLimits is the web server's rate limit configuration.
+func (c *serverConfig) rateLimits() web.RateLimits {
+	return web.RateLimits{API: web.RateLimit{PerMinute: c.rateAPI, Burst: c.rateAPIBurst},
+		SignIn: web.RateLimit{PerMinute: c.rateSignIn, Burst: c.rateSignBurst}}
 }
 
 // validate checks the configuration as a whole and names what is wrong.
@@ -147,10 +176,32 @@ func (c *serverConfig) validate() error {
 	} else if !isLoopback(host) && !c.trustProxy && !c.allowPublic {
 		problems = append(problems, fmt.Sprintf("addr %q listens on a public address, but Værn serves plain HTTP: run it behind a TLS-terminating reverse proxy and set VAERN_TRUST_PROXY=true, or listen on 127.0.0.1", c.addr))
 	}
+	public := err == nil && !isLoopback(host) && !c.allowPublic
 	if c.baseURL == "" {
+		if public {
+			problems = append(problems, fmt.Sprintf("addr %q is public: set base-url (VAERN_BASE_URL) to the https:// address users reach Værn at, so that cookies are Secure and e-mailed links work", c.addr))
+		}
 		c.baseURL = "http://" + c.addr
 	} else if u, err := url.Parse(c.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		problems = append(problems, fmt.Sprintf("base-url %q: want an absolute http(s) URL", c.baseURL))
+	} else if public && u.Scheme != "https" {
+		problems = append(problems, fmt.Sprintf("base-url %q: a public server must be reached over https:// (the TLS-terminating proxy's address); plain http would send session cookies unprotected", c.baseURL))
+	}
+	if public && c.db.fast && !c.fastAck && !isPostgres(c.db.database) {
+		problems = append(problems, "sqlite-fast on a public server may lose acknowledged writes on a power loss: drop VAERN_SQLITE_FAST, or acknowledge the risk with VAERN_SQLITE_FAST_ACCEPT_LOSS=true")
+	}
+	if c.metricsAddr != "" {
+		if mh, _, err := net.SplitHostPort(c.metricsAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("metrics-addr %q: want HOST:PORT, e.g. 127.0.0.1:9090", c.metricsAddr))
+		} else if !isLoopback(mh) && !c.allowPublic {
+			problems = append(problems, fmt.Sprintf("metrics-addr %q is public and /metrics there has no authentication: listen on 127.0.0.1 (or a private address behind a firewall, with --insecure-public-http)", c.metricsAddr))
+		}
+	}
+	if c.rateAPI < 0 || c.rateSignIn < 0 || c.rateAPIBurst < 0 || c.rateSignBurst < 0 {
+		problems = append(problems, "rate-api, rate-signin and their bursts must not be negative (0 means no limit)")
+	}
+	if c.smtpHost != "" && c.smtpTLS == "none" && c.smtpPassword != "" && !isLoopback(c.smtpHost) {
+		problems = append(problems, fmt.Sprintf("smtp-tls none would send the SMTP password to %s unencrypted: use starttls or tls", c.smtpHost))
 	}
 	if c.sessionIdle < time.Minute || c.sessionMax < c.sessionIdle {
 		problems = append(problems, "session-idle must be at least 1m and session-max at least session-idle")
@@ -166,6 +217,9 @@ func (c *serverConfig) validate() error {
 	}
 	if c.metricsToken != "" && len(c.metricsToken) < 16 {
 		problems = append(problems, "metrics-token must be at least 16 characters")
+	}
+	if c.benchmarkK < 2 {
+		problems = append(problems, fmt.Sprintf("benchmark-k %d: must be at least 2, or one member's figures would be shown", c.benchmarkK))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))

@@ -14,8 +14,10 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	fs.SetOutput(e.stderr)
 	var c serverConfig
 	c.register(fs, e, "127.0.0.1:8080")
+	scale := fs.String("scale", "", "instead of the demo, generate a benchmark dataset of MEMBERS,ROUNDS,QUESTIONS (e.g. 357,10,400) into the empty database; see docs/BENCHMARKS.md")
+	generateOnly := fs.Bool("generate-only", false, "with --scale: stop after generating instead of starting the server")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: vaern demo [--addr 127.0.0.1:8080] [--data DIR]\n\nCreates the demo database in DIR (default ./vaern-demo) if it is empty, reuses it otherwise, and runs the server.")
+		fmt.Fprintln(fs.Output(), "Usage: vaern demo [--addr 127.0.0.1:8080] [--data DIR] [--scale MEMBERS,ROUNDS,QUESTIONS [--generate-only]]\n\nCreates the demo database in DIR (default ./vaern-demo) if it is empty, reuses it otherwise, and runs the server.\nWith --scale it generates a benchmark dataset into an empty database instead (docs/BENCHMARKS.md).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -37,6 +39,23 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *scale != "" {
+		spec, err := demo.ParseScale(*scale)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Generating %d members × %d rounds × %d questions ...\n", spec.Members, spec.Rounds, spec.Questions)
+		res, err := demo.Scale(ctx, st, spec, c.benchmarkK, e.stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Generated %d answers in %.1f s (of which results and aggregates %.1f s).\n", res.Answers, res.Generate.Seconds(), res.Results.Seconds())
+		fmt.Fprintf(e.stdout, "scale login: centre-admin %s %s\nscale login: coordinator %s %s\n", res.Admin, demo.Password, res.Coords[0], demo.Password)
+		if *generateOnly {
+			return nil
+		}
+		return serve(ctx, e, c, st, true, func(url string) { fmt.Fprintln(e.stdout, "Værn (generated dataset) is running at", url) })
+	}
 	fmt.Fprintln(e.stdout, "Preparing the demo database ...")
 	seeded, err := demo.Seed(ctx, st)
 	if err != nil {

@@ -33,15 +33,18 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":     {"run the server (configuration from flags and VAERN_* variables)", cmdServe},
-		"demo":      {"create or reuse a demo database, seed it and run the server", cmdDemo},
-		"migrate":   {"bring the database schema up to date", cmdMigrate},
-		"user":      {"manage users: create, set-role, reset-2fa, list", cmdUser},
-		"audit":     {"check the audit log: audit verify", cmdAudit},
-		"register":  {"the system register: import, import-sbom, export", cmdRegister},
-		"version":   {"print the version", cmdVersion},
-		"framework": {"question frameworks: validate, import, list, export, import-oscal", cmdFramework},
-		"centre":    {"create the installation's security centre: centre create", cmdCentre},
+		"serve":        {"run the server (configuration from flags and VAERN_* variables)", cmdServe},
+		"demo":         {"create or reuse a demo database, seed it and run the server", cmdDemo},
+		"migrate":      {"bring the database schema up to date", cmdMigrate},
+		"user":         {"manage users: create, set-role, reset-2fa, list", cmdUser},
+		"audit":        {"check the audit log: audit verify", cmdAudit},
+		"register":     {"the system register: import, import-sbom, export", cmdRegister},
+		"version":      {"print the version", cmdVersion},
+		"framework":    {"question frameworks: validate, import, list, export, import-oscal", cmdFramework},
+		"centre":       {"create the installation's security centre: centre create", cmdCentre},
+		"backup":       {"write a consistent, verified backup while the server runs: backup --to FILE", cmdBackup},
+		"restore":      {"load a backup into the database and verify it: restore --from FILE", cmdRestore},
+		"migrate-data": {"move everything to another database, e.g. SQLite to PostgreSQL: migrate-data --from SRC --to DST", cmdMigrateData},
 	}
 }
 
@@ -79,7 +82,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands()[n].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands()[n].summary)
 	}
-	fmt.Fprintln(w, "  help      show this text")
+	fmt.Fprintln(w, "  help         show this text")
 }

@@ -68,14 +68,17 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		c.baseURL = "http://" + ln.Addr().String()
 	}
 	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
-		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: mailer.Wake}, st)
+		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: mailer.Wake,
+		RateLimits: c.rateLimits(), BenchmarkK: c.benchmarkK}, st)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	// Timeouts keep slow or stalled clients from holding connections open.
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+	// Timeouts keep slow or stalled clients from holding connections open: headers must arrive within
+	// 10 s, a whole request (an upload included) within 60 s.
+	t := c.timeouts.orDefaults()
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read,
+		WriteTimeout: t.write, IdleTimeout: t.idle, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBG()
@@ -84,6 +87,7 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 	// Closing rounds at their deadline and reminders; safe on several nodes (each step is idempotent).
 	baselineJobs := jobs.NewBaselineWorker(st, srv.Catalog(), c.baseURL, log)
 	baselineJobs.Wake = mailer.Wake
+	baselineJobs.BenchmarkK = c.benchmarkK
 	go baselineJobs.Run(bg)
 	registerJobs := jobs.NewRegisterReminders(st, srv.Catalog(), c.baseURL, log)
 	registerJobs.Wake = mailer.Wake
@@ -99,7 +103,7 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", srv.MetricsHandler())
-		ms = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		ms = &http.Server{Handler: mux, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
 		go func() { errc <- ms.Serve(mln) }()
 	}
 	url := "http://" + ln.Addr().String()
@@ -123,4 +127,22 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 	}
 	cancelBG()
 	return err
+}
+
+// timeouts are the HTTP server's; tests shorten them.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+func (t timeouts) orDefaults() timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.readHeader, 10*time.Second)
+	def(&t.read, 60*time.Second)
+	def(&t.write, 120*time.Second)
+	def(&t.idle, 120*time.Second)
+	return t
 }

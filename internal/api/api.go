@@ -10,6 +10,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -17,6 +18,10 @@ import (
 type Config struct {
 	BaseURL  string
 	ClientIP func(*http.Request) string // the caller's address, as the web server determines it
+	// BenchmarkK is the smallest group the benchmark shows (default 5).
+	BenchmarkK int
+	// Catalog translates report labels (English when nil).
+	Catalog *i18n.Catalog
 }
 
 // API serves /api/v1.
@@ -36,7 +41,7 @@ func New(st *store.Store, cfg Config) *API {
 // Routes is the API's route table.
 func (a *API) Routes() []httpx.Route {
 	in := vaern.PermSignedIn
-	return []httpx.Route{
+	return append([]httpx.Route{
 		{Method: http.MethodGet, Pattern: "/api/v1/openapi.json", Handler: a.openapi, API: true, NoSession: true,
 			Doc: &httpx.Doc{Summary: "This OpenAPI document", Tag: "meta"}},
 		{Method: http.MethodGet, Pattern: "/api/v1/me", Perm: in, Handler: a.me, API: true,
@@ -52,7 +57,7 @@ func (a *API) Routes() []httpx.Route {
 			Doc: &httpx.Doc{Summary: "Create a unit", Tag: "units", Request: "NewUnit", Response: "Unit"}},
 		{Method: http.MethodGet, Pattern: "/api/v1/orgs/{id}/users", Perm: vaern.PermViewOrg, Handler: a.users, API: true, IDKind: "org",
 			Doc: &httpx.Doc{Summary: "The caller's organisation's people and their roles", Tag: "users", Response: "User", Array: true}},
-	}
+	}, a.resultsRoutes()...)
 }
 
 // JSON shapes. Field names are the API's contract; keep them stable.

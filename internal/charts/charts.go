@@ -129,6 +129,15 @@ func (c Chart) Draw() Drawing {
 	return c.bars()
 }
 
+// short cuts a label that would not fit the label column of a drawing; tables keep it whole.
+func short(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 func colour(i int, s Series) string {
 	if s.Target {
 		return muted
@@ -208,11 +217,22 @@ func (c Chart) radar() Drawing {
 
 // scaleAxis draws the 0..max ticks of a horizontal value axis from x0 to x1 at the bottom y.
 func scaleAxis(d *Drawing, x0, x1, top, bottom, mx float64) {
-	for l := 0; l <= int(mx); l++ {
-		x := x0 + (x1-x0)*float64(l)/mx
+	step := tickStep(mx)
+	for l := 0.0; l <= mx+1e-9; l += step {
+		x := x0 + (x1-x0)*l/mx
 		d.Items = append(d.Items, Item{Shape: "line", Pts: []Pt{{x, top}, {x, bottom}}, Stroke: grid, Width: 1})
-		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x, bottom + 14}}, Text: strconv.Itoa(l), Size: 11, Fill: muted, Anchor: "middle"})
+		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x, bottom + 14}}, Text: num(l), Size: 11, Fill: muted, Anchor: "middle"})
 	}
+}
+
+// tickStep is a round step that gives at most about ten ticks from 0 to mx.
+func tickStep(mx float64) float64 {
+	for _, s := range []float64{1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000} {
+		if mx/s <= 10 {
+			return s
+		}
+	}
+	return math.Ceil(mx / 10)
 }
 
 func (c Chart) bars() Drawing {
@@ -234,7 +254,7 @@ func (c Chart) bars() Drawing {
 	xv := func(v float64) float64 { return x0 + (x1-x0)*math.Max(0, math.Min(v, mx))/mx }
 	for li, l := range c.Labels {
 		y := top + rowH*float64(li)
-		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 - 8, y + rowH/2 + 4}}, Text: l, Size: 12, Fill: ink, Anchor: "end"})
+		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 - 8, y + rowH/2 + 4}}, Text: short(l, 24), Size: 12, Fill: ink, Anchor: "end"})
 		bi := 0
 		for si, s := range c.Series {
 			var v *float64
@@ -322,7 +342,7 @@ func (c Chart) boxes() Drawing {
 	for i, b := range c.Boxes {
 		y := top + rowH*float64(i)
 		mid := y + rowH/2
-		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 - 8, mid + 4}}, Text: b.Label, Size: 12, Fill: ink, Anchor: "end"})
+		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 - 8, mid + 4}}, Text: short(b.Label, 28), Size: 12, Fill: ink, Anchor: "end"})
 		if b.Suppressed {
 			d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 + 8, mid + 4}}, Text: c.SuppressedText, Size: 11, Fill: muted})
 			continue

@@ -83,6 +83,10 @@ func SeedBaseline(ctx context.Context, st *store.Store, centre vaern.Org) error 
 		if err := st.CloseRound(ctx, sys, centre.ID, r.ID); err != nil {
 			return err
 		}
+		// The reports need each closed round's results and anonymous aggregates.
+		if err := st.ComputeRoundResults(ctx, r.ID, 5); err != nil {
+			return fmt.Errorf("demo: results of round %d: %w", y, err)
+		}
 	}
 	r, err := st.CreateRound(ctx, sys, centre.ID, vaern.Round{Year: year, FrameworkID: cur.ID, Title: "Baseline " + strconv.Itoa(year),
 		OpensAt: time.Date(year, 9, 1, 8, 0, 0, 0, time.UTC), ClosesAt: time.Date(year, 12, 15, 22, 59, 0, 0, time.UTC)}, nil)

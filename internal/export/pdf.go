@@ -235,6 +235,9 @@ func table(pdf *fpdf.Fpdf, tr func(string) string, t Table) {
 	}
 	n := len(t.Head)
 	first := content * 0.4
+	if n > 5 {
+		first = content * 0.28
+	}
 	if n == 1 {
 		first = content
 	}

@@ -45,6 +45,9 @@ type BaselineWorker struct {
 	Every   time.Duration // default one minute
 	// Wake, when set, is called after reminders were queued so the mail worker sends them at once.
 	Wake func()
+	// BenchmarkK is the smallest group the benchmark shows (default 5); closed rounds get their
+	// results and aggregates computed with it.
+	BenchmarkK int
 }
 
 // NewBaselineWorker returns a worker; call Run to start it.
@@ -91,6 +94,7 @@ func (w *BaselineWorker) RunOnce(ctx context.Context) (BaselineResult, error) {
 	for _, id := range closed {
 		w.Log.Info("baseline: round closed at its deadline", "round", id)
 	}
+	w.computeResults(ctx)
 	rounds, err := w.St.OpenRoundsClosingBefore(ctx, now.Add(reminderKinds[len(reminderKinds)-1].Before))
 	if err != nil {
 		return res, fmt.Errorf("rounds closing soon: %w", err)

@@ -245,8 +245,28 @@ func TestQuestionMapAndTrendPoint(t *testing.T) {
 	// (w 1): (2·4 + 1·1) / 3 = 3. The removed question's 0 is dropped; A-3 (new) has no history.
 	oldRes := baseline.Result{Questions: []baseline.QuestionResult{{QuestionID: "A-1", Score: f64(4)}, {QuestionID: "A-2", Score: f64(0)},
 		{QuestionID: "A-3", Score: f64(1)}}}
-	p := TrendPoint(v2, qm, ch, oldRes)
+	p := TrendPoint(v2, qm, ch, DecodeScores(EncodeScores(oldRes)))
 	if p.Overall == nil || !near(*p.Overall, 3) || !near(*p.Areas["A"], 3) || p.Compared != 2 || p.Total != 3 || p.Changed != 1 {
 		t.Errorf("TrendPoint = %+v (overall %v)", p, p.Overall)
+	}
+}
+
+func TestTrend(t *testing.T) {
+	v1 := &framework.Framework{ID: "x", Version: "1", Areas: []*framework.Area{{ID: "A", Questions: []*framework.Question{{ID: "A-1", Weight: 1}}}}}
+	v2 := &framework.Framework{ID: "x", Version: "2", Supersedes: &framework.Supersedes{Version: "1", Mapping: []framework.Mapping{
+		{From: "A-1", To: "A-1", Change: framework.ChangeSame}, {To: "A-2", Change: framework.ChangeNew}}},
+		Areas: []*framework.Area{{ID: "A", Questions: []*framework.Question{{ID: "A-1", Weight: 1}, {ID: "A-2", Weight: 1}}}}}
+	other := &framework.Framework{ID: "y", Version: "1"}
+	rows := Trend(v2, map[string]*framework.Framework{"1": v1}, []History{
+		{Year: 2024, F: v1, Scores: map[string]float64{"A-1": 2}},
+		{Year: 2024, F: other, Scores: map[string]float64{"A-1": 5}},
+		{Year: 2025, F: v2, Scores: map[string]float64{"A-1": 3, "A-2": 5}},
+	})
+	// 2024 compares A-1 only (2); 2025 is the current version: (3 + 5) / 2 = 4; the other framework is left out.
+	if len(rows) != 2 || *rows[0].Point.Overall != 2 || *rows[1].Point.Overall != 4 || rows[0].Point.Compared != 1 || rows[1].Point.Compared != 2 {
+		t.Errorf("Trend = %+v", rows)
+	}
+	if got := DecodeScores("A-1=2.5;bad;A-2=x;A-3=1e-3"); len(got) != 2 || got["A-1"] != 2.5 || got["A-3"] != 0.001 {
+		t.Errorf("DecodeScores = %v", got)
 	}
 }

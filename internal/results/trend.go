@@ -1,6 +1,9 @@
 package results
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/framework"
 )
@@ -74,16 +77,11 @@ type Point struct {
 }
 
 // TrendPoint recomputes an earlier round's result in the current framework's terms: every current
-// question with a predecessor (qmap, from QuestionMap) that had a score then takes that score, with
-// the current question's weight and area; questions without one are left out. Area and overall
-// scores are weighted means as in Compute, so the same questions weigh the same in every year.
-func TrendPoint(cur *framework.Framework, qmap map[string]string, changed map[string]bool, old baseline.Result) Point {
-	scores := make(map[string]float64, len(old.Questions))
-	for _, q := range old.Questions {
-		if q.Score != nil {
-			scores[q.QuestionID] = *q.Score
-		}
-	}
+// question with a predecessor (qmap, from QuestionMap) that had a score then (scores, by the old
+// question id) takes that score, with the current question's weight and area; questions without
+// one are left out. Area and overall scores are weighted means as in Compute, so the same questions
+// weigh the same in every year.
+func TrendPoint(cur *framework.Framework, qmap map[string]string, changed map[string]bool, scores map[string]float64) Point {
 	p := Point{Areas: map[string]*float64{}}
 	var all acc
 	for _, a := range cur.Areas {
@@ -109,6 +107,84 @@ func TrendPoint(cur *framework.Framework, qmap map[string]string, changed map[st
 	}
 	p.Overall = all.mean()
 	return p
+}
+
+// Scores returns the question scores of a result by question id (questions without a score are
+// left out).
+func Scores(res baseline.Result) map[string]float64 {
+	out := make(map[string]float64, len(res.Questions))
+	for _, q := range res.Questions {
+		if q.Score != nil {
+			out[q.QuestionID] = *q.Score
+		}
+	}
+	return out
+}
+
+// EncodeScores writes question scores compactly ("GOV-01=2.5;GOV-02=3"), in the given order, for
+// storage: trends read many rounds at once, and this is much cheaper to read than a whole result.
+func EncodeScores(res baseline.Result) string {
+	var b strings.Builder
+	for _, q := range res.Questions {
+		if q.Score == nil {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(q.QuestionID)
+		b.WriteByte('=')
+		b.WriteString(strconv.FormatFloat(*q.Score, 'g', -1, 64))
+	}
+	return b.String()
+}
+
+// DecodeScores reads what EncodeScores wrote; malformed parts are skipped.
+func DecodeScores(s string) map[string]float64 {
+	out := map[string]float64{}
+	for s != "" {
+		var part string
+		part, s, _ = strings.Cut(s, ";")
+		id, v, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			out[id] = f
+		}
+	}
+	return out
+}
+
+// History is one earlier (or the current) round of a member, for Trend.
+type History struct {
+	AssessmentID int64
+	Year         int
+	Round        string
+	F            *framework.Framework // the round's framework
+	Scores       map[string]float64
+}
+
+// TrendRow is one round of a member's trend, in the current framework's terms.
+type TrendRow struct {
+	Year         int    `json:"year"`
+	Round        string `json:"round"`
+	AssessmentID int64  `json:"assessment_id"`
+	Point        Point  `json:"point"`
+}
+
+// Trend expresses every round of hist (oldest first) in cur's terms; rounds of another framework, or
+// of a version the mappings do not reach, are left out.
+func Trend(cur *framework.Framework, versions map[string]*framework.Framework, hist []History) []TrendRow {
+	out := []TrendRow{}
+	for _, h := range hist {
+		qm, ch, ok := QuestionMap(cur, versions, h.F)
+		if !ok {
+			continue
+		}
+		out = append(out, TrendRow{Year: h.Year, Round: h.Round, AssessmentID: h.AssessmentID, Point: TrendPoint(cur, qm, ch, h.Scores)})
+	}
+	return out
 }
 
 type acc struct{ w, ws float64 }

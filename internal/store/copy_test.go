@@ -239,7 +239,15 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 					}
 				})
 			}
-			time.Sleep(50 * time.Millisecond)
+			// Let some writes be acknowledged before the backup begins.
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				mu.Lock()
+				n := len(acked)
+				mu.Unlock()
+				if n >= 5 || time.Now().After(deadline) {
+					break
+				}
+			}
 			began := time.Now()
 			busy := filepath.Join(dir, "busy.vaern")
 			if _, err := src.Backup(ctx, busy, nil); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 )
 
@@ -26,3 +27,8 @@ func SetMigrationsForTest(s *Store, fsys fs.FS) { s.migFS = fsys }
 
 // MigrationFSForTest is the embedded migrations.
 var MigrationFSForTest fs.FS = migrationFS
+
+// QueryRowForTest runs a query on the readers.
+func QueryRowForTest(ctx context.Context, s *Store, query string, args ...any) *sql.Row {
+	return s.queryRow(ctx, query, args...)
+}

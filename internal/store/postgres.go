@@ -4,14 +4,33 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
+// durablePostgres asks for synchronous_commit=on on every connection, whatever the server's or the
+// database's default: a commit is acknowledged only once it is flushed to disk (and to synchronous
+// standbys, if any). A DSN that names synchronous_commit itself is left alone, so a faster, less
+// durable setting is possible only by asking for it explicitly.
+func durablePostgres(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if q.Has("synchronous_commit") {
+		return dsn
+	}
+	q.Set("synchronous_commit", "on")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // openPostgres opens a pool over pgx. Several app nodes may share the database.
 func openPostgres(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	db, err := sql.Open("pgx", durablePostgres(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}

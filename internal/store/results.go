@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/baseline"
+	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/results"
 )
 
@@ -15,16 +19,6 @@ import (
 // the anonymous aggregates of a round are computed when it closes. Member-facing methods take the
 // member's id and return its own rows; centre-facing methods return results.Aggregate values only,
 // never a member's row, so a handler cannot show one by mistake.
-
-// StoredResult is one of the member's own stored assessment results, with its round.
-type StoredResult struct {
-	AssessmentID int64
-	RoundID      int64
-	Year         int
-	RoundTitle   string
-	FrameworkID  int64
-	Result       baseline.Result
-}
 
 // computeResult scores one assessment from its stored answers.
 func (s *Store) computeResult(ctx context.Context, orgID, assessmentID int64) (vaern.Assessment, baseline.Result, error) {
@@ -51,9 +45,13 @@ func (s *Store) computeResult(ctx context.Context, orgID, assessmentID int64) (v
 	return a, baseline.Compute(f, answers, baseline.AnsweringUnits(a, dels)), nil
 }
 
-func (t *Tx) saveResult(ctx context.Context, orgID, assessmentID, roundID int64, res baseline.Result) error {
+func (t *Tx) saveResult(ctx context.Context, orgID, assessmentID, roundID int64, res baseline.Result, trend []results.TrendRow) error {
 	res.Ignored = nil
 	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	tr, err := json.Marshal(trend)
 	if err != nil {
 		return err
 	}
@@ -61,10 +59,102 @@ func (t *Tx) saveResult(ctx context.Context, orgID, assessmentID, roundID int64,
 	if res.Overall != nil {
 		overall = *res.Overall
 	}
-	_, err = t.exec(ctx, `INSERT INTO assessment_results (assessment_id, org_id, round_id, overall, result, computed_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (assessment_id) DO UPDATE SET overall = excluded.overall, result = excluded.result, computed_at = excluded.computed_at`,
-		assessmentID, orgID, roundID, overall, string(b), ms(t.s.now()))
+	_, err = t.exec(ctx, `INSERT INTO assessment_results (assessment_id, org_id, round_id, overall, result, scores, trend, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (assessment_id) DO UPDATE SET overall = excluded.overall, result = excluded.result, scores = excluded.scores,
+		trend = excluded.trend, computed_at = excluded.computed_at`,
+		assessmentID, orgID, roundID, overall, string(b), results.EncodeScores(res), string(tr), ms(t.s.now()))
 	return err
+}
+
+// History is one of the member's stored results in brief: its round and question scores.
+type History struct {
+	AssessmentID int64
+	RoundID      int64
+	Year         int
+	RoundTitle   string
+	FrameworkID  int64
+	Overall      *float64
+	Scores       map[string]float64
+}
+
+// AssessmentHistory returns the member's stored results in brief, oldest round first: for trends
+// and lists, without reading whole results.
+func (s *Store) AssessmentHistory(ctx context.Context, orgID int64) ([]History, error) {
+	rows, err := s.query(ctx, `SELECT x.assessment_id, x.round_id, r.year, r.title, r.framework_id, x.overall, x.scores
+		FROM assessment_results x JOIN rounds r ON r.id = x.round_id WHERE x.org_id = ? ORDER BY r.year, r.id`, orgID)
+	return collect(rows, err, func(r scanner) (History, error) {
+		var x History
+		var overall sql.NullFloat64
+		var scores string
+		if err := r.Scan(&x.AssessmentID, &x.RoundID, &x.Year, &x.RoundTitle, &x.FrameworkID, &overall, &scores); err != nil {
+			return x, err
+		}
+		if overall.Valid {
+			x.Overall = &overall.Float64
+		}
+		x.Scores = results.DecodeScores(scores)
+		return x, nil
+	})
+}
+
+// Trend computes the member's trend up to assessment a (whose result is res), expressed in a's
+// framework: every earlier round of the member through the framework's version mapping, and a
+// itself. Later rounds are left out.
+func (s *Store) Trend(ctx context.Context, a vaern.Assessment, res baseline.Result) ([]results.TrendRow, error) {
+	hist, err := s.AssessmentHistory(ctx, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return s.trendFrom(ctx, a, res, hist, nil)
+}
+
+// trendFrom is Trend over a history already read; versions, when not nil, are the centre's
+// versions of a's framework.
+func (s *Store) trendFrom(ctx context.Context, a vaern.Assessment, res baseline.Result, hist []History, versions map[string]*framework.Framework) ([]results.TrendRow, error) {
+	_, cur, err := s.Framework(ctx, a.Round.FrameworkID)
+	if err != nil {
+		return nil, err
+	}
+	var in []results.History
+	for _, h := range hist {
+		if h.AssessmentID == a.ID || h.Year > a.Round.Year || (h.Year == a.Round.Year && h.RoundID > a.RoundID) {
+			continue
+		}
+		_, f, err := s.Framework(ctx, h.FrameworkID)
+		if err != nil {
+			return nil, err
+		}
+		if versions == nil && f.Version != cur.Version && f.ID == cur.ID {
+			if versions, err = s.frameworkVersions(ctx, a.Round.CentreID, cur.ID); err != nil {
+				return nil, err
+			}
+		}
+		in = append(in, results.History{AssessmentID: h.AssessmentID, Year: h.Year, Round: h.RoundTitle, F: f, Scores: h.Scores})
+	}
+	in = append(in, results.History{AssessmentID: a.ID, Year: a.Round.Year, Round: a.Round.Title, F: cur, Scores: results.Scores(res)})
+	return results.Trend(cur, versions, in), nil
+}
+
+// frameworkVersions returns the centre's finished versions of framework fid, by version.
+func (s *Store) frameworkVersions(ctx context.Context, centreID int64, fid string) (map[string]*framework.Framework, error) {
+	rows, err := s.query(ctx, "SELECT id, version FROM frameworks WHERE centre_id = ? AND fid = ? AND draft = ?", centreID, fid, false)
+	type fv struct {
+		id      int64
+		version string
+	}
+	list, err := collect(rows, err, func(r scanner) (fv, error) { var x fv; return x, r.Scan(&x.id, &x.version) })
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*framework.Framework{}
+	for _, x := range list {
+		_, f, err := s.Framework(ctx, x.id)
+		if err != nil {
+			return nil, err
+		}
+		out[x.version] = f
+	}
+	return out, nil
 }
 
 // StoreAssessmentResult scores the member's assessment from its answers and stores the result (on
@@ -74,38 +164,44 @@ func (s *Store) StoreAssessmentResult(ctx context.Context, orgID, assessmentID i
 	if err != nil {
 		return fmt.Errorf("score assessment %d: %w", assessmentID, err)
 	}
-	return s.Write(ctx, func(tx *Tx) error { return tx.saveResult(ctx, orgID, assessmentID, a.RoundID, res) })
+	trend, err := s.Trend(ctx, a, res)
+	if err != nil {
+		return fmt.Errorf("trend of assessment %d: %w", assessmentID, err)
+	}
+	return s.Write(ctx, func(tx *Tx) error { return tx.saveResult(ctx, orgID, assessmentID, a.RoundID, res, trend) })
 }
 
-// AssessmentResult returns the member's stored result of one of its assessments; ok is false when
-// none is stored yet.
-func (s *Store) AssessmentResult(ctx context.Context, orgID, assessmentID int64) (res baseline.Result, ok bool, err error) {
-	var raw string
-	err = s.queryRow(ctx, "SELECT result FROM assessment_results WHERE org_id = ? AND assessment_id = ?", orgID, assessmentID).Scan(&raw)
+// AssessmentResult returns the member's stored result of one of its assessments and the trend
+// stored with it; ok is false when none is stored yet. Decoded results are cached by assessment
+// and computation time, so a report read many times is decoded once; callers must not change
+// what they get.
+func (s *Store) AssessmentResult(ctx context.Context, orgID, assessmentID int64) (res baseline.Result, trend []results.TrendRow, ok bool, err error) {
+	var at int64
+	err = s.queryRow(ctx, "SELECT computed_at FROM assessment_results WHERE org_id = ? AND assessment_id = ?", orgID, assessmentID).Scan(&at)
 	if err == sql.ErrNoRows {
-		return res, false, nil
+		return res, nil, false, nil
 	}
 	if err != nil {
-		return res, false, err
+		return res, nil, false, err
+	}
+	if c, hit := s.caches().results.get(assessmentID, at); hit {
+		return c.res, c.trend, true, nil
+	}
+	var raw, tr string
+	err = s.queryRow(ctx, "SELECT result, trend, computed_at FROM assessment_results WHERE org_id = ? AND assessment_id = ?", orgID, assessmentID).Scan(&raw, &tr, &at)
+	if err != nil {
+		return res, nil, false, mapErr(err)
 	}
 	if err := json.Unmarshal([]byte(raw), &res); err != nil {
-		return res, false, fmt.Errorf("stored result of assessment %d: %w", assessmentID, err)
+		return res, nil, false, fmt.Errorf("stored result of assessment %d: %w", assessmentID, err)
 	}
-	return res, true, nil
-}
-
-// AssessmentResults returns every stored result of the member, oldest round first (for trends).
-func (s *Store) AssessmentResults(ctx context.Context, orgID int64) ([]StoredResult, error) {
-	rows, err := s.query(ctx, `SELECT x.assessment_id, x.round_id, r.year, r.title, r.framework_id, x.result
-		FROM assessment_results x JOIN rounds r ON r.id = x.round_id WHERE x.org_id = ? ORDER BY r.year, r.id`, orgID)
-	return collect(rows, err, func(r scanner) (StoredResult, error) {
-		var x StoredResult
-		var raw string
-		if err := r.Scan(&x.AssessmentID, &x.RoundID, &x.Year, &x.RoundTitle, &x.FrameworkID, &raw); err != nil {
-			return x, err
+	if tr != "" {
+		if err := json.Unmarshal([]byte(tr), &trend); err != nil {
+			return res, nil, false, fmt.Errorf("stored trend of assessment %d: %w", assessmentID, err)
 		}
-		return x, json.Unmarshal([]byte(raw), &x.Result)
-	})
+	}
+	s.caches().results.put(assessmentID, at, cachedResult{res: res, trend: trend})
+	return res, trend, true, nil
 }
 
 // RoundStats is a round's participation, as counted when its aggregates were computed.
@@ -142,8 +238,19 @@ func (s *Store) ComputeRoundResults(ctx context.Context, roundID int64, k int) e
 		orgs[m.ID] = m
 	}
 	type scored struct {
-		a   vaern.Assessment
-		res baseline.Result
+		a     vaern.Assessment
+		res   baseline.Result
+		trend []results.TrendRow
+	}
+	var versions map[string]*framework.Framework
+	if len(list) > 0 {
+		_, f, err := s.Framework(ctx, list[0].Round.FrameworkID)
+		if err != nil {
+			return err
+		}
+		if versions, err = s.frameworkVersions(ctx, centreID, f.ID); err != nil {
+			return err
+		}
 	}
 	all := make([]scored, 0, len(list))
 	var in []results.Scored
@@ -153,7 +260,15 @@ func (s *Store) ComputeRoundResults(ctx context.Context, roundID int64, k int) e
 		if err != nil {
 			return fmt.Errorf("round %d: score assessment %d: %w", roundID, a.ID, err)
 		}
-		all = append(all, scored{a, res})
+		hist, err := s.AssessmentHistory(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		trend, err := s.trendFrom(ctx, a, res, hist, versions)
+		if err != nil {
+			return fmt.Errorf("round %d: trend of assessment %d: %w", roundID, a.ID, err)
+		}
+		all = append(all, scored{a, res, trend})
 		if a.SubmittedAt.IsZero() {
 			continue
 		}
@@ -169,7 +284,7 @@ func (s *Store) ComputeRoundResults(ctx context.Context, roundID int64, k int) e
 	aggs := results.AggregateAll(in, k)
 	return s.Write(ctx, func(tx *Tx) error {
 		for _, x := range all {
-			if err := tx.saveResult(ctx, x.a.OrgID, x.a.ID, roundID, x.res); err != nil {
+			if err := tx.saveResult(ctx, x.a.OrgID, x.a.ID, roundID, x.res, x.trend); err != nil {
 				return err
 			}
 		}
@@ -227,7 +342,14 @@ func (s *Store) CentreRoundStats(ctx context.Context, centreID int64) ([]RoundSt
 // k: the stored suppression, applied again with k so that raising k hides more at once. Suppressed
 // groups come without figures and with N 0.
 func (s *Store) CentreAggregates(ctx context.Context, centreID, roundID int64, k int) ([]results.Aggregate, error) {
-	return s.aggregates(ctx, "a.centre_id = ? AND a.round_id = ?", k, centreID, roundID)
+	var x int64
+	if err := s.queryRow(ctx, "SELECT id FROM rounds WHERE centre_id = ? AND id = ?", centreID, roundID).Scan(&x); err != nil {
+		if err == sql.ErrNoRows {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return s.roundAggregates(ctx, roundID, k)
 }
 
 // CentreAggregatesAll returns the aggregates of every round of the centre, by round id.
@@ -255,7 +377,29 @@ func (s *Store) MemberAggregates(ctx context.Context, orgID, roundID int64, k in
 	if err := s.queryRow(ctx, "SELECT id FROM assessments WHERE org_id = ? AND round_id = ?", orgID, roundID).Scan(&x); err != nil {
 		return nil, mapErr(err)
 	}
-	return s.aggregates(ctx, "a.round_id = ?", k, roundID)
+	return s.roundAggregates(ctx, roundID, k)
+}
+
+// roundAggregates returns one round's aggregates suppressed with k, cached by round, computation
+// time and k (aggregates change only when ComputeRoundResults runs).
+func (s *Store) roundAggregates(ctx context.Context, roundID int64, k int) ([]results.Aggregate, error) {
+	var at int64
+	if err := s.queryRow(ctx, "SELECT computed_at FROM round_stats WHERE round_id = ?", roundID).Scan(&at); err != nil {
+		if err == sql.ErrNoRows {
+			return nil, nil
+		}
+		return nil, err
+	}
+	key := roundID*1000 + int64(k%1000)
+	if c, hit := s.caches().aggregates.get(key, at); hit {
+		return c, nil
+	}
+	list, err := s.aggregates(ctx, "a.round_id = ?", k, roundID)
+	if err != nil {
+		return nil, err
+	}
+	s.caches().aggregates.put(key, at, list)
+	return list, nil
 }
 
 func (s *Store) aggregates(ctx context.Context, where string, k int, args ...any) ([]results.Aggregate, error) {
@@ -297,4 +441,87 @@ func (s *Store) aggregates(ctx context.Context, where string, k int, args ...any
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// ScoreAssessment scores one of the member's assessments from its current answers, without
+// storing anything (for reports of assessments still being answered).
+func (s *Store) ScoreAssessment(ctx context.Context, orgID, assessmentID int64) (baseline.Result, error) {
+	_, res, err := s.computeResult(ctx, orgID, assessmentID)
+	return res, err
+}
+
+// BulkAnswer is one answer of a bulk import (generated datasets).
+type BulkAnswer struct {
+	OrgID, AssessmentID int64
+	QuestionID          string
+	UnitID              int64
+	Value               string
+}
+
+// BulkImportAnswers writes many members' answers in one transaction with multi-row inserts, as
+// approved, without per-answer history: for generating large datasets (vaern demo --scale), where
+// the per-answer history of ImportAnswers would dominate. One audit row per organisation records
+// the import.
+func (s *Store) BulkImportAnswers(ctx context.Context, a vaern.Actor, rows []BulkAnswer) error {
+	const batch = 400
+	return s.Write(ctx, func(tx *Tx) error {
+		now := ms(tx.s.now())
+		counts := map[int64]int{}
+		for i := 0; i < len(rows); i += batch {
+			part := rows[i:min(i+batch, len(rows))]
+			var q strings.Builder
+			q.WriteString(`INSERT INTO answers (assessment_id, org_id, question_id, unit_id, value, status, answered_by, answered_at, reviewed_by, reviewed_at) VALUES `)
+			args := make([]any, 0, len(part)*7)
+			for j, r := range part {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(?, ?, ?, ?, ?, 'approved', ?, ?, ?, ?)")
+				args = append(args, r.AssessmentID, r.OrgID, r.QuestionID, r.UnitID, r.Value, a.UserID, now, a.UserID, now)
+				counts[r.OrgID]++
+			}
+			if _, err := tx.tx.ExecContext(tx.c(ctx), s.rebindAll(q.String()), args...); err != nil {
+				return mapErr(err)
+			}
+		}
+		for org, n := range counts {
+			if err := tx.Audit(ctx, a, Change{OrgID: org, Action: "answer.import", ObjectType: "org", ObjectID: org,
+				Detail: map[string]any{"answers": n, "bulk": true}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// rebindAll rewrites ? placeholders for the engine without caching (bulk statements differ in size).
+func (s *Store) rebindAll(query string) string {
+	if s.engine != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// MarkRoundSubmitted marks every open assessment of a round that has answers submitted at the given
+// time (generated datasets), with one audit row for the round.
+func (s *Store) MarkRoundSubmitted(ctx context.Context, a vaern.Actor, centreID, roundID int64, at time.Time) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = ?, submitted_by = ?, updated_at = ?
+			WHERE round_id = ? AND status = 'open' AND round_id IN (SELECT id FROM rounds WHERE centre_id = ?)
+			AND EXISTS (SELECT 1 FROM answers a WHERE a.assessment_id = assessments.id)`,
+			ms(at), a.UserID, ms(tx.s.now()), roundID, centreID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "round.bulk_submit", ObjectType: "round", ObjectID: roundID})
+	})
 }

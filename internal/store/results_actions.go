@@ -48,13 +48,14 @@ func (s *Store) CreateAction(ctx context.Context, a vaern.Actor, orgID int64, x 
 	if x.Status == "" {
 		x.Status = vaern.ActionOpen
 	}
-	if err := validAction(&x); err != nil {
-		return x, err
-	}
 	err := s.Write(ctx, func(tx *Tx) error {
+		// A foreign assessment is not found before any field is judged, so that nothing about it shows.
 		var id int64
 		if err := tx.queryRow(ctx, "SELECT id FROM assessments WHERE org_id = ? AND id = ?", orgID, x.AssessmentID).Scan(&id); err != nil {
 			return mapErr(err)
+		}
+		if err := validAction(&x); err != nil {
+			return err
 		}
 		if err := tx.checkActionRefs(ctx, orgID, x); err != nil {
 			return err

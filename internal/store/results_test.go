@@ -52,11 +52,11 @@ func TestRoundResults(t *testing.T) {
 		if err := s.StoreAssessmentResult(ctx, f.A.Org.ID, ids[f.A.Org.ID]); err != nil {
 			t.Fatal(err)
 		}
-		res, ok, err := s.AssessmentResult(ctx, f.A.Org.ID, ids[f.A.Org.ID])
+		res, _, ok, err := s.AssessmentResult(ctx, f.A.Org.ID, ids[f.A.Org.ID])
 		if err != nil || !ok || res.Overall == nil || *res.Overall != 1 {
 			t.Fatalf("A's stored result: %v %v %v", res.Overall, ok, err)
 		}
-		if _, ok, _ := s.AssessmentResult(ctx, f.B.Org.ID, ids[f.A.Org.ID]); ok {
+		if _, _, ok, _ := s.AssessmentResult(ctx, f.B.Org.ID, ids[f.A.Org.ID]); ok {
 			t.Error("B can read A's stored result")
 		}
 		if err := s.CloseRound(ctx, f.centreAdmin(), f.Centre.ID, r.ID); err != nil {
@@ -109,8 +109,8 @@ func TestRoundResults(t *testing.T) {
 		if got := must(s.CentreAggregates(ctx, f.A.Org.ID, r.ID, 5))(t); len(got) != 0 {
 			t.Errorf("a member id as centre sees %d aggregates", len(got))
 		}
-		hist := must(s.AssessmentResults(ctx, f.A.Org.ID))(t)
-		if len(hist) != 1 || hist[0].Year != 2025 {
+		hist := must(s.AssessmentHistory(ctx, f.A.Org.ID))(t)
+		if len(hist) != 1 || hist[0].Year != 2025 || hist[0].Scores["GOV-02"] != 1 {
 			t.Errorf("history: %+v", hist)
 		}
 	})

@@ -334,6 +334,16 @@ func (s *Store) SubmitAssessment(ctx context.Context, a vaern.Actor, orgID, id i
 // SetBenchmarkOptOut sets whether the member's figures stay out of the benchmark for this round.
 func (s *Store) SetBenchmarkOptOut(ctx context.Context, a vaern.Actor, orgID, id int64, out bool) error {
 	return s.Write(ctx, func(tx *Tx) error {
+		// The choice is fixed when the round closes: the aggregates are computed then, and computing
+		// them again without one member would let the difference give that member's figures away.
+		var roundStatus string
+		if err := tx.queryRow(ctx, "SELECT r.status FROM assessments x JOIN rounds r ON r.id = x.round_id WHERE x.org_id = ? AND x.id = ?",
+			orgID, id).Scan(&roundStatus); err != nil {
+			return mapErr(err)
+		}
+		if roundStatus != vaern.RoundOpen {
+			return vaern.Invalid("opt_out", "can only be changed while the round is open")
+		}
 		res, err := tx.exec(ctx, "UPDATE assessments SET benchmark_opt_out = ?, updated_at = ? WHERE org_id = ? AND id = ?", out, ms(tx.s.now()), orgID, id)
 		if err := affected(res, err); err != nil {
 			return err

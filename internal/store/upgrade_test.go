@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 )
@@ -188,5 +189,47 @@ INSERT INTO no_such_table (id) VALUES (1);`)}
 			}
 			_ = f
 		})
+	}
+}
+
+// TestUpgradeDemoFromPreviousVersion seeds the whole demo (several years of history for every
+// member) at the previous schema version and upgrades it. SQLite only: the seeding takes a while.
+func TestUpgradeDemoFromPreviousVersion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the whole demo")
+	}
+	ctx := context.Background()
+	migs, err := store.Migrations(store.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openEmpty(t, store.SQLite)
+	if _, err := s.MigrateTo(ctx, len(migs)-1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, s); err != nil {
+		t.Fatalf("seed the demo at version %d: %v", len(migs)-1, err)
+	}
+	before := sumsOf(t, s)
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := sumsOf(t, s)
+	var rows int64
+	for name, b := range before {
+		rows += b.Rows
+		if after[name] != b {
+			t.Errorf("table %s changed in the upgrade", name)
+		}
+	}
+	if rows < 10000 {
+		t.Fatalf("the demo has only %d rows", rows)
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	verifyAudit(t, s)
+	if seeded, err := demo.Seed(ctx, s); err != nil || seeded {
+		t.Fatalf("the upgraded demo is not recognised: seeded again %v, %v", seeded, err)
 	}
 }

@@ -50,6 +50,9 @@ type Server struct {
 type Options struct {
 	Demo bool // seed the full demo instead of the small fixture
 	Log  io.Writer
+	// RateLimits and TrustProxy are passed to the web server (no limits by default).
+	RateLimits web.RateLimits
+	TrustProxy bool
 }
 
 // Start runs a server on engine e until the test ends.
@@ -73,7 +76,8 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.Mailer = jobs.NewMailWorker(st, jobs.LogSender{Log: log}, log)
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
-	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {}}, st)
+	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {},
+		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -360,6 +360,7 @@ func (s *Server) roundClose(w http.ResponseWriter, r *http.Request) {
 		s.refill(w, r, err, "centre_round", false, func() (*Page, error) { return s.roundPage(w, r) })
 		return
 	}
+	s.computeRoundResults(r, id)
 	s.redirect(w, r, "/centre/rounds/"+strconv.FormatInt(id, 10), "bc.flash.round_closed")
 }
 

@@ -14,6 +14,8 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	limited  *prometheus.CounterVec
+	tooLarge prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -25,7 +27,13 @@ func newMetrics() *metrics {
 		Name: "vaern_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
-	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(),
+	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "vaern_http_rate_limited_total", Help: "Requests refused with 429 by this node's rate limits, by kind (api, signin).",
+	}, []string{"kind"})
+	m.tooLarge = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "vaern_http_body_too_large_total", Help: "Requests refused with 413 because their body was over the route's limit.",
+	})
+	m.reg.MustRegister(m.requests, m.duration, m.limited, m.tooLarge, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -40,4 +48,12 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+func (m *metrics) rateLimited(api bool) {
+	if api {
+		m.limited.WithLabelValues("api").Inc()
+		return
+	}
+	m.limited.WithLabelValues("signin").Inc()
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -122,11 +123,22 @@ func (s *Server) guard(rt httpx.Route) http.Handler {
 		if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
 			info.pattern = rt.Method + " " + rt.Pattern
 		}
+		if !s.limited(w, r, rt) {
+			return
+		}
 		limit := int64(DefaultMaxBody)
 		if rt.MaxBody > 0 {
 			limit = rt.MaxBody
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.ContentLength > limit {
+			s.tooLarge(w, r, rt)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			lb := &limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit)}
+			r.Body = lb
+			w = &bodyLimitWriter{ResponseWriter: w, body: lb, tooLarge: func(w http.ResponseWriter) { s.tooLarge(w, r, rt) }}
+		}
 		if rt.NoSession {
 			rt.Handler(w, r)
 			return
@@ -178,6 +190,71 @@ func (s *Server) guard(rt httpx.Route) http.Handler {
 	})
 }
 
+// tooLarge answers 413: problem+json to API and script clients, the error page to browsers.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request, rt httpx.Route) {
+	s.metrics.tooLarge.Inc()
+	w.Header().Set("Connection", "close")
+	if rt.API || wantsJSON(r) || strings.HasPrefix(r.URL.Path, "/api/") {
+		httpx.WriteProblem(w, r, http.StatusRequestEntityTooLarge, "the request body is larger than this endpoint accepts")
+		return
+	}
+	s.fail(w, r, http.StatusRequestEntityTooLarge, "")
+}
+
+// limitedBody notes when a request body went over its limit (a body without a Content-Length, or one
+// that lied about it).
+type limitedBody struct {
+	io.ReadCloser
+	over bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if err != nil && errors.As(err, &mbe) {
+		b.over = true
+	}
+	return n, err
+}
+
+// bodyLimitWriter turns whatever error a handler answers after its body went over the limit (most
+// say 400 "form could not be read") into a clear 413.
+type bodyLimitWriter struct {
+	http.ResponseWriter
+	body     *limitedBody
+	tooLarge func(http.ResponseWriter)
+	replaced bool
+	wrote    bool
+}
+
+func (w *bodyLimitWriter) WriteHeader(code int) {
+	if w.replaced || w.wrote {
+		if !w.replaced {
+			w.ResponseWriter.WriteHeader(code)
+		}
+		return
+	}
+	w.wrote = true
+	if w.body.over && code >= 400 && code != http.StatusRequestEntityTooLarge {
+		w.replaced = true
+		w.tooLarge(w.ResponseWriter)
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *bodyLimitWriter) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil
+	}
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *bodyLimitWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // authenticate finds the principal from a bearer token or the session cookie. A session still
 // waiting for its second factor does not count as signed in.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *vaern.Principal {
@@ -190,7 +267,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *vaern.Pri
 		}
 		p, err := s.st.LoadAPIToken(ctx, auth.HashToken(strings.TrimSpace(tok)), now)
 		if err != nil {
-			if !errors.Is(err, vaern.ErrNotFound) {
+			if !errors.Is(err, vaern.ErrNotFound) && ctx.Err() == nil {
 				s.log.Error("load api token", "err", err, "request_id", httpx.RequestID(ctx))
 			}
 			return nil
@@ -208,7 +285,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *vaern.Pri
 	}
 	p, err := s.st.LoadSession(ctx, auth.HashToken(c.Value), now, s.cfg.SessionIdle)
 	if err != nil {
-		if !errors.Is(err, vaern.ErrNotFound) {
+		// A client that went away is nothing to report.
+		if !errors.Is(err, vaern.ErrNotFound) && ctx.Err() == nil {
 			s.log.Error("load session", "err", err, "request_id", httpx.RequestID(ctx))
 		}
 		return nil

@@ -170,6 +170,12 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	if vaern.Can(p.Role, vaern.PermBaselineAnswer) {
 		items = append(items, NavItem{Href: "/tasks", Key: "nav.tasks"})
 	}
+	if vaern.Can(p.Role, vaern.PermReportsView) {
+		items = append(items, NavItem{Href: "/reports", Key: "rs.nav.reports"})
+	}
+	if vaern.Can(p.Role, vaern.PermNationalView) {
+		items = append(items, NavItem{Href: "/centre/national", Key: "rs.nav.national"})
+	}
 	if vaern.Can(p.Role, vaern.PermViewRegister) {
 		items = append(items, NavItem{Href: "/register", Key: "nav.register"})
 	}

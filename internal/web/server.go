@@ -27,6 +27,10 @@ type Config struct {
 	Logger       *slog.Logger
 	// MailWake, when set, is called after e-mail is queued so the outbox worker sends it at once.
 	MailWake func()
+	// RateLimits are the per-node request rate limits; the zero value limits nothing.
+	RateLimits RateLimits
+	// BenchmarkK is the smallest group the benchmark shows (default 5).
+	BenchmarkK int
 }
 
 // Server is the HTTP side of Værn.
@@ -42,6 +46,7 @@ type Server struct {
 	secure  bool
 	handler http.Handler
 	qcache  *questionCache
+	limits  *rateLimiters
 }
 
 // New builds the server: it parses every template and fails if one is broken, so a bad template
@@ -64,11 +69,12 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache()}
+	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache(),
+		limits: newRateLimiters(cfg.RateLimits)}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
-	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP})
+	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP, BenchmarkK: cfg.BenchmarkK, Catalog: cat})
 	s.routes = append(s.htmlRoutes(), s.api.Routes()...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {

@@ -9,6 +9,8 @@ CREATE TABLE assessment_results (
     round_id      BIGINT  NOT NULL REFERENCES rounds(id),
     overall       DOUBLE PRECISION,             -- NULL when no answer counts
     result        TEXT    NOT NULL, -- baseline.Result as JSON
+    scores        TEXT    NOT NULL DEFAULT '', -- question scores, compact (results.EncodeScores), for trends
+    trend         TEXT    NOT NULL DEFAULT '', -- the trend up to this round in its framework (JSON), computed when stored
     computed_at   BIGINT  NOT NULL
 );
 CREATE INDEX assessment_results_org ON assessment_results(org_id, round_id);

@@ -1,0 +1,209 @@
+// Package report builds Værn's reports from the store: the municipality report of one assessment,
+// the management report of one department, and the centre's national report. A member's reports
+// read only that member's rows and the anonymous aggregates of its rounds; the national report
+// reads nothing but aggregates and participation counts (store.CentreAggregates,
+// store.CentreRoundStats), so it cannot show one member's figures. Each report renders to HTML
+// (its fields), and to every export format through Doc and JSON.
+package report
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/baseline"
+	"github.com/vaern/vaern/internal/charts"
+	"github.com/vaern/vaern/internal/framework"
+	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/results"
+	"github.com/vaern/vaern/internal/store"
+)
+
+// DefaultK is the smallest group the benchmark shows when nothing else is configured.
+const DefaultK = 5
+
+// Builder builds reports over a store with the benchmark's k.
+type Builder struct {
+	St *store.Store
+	K  int
+}
+
+func (b *Builder) k() int {
+	if b.K < 1 {
+		return DefaultK
+	}
+	return b.K
+}
+
+// AreaRow is one focus area's scores.
+type AreaRow struct {
+	ID       string   `json:"area_id"`
+	Title    string   `json:"title"`
+	Score    *float64 `json:"score"`
+	Target   float64  `json:"target"`
+	Gap      *float64 `json:"gap"`
+	Answered int      `json:"answered"`
+	Total    int      `json:"total"`
+	DontKnow int      `json:"dont_know"`
+	Below    bool     `json:"below_target"`
+}
+
+// Rec is a recommendation with its question's text.
+type Rec struct {
+	baseline.Recommendation
+	Question string `json:"question"`
+	AreaName string `json:"area"`
+	// Actions already made from it.
+	Actions int `json:"actions"`
+}
+
+// FollowUp is a "don't know" answer to follow up.
+type FollowUp struct {
+	QuestionID string `json:"question_id"`
+	Question   string `json:"question"`
+	UnitID     int64  `json:"unit_id"`
+	Unit       string `json:"unit"`
+}
+
+// GroupPos is the member's place in one group's distribution.
+type GroupPos struct {
+	Group      string           `json:"group"`
+	Label      string           `json:"label"`
+	Suppressed bool             `json:"suppressed"`
+	Summary    *results.Summary `json:"summary,omitempty"`
+	Band       results.Band     `json:"band,omitempty"`
+	BandText   string           `json:"-"`
+}
+
+// Position is the member's place for one score (Area "" is the overall score).
+type Position struct {
+	Area   string     `json:"area"`
+	Title  string     `json:"title"`
+	Score  *float64   `json:"score"`
+	Groups []GroupPos `json:"groups"`
+}
+
+// ChartView is a chart ready for a page: the SVG and its data table.
+type ChartView struct {
+	Chart *charts.Chart
+	SVG   string
+	Head  []string
+	Rows  [][]string
+}
+
+func view(c *charts.Chart) *ChartView {
+	h, rows := c.Table()
+	return &ChartView{Chart: c, SVG: c.SVG(), Head: h, Rows: rows}
+}
+
+func lbl(l *i18n.Localizer, key string) string { return l.T(key) }
+
+func fmtP(v *float64) string { return charts.Fmt(v) }
+
+func fmtF(v float64) string { return charts.Fmt(&v) }
+
+func groupLabel(l *i18n.Localizer, key string) string {
+	kind, v := results.GroupLabel(key)
+	switch kind {
+	case "all":
+		return l.T("rs.group.all")
+	case "size":
+		return l.T("rs.group.size", l.T("size."+v))
+	case "country":
+		return l.T("country." + v)
+	}
+	return v
+}
+
+// orgLine describes the member: its name and what it is grouped by.
+func orgGroups(o vaern.Org) []string {
+	return results.GroupsOf(results.Member{Country: o.Country, Region: o.Region, SizeClass: o.SizeClass})
+}
+
+func areaRows(f *framework.Framework, res baseline.Result, lang string) []AreaRow {
+	var out []AreaRow
+	for _, a := range res.Areas {
+		title := a.AreaID
+		if ar, ok := f.Area(a.AreaID); ok {
+			title = ar.Title.Get(lang)
+		}
+		out = append(out, AreaRow{ID: a.AreaID, Title: title, Score: a.Score, Target: a.Target, Gap: a.Gap, Answered: a.Answered,
+			Total: a.Total, DontKnow: a.DontKnow, Below: a.Gap != nil && *a.Gap > 1e-9})
+	}
+	return out
+}
+
+func recs(f *framework.Framework, res baseline.Result, lang string, limit int, actions []vaern.Action, unit int64) []Rec {
+	made := map[string]int{}
+	for _, a := range actions {
+		if a.UnitID == unit {
+			made[a.QuestionID]++
+		}
+	}
+	var out []Rec
+	for _, r := range baseline.Recommendations(f, res, lang, limit) {
+		x := Rec{Recommendation: r, Actions: made[r.QuestionID]}
+		if q, ok := f.Question(r.QuestionID); ok {
+			x.Question = q.Text.Get(lang)
+		}
+		if a, ok := f.Area(r.AreaID); ok {
+			x.AreaName = a.Title.Get(lang)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func followUps(f *framework.Framework, res baseline.Result, lang string, unitName map[int64]string) []FollowUp {
+	var out []FollowUp
+	for _, fu := range res.FollowUps {
+		x := FollowUp{QuestionID: fu.QuestionID, UnitID: fu.UnitID, Unit: unitName[fu.UnitID]}
+		if q, ok := f.Question(fu.QuestionID); ok {
+			x.Question = q.Text.Get(lang)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// versions returns every stored version of framework fid that the centre has, by version.
+func (b *Builder) versions(ctx context.Context, centreID int64, fid string) (map[string]*framework.Framework, error) {
+	infos, err := b.St.Frameworks(ctx, centreID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*framework.Framework{}
+	for _, in := range infos {
+		if in.FID != fid || in.Draft {
+			continue
+		}
+		_, f, err := b.St.Framework(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[in.Version] = f
+	}
+	return out, nil
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+var _ = fmt.Sprint
+var _ = sort.Strings
+var _ = strings.TrimSpace
+
+// HTML returns the chart's SVG for inline use in a page. The SVG is built by internal/charts from
+// escaped text and numbers only.
+func (v *ChartView) HTML() template.HTML { return template.HTML(v.SVG) }

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/baseline"
+	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/report"
+)
+
+// The results templates' helpers, added to the shared function map before the templates are
+// parsed.
+func init() {
+	funcs["fmtscore"] = func(p *float64) string { return fmtScore(p) }
+	funcs["fmtnum"] = func(v float64) string { return formatFloat(baseline.Round2(v)) }
+	funcs["list"] = func(v ...string) []string { return v }
+	funcs["unitNames"] = func(u vaern.Unit) map[int64]string { return map[int64]string{u.ID: u.Name} }
+	funcs["actionsView"] = func(list []vaern.Action, units map[int64]string, pg *Page) actionsView {
+		return actionsView{List: list, UnitName: units, P: pg}
+	}
+}
+
+// actionsView is what the rs-actions partial shows: a list of tasks.
+type actionsView struct {
+	List     []vaern.Action
+	UnitName map[int64]string
+	P        *Page
+}
+
+// k is the benchmark's k as the pages state it.
+func (s *Server) k() int {
+	if s.cfg.BenchmarkK < 1 {
+		return report.DefaultK
+	}
+	return s.cfg.BenchmarkK
+}
+
+// storeResult stores an assessment's scoring after it is submitted. A failure is logged and not
+// shown: the submission itself succeeded, and closing the round stores the result again.
+func (s *Server) storeResult(r *http.Request, orgID, assessmentID int64) {
+	if err := s.st.StoreAssessmentResult(r.Context(), orgID, assessmentID); err != nil {
+		s.log.Error("results: store assessment result", "assessment", assessmentID, "err", err, "request_id", httpx.RequestID(r.Context()))
+	}
+}
+
+// computeRoundResults computes a closed round's results and anonymous aggregates. A failure is
+// logged; the baseline worker retries rounds that have none.
+func (s *Server) computeRoundResults(r *http.Request, roundID int64) {
+	if err := s.st.ComputeRoundResults(context.WithoutCancel(r.Context()), roundID, s.k()); err != nil {
+		s.log.Error("results: compute round results", "round", roundID, "err", err, "request_id", httpx.RequestID(r.Context()))
+	}
+}
