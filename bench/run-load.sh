@@ -56,6 +56,6 @@ if [ -n "${VAERN_TEST_POSTGRES:-}" ]; then
   psql "$VAERN_TEST_POSTGRES" -qc "CREATE SCHEMA $schema" >/dev/null
   sep='?'; case "$VAERN_TEST_POSTGRES" in *\?*) sep='&';; esac
   run_engine postgres "--database ${VAERN_TEST_POSTGRES}${sep}search_path=$schema" 18192
-  psql "$VAERN_TEST_POSTGRES" -qc "DROP SCHEMA $schema CASCADE" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql "$VAERN_TEST_POSTGRES" -qc "DROP SCHEMA $schema CASCADE" >/dev/null
 fi
 rm -rf "$out"
