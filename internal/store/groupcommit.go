@@ -65,6 +65,7 @@ func (s *Store) groupCommit() {
 			}
 		}
 		s.commitGroup(batch)
+		s.wstmts.prepareWanted(s.w)
 	}
 }
 

@@ -475,25 +475,6 @@ func (t *Tx) ReplaceComponents(ctx context.Context, a vaern.Actor, orgID, system
 		Detail: map[string]any{"before": before, "after": len(comps), "source": source}})
 }
 
-// rebind rewrites placeholders without caching (for generated statements of varying shape).
-func (s *Store) rebind(query string) string {
-	if s.engine != Postgres {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(query[i])
-	}
-	return b.String()
-}
-
 // Components lists a system's components by name.
 func (s *Store) Components(ctx context.Context, orgID, systemID int64) ([]vaern.Component, error) {
 	rows, err := s.query(ctx, `SELECT id, system_id, name, version, purl, cpe, licence, kind FROM components

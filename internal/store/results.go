@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -480,7 +479,7 @@ func (s *Store) BulkImportAnswers(ctx context.Context, a vaern.Actor, rows []Bul
 				args = append(args, r.AssessmentID, r.OrgID, r.QuestionID, r.UnitID, r.Value, a.UserID, now, a.UserID, now)
 				counts[r.OrgID]++
 			}
-			if _, err := tx.tx.ExecContext(tx.c(ctx), s.rebindAll(q.String()), args...); err != nil {
+			if _, err := tx.tx.ExecContext(tx.c(ctx), s.rebind(q.String()), args...); err != nil {
 				return mapErr(err)
 			}
 		}
@@ -492,24 +491,6 @@ func (s *Store) BulkImportAnswers(ctx context.Context, a vaern.Actor, rows []Bul
 		}
 		return nil
 	})
-}
-
-// rebindAll rewrites ? placeholders for the engine without caching (bulk statements differ in size).
-func (s *Store) rebindAll(query string) string {
-	if s.engine != Postgres {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(query[i])
-	}
-	return b.String()
 }
 
 // MarkRoundSubmitted marks every open assessment of a round that has answers submitted at the given

@@ -37,6 +37,8 @@ type Store struct {
 	rebound  map[string]string
 
 	fwCache     *frameworkCache // parsed frameworks of this database
+	rstmts      *stmtCache      // prepared statements on the reader pool
+	wstmts      *stmtCache      // prepared statements on the writer
 	auditShards int
 	migFS       fs.FS // migrations; nil: the embedded ones (tests replace them)
 
@@ -79,6 +81,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s.now = time.Now
 	s.rebound = map[string]string{}
 	s.fwCache = newFrameworkCache()
+	s.rstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}
+	s.wstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}
 	s.auditShards = opt.AuditShards
 	if s.auditShards <= 0 {
 		s.auditShards = 1
@@ -109,6 +113,8 @@ func (s *Store) Close() error {
 		s.closeMu.Unlock()
 		<-s.writerEnd
 	}
+	s.rstmts.close()
+	s.wstmts.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
@@ -136,6 +142,18 @@ func (s *Store) q(query string) string {
 	if ok {
 		return out
 	}
+	out = s.rebind(query)
+	s.rebindMu.Lock()
+	s.rebound[query] = out
+	s.rebindMu.Unlock()
+	return out
+}
+
+// rebind rewrites ? placeholders for the engine without caching, for queries built at run time.
+func (s *Store) rebind(query string) string {
+	if s.engine != Postgres {
+		return query
+	}
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(query); i++ {
@@ -147,11 +165,7 @@ func (s *Store) q(query string) string {
 		}
 		b.WriteByte(query[i])
 	}
-	out = b.String()
-	s.rebindMu.Lock()
-	s.rebound[query] = out
-	s.rebindMu.Unlock()
-	return out
+	return b.String()
 }
 
 // Tx is a write transaction. Its methods rewrite placeholders like the store's.
@@ -172,15 +186,27 @@ func (t *Tx) c(ctx context.Context) context.Context {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.c(ctx), t.s.q(query), args...)
+	ctx, q := t.c(ctx), t.s.q(query)
+	if st := t.s.wstmts.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.c(ctx), t.s.q(query), args...)
+	ctx, q := t.c(ctx), t.s.q(query)
+	if st := t.s.wstmts.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.c(ctx), t.s.q(query), args...)
+	ctx, q := t.c(ctx), t.s.q(query)
+	if st := t.s.wstmts.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
 }
 
 // insert runs an INSERT ... RETURNING id and returns the id.
@@ -216,11 +242,104 @@ func (s *Store) writeAlone(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.rstmts.get(ctx, s.r, s.q(query)); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.r.QueryRowContext(ctx, s.q(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.rstmts.get(ctx, s.r, s.q(query)); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.r.QueryContext(ctx, s.q(query), args...)
+}
+
+// stmtCache keeps prepared statements on SQLite, so that a query's SQL is parsed once per
+// connection instead of on every call (parsing is a good part of a short query's cost there;
+// PostgreSQL's driver keeps its own statement cache). Queries are constants in the code, so the
+// cache stays small; it stops growing at maxStmts all the same.
+//
+// The writer has a single connection, which a running transaction holds, so statements cannot be
+// prepared on it from inside one: a transaction that meets an unprepared statement runs it plainly
+// and leaves it in wanted, and the statements are prepared once the connection is free again.
+type stmtCache struct {
+	mu     sync.RWMutex
+	m      map[string]*sql.Stmt
+	wanted map[string]bool
+	off    bool
+}
+
+const maxStmts = 2000
+
+// get returns the prepared statement for query, preparing it on db if needed (reader pool).
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	if c.off {
+		return nil
+	}
+	if st := c.lookup(query); st != nil {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if len(c.m) >= maxStmts {
+		return nil
+	}
+	st, err := db.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // the plain call reports the error
+	}
+	c.m[query] = st
+	return st
+}
+
+// lookup returns a prepared statement without preparing one; a miss is remembered in wanted.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	if c.off {
+		return nil
+	}
+	c.mu.RLock()
+	st := c.m[query]
+	known := st != nil || c.wanted[query]
+	c.mu.RUnlock()
+	if st == nil && !known {
+		c.mu.Lock()
+		if len(c.wanted) < maxStmts {
+			c.wanted[query] = true
+		}
+		c.mu.Unlock()
+	}
+	return st
+}
+
+// prepareWanted prepares the statements transactions asked for, while db's connection is free.
+func (c *stmtCache) prepareWanted(db *sql.DB) {
+	if c.off {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q := range c.wanted {
+		delete(c.wanted, q)
+		if len(c.m) >= maxStmts {
+			continue
+		}
+		if st, err := db.Prepare(q); err == nil {
+			c.m[q] = st
+		}
+	}
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m, c.off = nil, true
 }
 
 // mapErr turns driver errors into the domain's error kinds.

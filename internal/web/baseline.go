@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -216,7 +217,7 @@ type areaData struct {
 	Area      *framework.Area
 	Unit      int64
 	UnitName  string
-	Questions any // template.HTML
+	Splice    template.HTML // where the pre-rendered questions go
 	Count     int
 	UnitLinks []Progress // unit questions of this area, per answering unit
 	Prev      *framework.Area
@@ -341,9 +342,8 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	pg := s.page(w, r, "bl.area_title", d)
-	d.Questions = s.renderQuestions(x.Info, x.F, pg.L, views)
-	d.Count = len(views)
-	s.render(w, r, http.StatusOK, "baseline_area", pg)
+	d.Splice, d.Count = spliceMark, len(views)
+	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, s.renderQuestions(x.Info, x.F, pg.L, views))
 }
 
 // wantsJSON tells the autosave script's requests from plain form posts.

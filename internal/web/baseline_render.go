@@ -1,8 +1,8 @@
 package web
 
 import (
+	"bytes"
 	"html"
-	"html/template"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +20,7 @@ import (
 
 // questionHTML is the pre-rendered, answer-independent HTML of one question.
 type questionHTML struct {
+	size    int         // the usual length of the whole question's HTML, for sizing buffers
 	head    string      // article start, heading, help and references
 	opts    [][2]string // each answer option: [unchecked, checked] radio markup
 	values  []string    // the option values, in the order of opts
@@ -148,6 +149,10 @@ func buildQuestionHTML(f *framework.Framework, q *framework.Question, unit int64
 		h.values = append(h.values, o.value)
 		h.labels[o.value] = o.label
 	}
+	h.size = len(h.head) + 2500
+	for _, o := range h.opts {
+		h.size += len(o[1])
+	}
 	return h
 }
 
@@ -163,11 +168,17 @@ type answerView struct {
 }
 
 // renderQuestions writes the questions of an area page.
-func (s *Server) renderQuestions(info vaern.FrameworkInfo, f *framework.Framework, l *i18n.Localizer, views []answerView) template.HTML {
-	var b strings.Builder
-	b.Grow(len(views) * 3000)
-	for _, v := range views {
-		h := s.qcache.get(info, f, v.Q, v.Unit, l)
+func (s *Server) renderQuestions(info vaern.FrameworkInfo, f *framework.Framework, l *i18n.Localizer, views []answerView) []byte {
+	hs := make([]*questionHTML, len(views))
+	size := 0
+	for i, v := range views {
+		hs[i] = s.qcache.get(info, f, v.Q, v.Unit, l)
+		size += hs[i].size + len(v.Answer.Comment) + len(v.Answer.ReviewComment)
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	for i, v := range views {
+		h := hs[i]
 		id := domID(v.Q.ID, v.Unit)
 		b.WriteString(h.head)
 		a := v.Answer
@@ -243,7 +254,7 @@ func (s *Server) renderQuestions(info vaern.FrameworkInfo, f *framework.Framewor
 		}
 		b.WriteString(`</article>`)
 	}
-	return template.HTML(b.String())
+	return b.Bytes()
 }
 
 func answerLabelFrom(h *questionHTML, a vaern.Answer, l *i18n.Localizer) string {

@@ -13,7 +13,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -232,14 +234,33 @@ func (s *Server) lang(r *http.Request, p *vaern.Principal) string {
 // render writes a page. Templates execute into a buffer first, so a failing template yields a clean
 // error page instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page) {
+	s.renderSplice(w, r, status, name, pg, nil)
+}
+
+// bufs recycles the buffers pages are rendered into.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// spliceMark stands where a page's pre-rendered part goes (see renderSplice).
+const spliceMark = "<!--vaern:splice-->"
+
+// renderSplice renders a page whose template holds spliceMark, and writes part in its place. A
+// large pre-built part (the questions of a focus area) is so written straight to the client,
+// without being copied through the template engine.
+func (s *Server) renderSplice(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page, part []byte) {
 	t, ok := s.views.pages[name]
 	if !ok {
 		s.log.Error("unknown template", "name", name)
 		s.fail(w, r, http.StatusInternalServerError, "")
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+	buf := bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() < 4<<20 {
+			bufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", pg); err != nil {
 		s.log.Error("render", "template", name, "err", err, "request_id", pg.RequestID)
 		if name != "error" {
 			s.fail(w, r, http.StatusInternalServerError, "")
@@ -250,8 +271,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Language", pg.L.Lang)
+	out := buf.Bytes()
+	i := -1
+	if part != nil {
+		i = bytes.Index(out, []byte(spliceMark))
+	}
+	if i < 0 {
+		h.Set("Content-Length", strconv.Itoa(len(out)))
+		w.WriteHeader(status)
+		w.Write(out)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(out)-len(spliceMark)+len(part)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out[:i])
+	w.Write(part)
+	w.Write(out[i+len(spliceMark):])
 }
 
 // fail shows the friendly error page for status, with the request id to quote.
