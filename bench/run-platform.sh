@@ -10,7 +10,7 @@ go build -o "$out/vaern" ./cmd/vaern
 go build -o "$out/loadgen" ./bench/loadgen
 run_engine() {
   local name=$1 dbflag=$2 port=$3
-  "$out/vaern" demo --addr 127.0.0.1:$port $dbflag > "$out/$name.out" 2> "$out/$name.log" &
+  VAERN_RATE_SIGNIN=0 VAERN_RATE_API=0 "$out/vaern" demo --addr 127.0.0.1:$port $dbflag > "$out/$name.out" 2> "$out/$name.log" &
   local pid=$!
   for _ in $(seq 1 240); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.5; done
   for path in /healthz /login /; do
