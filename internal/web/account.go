@@ -43,12 +43,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, err
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.accountPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "account", pg)
+	s.show(w, r, "account", s.accountPage)
 }
 
 func (s *Server) accountProfile(w http.ResponseWriter, r *http.Request) {

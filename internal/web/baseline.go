@@ -152,12 +152,7 @@ func answerMap(answers []vaern.Answer) map[slotKey]vaern.Answer {
 }
 
 func (s *Server) baselineOverview(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.overviewPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "baseline_overview", pg)
+	s.show(w, r, "baseline_overview", s.overviewPage)
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) (*Page, error) {

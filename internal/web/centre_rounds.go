@@ -327,12 +327,7 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) (*Page, error
 }
 
 func (s *Server) round(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.roundPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "centre_round", pg)
+	s.show(w, r, "centre_round", s.roundPage)
 }
 
 func (s *Server) roundClose(w http.ResponseWriter, r *http.Request) {

@@ -39,12 +39,7 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) (*Page, error
 }
 
 func (s *Server) units(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.unitsPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "units", pg)
+	s.show(w, r, "units", s.unitsPage)
 }
 
 func formID(r *http.Request, name string) int64 {
@@ -114,12 +109,7 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) (*Page, error)
 }
 
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.unitPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "unit", pg)
+	s.show(w, r, "unit", s.unitPage)
 }
 
 func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
@@ -184,12 +174,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) (*Page, error
 }
 
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.usersPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "users", pg)
+	s.show(w, r, "users", s.usersPage)
 }
 
 // invite sends an invitation link for org to email; it is shared by coordinators inviting
@@ -268,12 +253,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) (*Page, error)
 }
 
 func (s *Server) user(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.userPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "user", pg)
+	s.show(w, r, "user", s.userPage)
 }
 
 // userAction runs a change on one of the organisation's people and answers like a form post.
@@ -591,12 +571,7 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) (*Page, erro
 }
 
 func (s *Server) member(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.memberPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "member", pg)
+	s.show(w, r, "member", s.memberPage)
 }
 
 func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {

@@ -156,12 +156,7 @@ func (s *Server) regImportPage(w http.ResponseWriter, r *http.Request) (*Page, e
 }
 
 func (s *Server) regImportJob(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.regImportPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "register_import_job", pg)
+	s.show(w, r, "register_import_job", s.regImportPage)
 }
 
 // regImportCheck runs the dry run with the chosen mapping: it writes nothing to the register.

@@ -71,12 +71,7 @@ func (s *Server) regSharingPage(w http.ResponseWriter, r *http.Request) (*Page, 
 }
 
 func (s *Server) regSharing(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.regSharingPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "register_sharing", pg)
+	s.show(w, r, "register_sharing", s.regSharingPage)
 }
 
 func (s *Server) regSharingSave(w http.ResponseWriter, r *http.Request) {

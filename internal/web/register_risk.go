@@ -179,12 +179,7 @@ func (s *Server) regRiskPage(w http.ResponseWriter, r *http.Request) (*Page, err
 }
 
 func (s *Server) regRisk(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.regRiskPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "register_risk", pg)
+	s.show(w, r, "register_risk", s.regRiskPage)
 }
 
 // regRiskAction runs a change on the {id} assessment and answers like a form post.
@@ -283,12 +278,7 @@ func (s *Server) regThreatsPage(w http.ResponseWriter, r *http.Request) (*Page, 
 }
 
 func (s *Server) regThreats(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.regThreatsPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "register_threats", pg)
+	s.show(w, r, "register_threats", s.regThreatsPage)
 }
 
 func (s *Server) regThreatCreate(w http.ResponseWriter, r *http.Request) {

@@ -258,12 +258,7 @@ func (s *Server) regSystemData(r *http.Request, orgID int64, sys vaern.ITSystem,
 }
 
 func (s *Server) regSystem(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.regSystemPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "register_system", pg)
+	s.show(w, r, "register_system", s.regSystemPage)
 }
 
 // ---- create and edit ----

@@ -333,6 +333,16 @@ func formError(pg *Page, err error) bool {
 	return true
 }
 
+// show renders the page that build makes, or the error page for what stopped it (a foreign id: 404).
+func (s *Server) show(w http.ResponseWriter, r *http.Request, tmpl string, build func(http.ResponseWriter, *http.Request) (*Page, error)) {
+	pg, err := build(w, r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, tmpl, pg)
+}
+
 // refill answers a failed form post. A validation error shows the page again (built by page) with
 // the message next to the field and, if keep, the submitted values; anything else, including an
 // id from another organisation, is answered by failErr.

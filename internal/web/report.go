@@ -87,12 +87,7 @@ func (s *Server) memberReportPage(w http.ResponseWriter, r *http.Request) (*Page
 
 // memberReport is the municipality report of one assessment.
 func (s *Server) memberReport(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.memberReportPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "report_member", pg)
+	s.show(w, r, "report_member", s.memberReportPage)
 }
 
 // exportFormat reads ?format=, answering 400 for an unknown one.
@@ -173,12 +168,7 @@ func (s *Server) departmentReportPage(w http.ResponseWriter, r *http.Request) (*
 
 // departmentReport is the management report of one department, one click from the unit's page.
 func (s *Server) departmentReport(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.departmentReportPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "report_department", pg)
+	s.show(w, r, "report_department", s.departmentReportPage)
 }
 
 func (s *Server) departmentReportExport(w http.ResponseWriter, r *http.Request) {
@@ -296,12 +286,7 @@ func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request) (*Page, err
 
 // actions is the member's whole action plan.
 func (s *Server) actions(w http.ResponseWriter, r *http.Request) {
-	pg, err := s.actionsPage(w, r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "actions", pg)
+	s.show(w, r, "actions", s.actionsPage)
 }
 
 func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request) {
