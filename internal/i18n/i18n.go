@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -118,6 +120,33 @@ func (l *Localizer) Maybe(key, fallback string) string {
 		return s
 	}
 	return fallback
+}
+
+// Dec formats a score or a figure with two decimals as the language writes it: a decimal comma in
+// Danish and Norwegian, a point in English.
+func (l *Localizer) Dec(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	r := math.Round(math.Abs(v)*100+1e-9) / 100 // half away from zero, as scores are rounded
+	if r == 0 {
+		v = 0
+	} else {
+		v = math.Copysign(r, v)
+	}
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	if l.Lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// DecP is Dec for a figure that may be missing ("–").
+func (l *Localizer) DecP(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return l.Dec(*v)
 }
 
 // Match picks the best supported language for an Accept-Language header.

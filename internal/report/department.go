@@ -185,7 +185,7 @@ func (d *Department) bars() {
 		t := a.Target
 		target = append(target, &t)
 	}
-	d.Bars = view(&charts.Chart{ID: "dept", Kind: charts.Bars, Title: l.T("rs.chart.department"), Desc: l.T("rs.chart.department_desc"),
+	d.Bars = view(l, &charts.Chart{ID: "dept", Kind: charts.Bars, Title: l.T("rs.chart.department"), Desc: l.T("rs.chart.department_desc"),
 		Labels: labels, LabelHead: l.T("rs.area"), Series: []charts.Series{{Name: d.Unit.Name, Values: unit},
 			{Name: l.T("rs.rest"), Values: rest}, {Name: l.T("rs.target"), Values: target, Target: true}}})
 }

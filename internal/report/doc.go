@@ -35,7 +35,7 @@ func actionHead(l *i18n.Localizer) []string {
 func (b *Builder) MemberDoc(ctx context.Context, m *Member) (export.Doc, error) {
 	l := m.L
 	d := base(l, l.T("rs.member_title"), m.Org.Name, m.Assessment.Round.Title, b.St.Now())
-	d.Blocks = append(d.Blocks, export.Block{Heading: l.T("rs.summary"), Text: l.T("rs.summary_text", fmtP(m.Result.Overall), fmtF(m.Result.Target),
+	d.Blocks = append(d.Blocks, export.Block{Heading: l.T("rs.summary"), Text: l.T("rs.summary_text", l.DecP(m.Result.Overall), l.Dec(m.Result.Target),
 		m.Result.Answered, m.Result.Total)})
 	d.Blocks = append(d.Blocks, export.Block{Heading: l.T("rs.areas"), Chart: m.Radar.Chart})
 	if len(m.Trend) > 0 {
@@ -49,7 +49,7 @@ func (b *Builder) MemberDoc(ctx context.Context, m *Member) (export.Doc, error) 
 		d.Blocks = append(d.Blocks, export.Block{Chart: m.AreaPosC.Chart})
 		var rows [][]string
 		for _, p := range m.Positions {
-			row := []string{p.Title, fmtP(p.Score)}
+			row := []string{p.Title, l.DecP(p.Score)}
 			for _, g := range p.Groups {
 				if g.Suppressed {
 					row = append(row, l.T("rs.suppressed_short"))
@@ -69,7 +69,7 @@ func (b *Builder) MemberDoc(ctx context.Context, m *Member) (export.Doc, error) 
 	}
 	var recs []string
 	for _, r := range m.Recs {
-		recs = append(recs, r.QuestionID+" "+r.Question+" – "+r.Text+" ("+l.T("rs.priority")+" "+fmtF(r.Priority)+")")
+		recs = append(recs, r.QuestionID+" "+r.Question+" – "+r.Text+" ("+l.T("rs.priority")+" "+l.Dec(r.Priority)+")")
 	}
 	if len(recs) == 0 {
 		recs = nil
@@ -105,13 +105,13 @@ func (b *Builder) MemberDoc(ctx context.Context, m *Member) (export.Doc, error) 
 		if q.DontKnow {
 			dk = l.T("rs.yes")
 		}
-		row := []string{q.QuestionID, text, fmtP(q.Score), fmtF(q.Target), fmtP(q.Gap), strconv.FormatFloat(q.Weight, 'f', -1, 64), dk}
+		row := []string{q.QuestionID, text, l.DecP(q.Score), l.Dec(q.Target), l.DecP(q.Gap), strconv.FormatFloat(q.Weight, 'f', -1, 64), dk}
 		byArea[q.AreaID] = append(byArea[q.AreaID], row)
 		csvRows = append(csvRows, append([]string{q.AreaID}, row...))
 	}
 	sum := export.Table{Name: l.T("rs.areas"), Head: []string{l.T("rs.area"), l.T("rs.title_col"), l.T("rs.score"), l.T("rs.target"), l.T("rs.gap"), l.T("rs.answered"), l.T("rs.dontknow")}}
 	for _, a := range m.Areas {
-		sum.Rows = append(sum.Rows, []string{a.ID, a.Title, fmtP(a.Score), fmtF(a.Target), fmtP(a.Gap), strconv.Itoa(a.Answered) + "/" + strconv.Itoa(a.Total), strconv.Itoa(a.DontKnow)})
+		sum.Rows = append(sum.Rows, []string{a.ID, a.Title, l.DecP(a.Score), l.Dec(a.Target), l.DecP(a.Gap), strconv.Itoa(a.Answered) + "/" + strconv.Itoa(a.Total), strconv.Itoa(a.DontKnow)})
 	}
 	d.Sheets = append(d.Sheets, sum)
 	for _, a := range m.Areas {
@@ -195,7 +195,7 @@ func (b *Builder) DepartmentDoc(d *Department) export.Doc {
 	if !d.TakesPart {
 		doc.Blocks = append(doc.Blocks, export.Block{Text: l.T("rs.dept_not_part")})
 	} else {
-		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.summary"), Text: l.T("rs.dept_summary", fmtP(d.Overall.Unit), fmtP(d.Overall.Rest), fmtF(d.Overall.Target))})
+		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.summary"), Text: l.T("rs.dept_summary", l.DecP(d.Overall.Unit), l.DecP(d.Overall.Rest), l.Dec(d.Overall.Target))})
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.dept_vs_rest"), Chart: d.Bars.Chart})
 	}
 	var recs []string
@@ -278,7 +278,7 @@ func (b *Builder) NationalDoc(n *National) export.Doc {
 				row = append(row, l.T("rs.suppressed_short"), "", "", "", "", "", "")
 			} else {
 				s := a.Summary
-				row = append(row, strconv.Itoa(s.N), fmtF(s.Min), fmtF(s.Q1), fmtF(s.Median), fmtF(s.Q3), fmtF(s.Max), fmtF(s.Mean))
+				row = append(row, strconv.Itoa(s.N), l.Dec(s.Min), l.Dec(s.Q1), l.Dec(s.Median), l.Dec(s.Q3), l.Dec(s.Max), l.Dec(s.Mean))
 			}
 			doc.CSV.Rows = append(doc.CSV.Rows, row)
 		}

@@ -176,7 +176,7 @@ func (m *Member) charts() {
 		t := a.Target
 		target = append(target, &t)
 	}
-	m.Radar = view(&charts.Chart{ID: "radar", Kind: charts.Radar, Title: l.T("rs.chart.radar"), Desc: l.T("rs.chart.radar_desc"),
+	m.Radar = view(l, &charts.Chart{ID: "radar", Kind: charts.Radar, Title: l.T("rs.chart.radar"), Desc: l.T("rs.chart.radar_desc"),
 		Labels: labels, LabelHead: l.T("rs.area"),
 		Series: []charts.Series{{Name: l.T("rs.score"), Values: score}, {Name: l.T("rs.target"), Values: target, Target: true}}})
 	var years []string
@@ -195,7 +195,7 @@ func (m *Member) charts() {
 		}
 		series = append(series, charts.Series{Name: a.ID, Values: vs})
 	}
-	m.TrendC = view(&charts.Chart{ID: "trend", Kind: charts.Lines, Title: l.T("rs.chart.trend"), Desc: l.T("rs.chart.trend_desc"),
+	m.TrendC = view(l, &charts.Chart{ID: "trend", Kind: charts.Lines, Title: l.T("rs.chart.trend"), Desc: l.T("rs.chart.trend_desc"),
 		Labels: years, LabelHead: l.T("rs.year"), Series: series[:1]})
 	// The table under the trend chart has every area, not only the line drawn.
 	m.TrendC.Head, m.TrendC.Rows = (&charts.Chart{Kind: charts.Lines, Labels: years, LabelHead: l.T("rs.year"), Series: series}).Table()
@@ -206,7 +206,7 @@ func (m *Member) charts() {
 		for _, g := range p.Groups {
 			boxes = append(boxes, box(g.Label, g.Summary, p.Score))
 		}
-		m.PosC = view(&charts.Chart{ID: "position", Kind: charts.Boxes, Title: l.T("rs.chart.position"), Desc: l.T("rs.chart.position_desc"),
+		m.PosC = view(l, &charts.Chart{ID: "position", Kind: charts.Boxes, Title: l.T("rs.chart.position"), Desc: l.T("rs.chart.position_desc"),
 			LabelHead: l.T("rs.group"), BoxCols: boxCols, SuppressedText: l.T("rs.suppressed_short"), Boxes: boxes})
 		var areaBoxes []charts.Box
 		for _, p := range m.Positions[1:] {
@@ -214,7 +214,7 @@ func (m *Member) charts() {
 				areaBoxes = append(areaBoxes, box(p.Area, p.Groups[0].Summary, p.Score))
 			}
 		}
-		m.AreaPosC = view(&charts.Chart{ID: "areapos", Kind: charts.Boxes, Title: l.T("rs.chart.area_position"), Desc: l.T("rs.chart.area_position_desc"),
+		m.AreaPosC = view(l, &charts.Chart{ID: "areapos", Kind: charts.Boxes, Title: l.T("rs.chart.area_position"), Desc: l.T("rs.chart.area_position_desc"),
 			LabelHead: l.T("rs.area"), BoxCols: boxCols, SuppressedText: l.T("rs.suppressed_short"), Boxes: areaBoxes})
 	}
 }

@@ -110,7 +110,7 @@ func (n *National) charts() {
 			mx = i
 		}
 	}
-	n.Participation = view(&charts.Chart{ID: "participation", Kind: charts.Bars, Title: l.T("rs.chart.participation"), Desc: l.T("rs.chart.participation_desc"),
+	n.Participation = view(l, &charts.Chart{ID: "participation", Kind: charts.Bars, Title: l.T("rs.chart.participation"), Desc: l.T("rs.chart.participation_desc"),
 		Labels: years, LabelHead: l.T("rs.year"), Max: mx, Series: []charts.Series{{Name: l.T("rs.invited"), Values: invited},
 			{Name: l.T("rs.submitted"), Values: submitted}, {Name: l.T("rs.included"), Values: included}}})
 	// Distribution per focus area in the chosen round.
@@ -124,7 +124,7 @@ func (n *National) charts() {
 	for _, a := range areas {
 		boxes = append(boxes, box(names[a], r.get(a, results.GroupAll), nil))
 	}
-	n.Distribution = view(&charts.Chart{ID: "distribution", Kind: charts.Boxes, Title: l.T("rs.chart.distribution", r.Title),
+	n.Distribution = view(l, &charts.Chart{ID: "distribution", Kind: charts.Boxes, Title: l.T("rs.chart.distribution", r.Title),
 		Desc: l.T("rs.chart.distribution_desc"), LabelHead: l.T("rs.area"), BoxCols: n.boxCols(), SuppressedText: l.T("rs.suppressed_short"), Boxes: boxes})
 	// Development: the median of every round, overall and per area (areas by id, as frameworks
 	// keep their area ids across versions).
@@ -142,7 +142,7 @@ func (n *National) charts() {
 			series[i].Values = append(series[i].Values, v)
 		}
 	}
-	n.Development = view(&charts.Chart{ID: "development", Kind: charts.Lines, Title: l.T("rs.chart.development"), Desc: l.T("rs.chart.development_desc"),
+	n.Development = view(l, &charts.Chart{ID: "development", Kind: charts.Lines, Title: l.T("rs.chart.development"), Desc: l.T("rs.chart.development_desc"),
 		Labels: years, LabelHead: l.T("rs.year"), Series: series[:1]})
 	n.Development.Head, n.Development.Rows = (&charts.Chart{Kind: charts.Lines, Labels: years, LabelHead: l.T("rs.year"), Series: series}).Table()
 	// By size class, region and country: the overall score.
@@ -161,7 +161,7 @@ func (n *National) charts() {
 		for _, g := range gs {
 			bs = append(bs, box(groupLabel(l, g), r.get("", g), nil))
 		}
-		return view(&charts.Chart{ID: id, Kind: charts.Boxes, Title: title, Desc: desc, LabelHead: l.T("rs.group"), BoxCols: n.boxCols(),
+		return view(l, &charts.Chart{ID: id, Kind: charts.Boxes, Title: title, Desc: desc, LabelHead: l.T("rs.group"), BoxCols: n.boxCols(),
 			SuppressedText: l.T("rs.suppressed_short"), Boxes: bs})
 	}
 	sizes := []string{}

@@ -96,16 +96,24 @@ type ChartView struct {
 	Rows  [][]string
 }
 
-func view(c *charts.Chart) *ChartView {
+// view renders a chart and its data table; the table's figures are written as the reader's language
+// writes decimals.
+func view(l *i18n.Localizer, c *charts.Chart) *ChartView {
 	h, rows := c.Table()
+	if l.Lang != "en" {
+		for _, row := range rows {
+			for i := 1; i < len(row); i++ {
+				if _, err := strconv.ParseFloat(row[i], 64); err == nil {
+					row[i] = strings.Replace(row[i], ".", ",", 1)
+				}
+			}
+		}
+	}
 	return &ChartView{Chart: c, SVG: c.SVG(), Head: h, Rows: rows}
 }
 
 func lbl(l *i18n.Localizer, key string) string { return l.T(key) }
 
-func fmtP(v *float64) string { return charts.Fmt(v) }
-
-func fmtF(v float64) string { return charts.Fmt(&v) }
 
 func groupLabel(l *i18n.Localizer, key string) string {
 	kind, v := results.GroupLabel(key)

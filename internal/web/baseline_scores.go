@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/framework"
@@ -40,13 +39,6 @@ type followRow struct {
 	Unit string
 }
 
-func fmtScore(p *float64) string {
-	if p == nil {
-		return "–"
-	}
-	return formatFloat(baseline.Round2(*p))
-}
-
 func pctOf5(p *float64) int {
 	if p == nil {
 		return 0
@@ -74,16 +66,17 @@ func (s *Server) baselineScores(w http.ResponseWriter, r *http.Request) {
 	}
 	res := baseline.Compute(x.F, in, ad.Units)
 	pg := s.page(w, r, "bl.scores_title", nil)
-	d := &scoresData{X: x, Res: res, Overall: fmtScore(res.Overall), Target: formatFloat(baseline.Round2(res.Target))}
+	l := pg.L
+	d := &scoresData{X: x, Res: res, Overall: l.DecP(res.Overall), Target: l.Dec(res.Target)}
 	for _, ar := range res.Areas {
 		area, _ := x.F.Area(ar.AreaID)
 		t := ar.Target
-		d.Areas = append(d.Areas, areaScoreRow{Area: area, Score: fmtScore(ar.Score), Target: formatFloat(baseline.Round2(ar.Target)),
-			Gap: fmtScore(ar.Gap), ScorePct: pctOf5(ar.Score), TargetPct: pctOf5(&t), Answered: ar.Answered, Total: ar.Total,
+		d.Areas = append(d.Areas, areaScoreRow{Area: area, Score: l.DecP(ar.Score), Target: l.Dec(ar.Target),
+			Gap: l.DecP(ar.Gap), ScorePct: pctOf5(ar.Score), TargetPct: pctOf5(&t), Answered: ar.Answered, Total: ar.Total,
 			DontKnow: ar.DontKnow, Below: ar.Gap != nil && *ar.Gap > 1e-9})
 	}
 	for _, u := range res.Units {
-		d.Units = append(d.Units, unitScoreRow{Name: x.UnitName[u.UnitID], Overall: fmtScore(u.Overall), Gap: fmtScore(u.Gap),
+		d.Units = append(d.Units, unitScoreRow{Name: x.UnitName[u.UnitID], Overall: l.DecP(u.Overall), Gap: l.DecP(u.Gap),
 			Pct: pctOf5(u.Overall), Answered: u.Answered, Tot: u.Total})
 	}
 	d.Recs = baseline.Recommendations(x.F, res, pg.L.Lang, 10)
@@ -93,8 +86,4 @@ func (s *Server) baselineScores(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Data = d
 	s.render(w, r, http.StatusOK, "baseline_scores", pg)
-}
-
-func formatFloat(v float64) string {
-	return strconv.FormatFloat(v, 'f', 2, 64)
 }

@@ -35,9 +35,10 @@ func (s *Server) reportsIndex(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	l := s.cat.For(s.lang(r, p))
 	overall := map[int64]string{}
 	for _, h := range hist {
-		overall[h.AssessmentID] = fmtScore(h.Overall)
+		overall[h.AssessmentID] = l.DecP(h.Overall)
 	}
 	var rows []reportListRow
 	for _, a := range list {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/report"
 )
@@ -13,8 +12,6 @@ import (
 // The results templates' helpers, added to the shared function map before the templates are
 // parsed.
 func init() {
-	funcs["fmtscore"] = func(p *float64) string { return fmtScore(p) }
-	funcs["fmtnum"] = func(v float64) string { return formatFloat(baseline.Round2(v)) }
 	funcs["list"] = func(v ...string) []string { return v }
 	funcs["unitNames"] = func(u vaern.Unit) map[int64]string { return map[int64]string{u.ID: u.Name} }
 	funcs["actionsView"] = func(list []vaern.Action, units map[int64]string, pg *Page) actionsView {
