@@ -114,7 +114,6 @@ func view(l *i18n.Localizer, c *charts.Chart) *ChartView {
 
 func lbl(l *i18n.Localizer, key string) string { return l.T(key) }
 
-
 func groupLabel(l *i18n.Localizer, key string) string {
 	kind, v := results.GroupLabel(key)
 	switch kind {
