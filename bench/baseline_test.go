@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/testserver"
+	"github.com/vaern/vaern/internal/web"
 )
 
 // clients is the number of concurrent signed-in browsers in the baseline benchmarks.
@@ -55,6 +57,7 @@ type fixture struct {
 
 func setup(b *testing.B, e store.Engine) *fixture {
 	b.Helper()
+	web.TuneRuntime(os.Getenv) // as vaern serve does
 	s := testserver.Start(b, e, testserver.Options{})
 	ctx := context.Background()
 	sys := vaern.System("bench")

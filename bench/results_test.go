@@ -57,6 +57,7 @@ func login(base, email string) (*http.Client, error) {
 }
 
 func resultsSetup(b *testing.B) *resultsFixture {
+	web.TuneRuntime(os.Getenv) // as vaern serve does
 	b.Helper()
 	resultsOnce.Do(func() {
 		ctx := context.Background()

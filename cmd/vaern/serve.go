@@ -47,6 +47,7 @@ func newLogger(e env, c serverConfig) *slog.Logger {
 // serve runs the HTTP server, the metrics listener and the background workers until ctx ends, then
 // shuts down gracefully. ready, if set, is called with the listening URL once requests are served.
 func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo bool, ready func(url string)) error {
+	web.TuneRuntime(e.getenv)
 	log := newLogger(e, c)
 	var sender jobs.Sender = jobs.LogSender{Log: log}
 	if c.smtpHost != "" {
