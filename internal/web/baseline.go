@@ -372,22 +372,32 @@ func (x *assessment) slotFromForm(r *http.Request) (*framework.Question, int64, 
 	return q, unit, nil
 }
 
-// baselineSave saves one answer: by plain form post (then back to the page) or by the autosave
-// script (then a small JSON answer).
-func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// answerForm reads what an answer action is about: the assessment in the path and the question and
+// unit in the posted form. It answers the request itself when something is wrong.
+func (s *Server) answerForm(w http.ResponseWriter, r *http.Request) (*assessment, *framework.Question, int64, bool) {
 	x, err := s.loadAssessmentUnits(r, false)
 	if err != nil {
 		s.answerErr(w, r, err)
-		return
+		return nil, nil, 0, false
 	}
 	if err := r.ParseForm(); err != nil {
 		s.answerErr(w, r, vaern.Invalid("form", "could not be read"))
-		return
+		return nil, nil, 0, false
 	}
 	q, unit, err := x.slotFromForm(r)
 	if err != nil {
 		s.answerErr(w, r, err)
+		return nil, nil, 0, false
+	}
+	return x, q, unit, true
+}
+
+// baselineSave saves one answer: by plain form post (then back to the page) or by the autosave
+// script (then a small JSON answer).
+func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	x, q, unit, ok := s.answerForm(w, r)
+	if !ok {
 		return
 	}
 	if !x.Editable {
@@ -442,18 +452,8 @@ func (s *Server) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) baselineReview(w http.ResponseWriter, r *http.Request) {
-	x, err := s.loadAssessmentUnits(r, false)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.answerErr(w, r, vaern.Invalid("form", "could not be read"))
-		return
-	}
-	q, unit, err := x.slotFromForm(r)
-	if err != nil {
-		s.answerErr(w, r, err)
+	x, q, unit, ok := s.answerForm(w, r)
+	if !ok {
 		return
 	}
 	approve := r.PostForm.Get("action") == "approve"
@@ -617,13 +617,17 @@ func (s *Server) evidenceDelete(w http.ResponseWriter, r *http.Request) {
 		s.answerErr(w, r, err)
 		return
 	}
-	ref := r.Referer()
-	if u, err := url.Parse(ref); err != nil || ref == "" || u.Host != r.Host {
-		ref = "/baseline"
-	} else {
-		ref = u.RequestURI()
+	s.redirect(w, r, backTo(r, "/baseline"), "bl.flash.evidence_removed")
+}
+
+// backTo is the page on this site a form was posted from (its Referer), or fallback: actions that do
+// not know their page (removing evidence or a delegation) send the user back where they were.
+func backTo(r *http.Request, fallback string) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || r.Referer() == "" || u.Host != r.Host {
+		return fallback
 	}
-	s.redirect(w, r, ref, "bl.flash.evidence_removed")
+	return u.RequestURI()
 }
 
 // ---- coordinator actions ----
@@ -783,7 +787,7 @@ func (s *Server) delegationDelete(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/baseline", "bl.flash.delegation_removed")
+	s.redirect(w, r, backTo(r, "/baseline"), "bl.flash.delegation_removed")
 }
 
 func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
