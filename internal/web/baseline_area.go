@@ -1,0 +1,104 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/baseline"
+	"github.com/vaern/vaern/internal/framework"
+)
+
+type areaData struct {
+	X         *assessment
+	Area      *framework.Area
+	Unit      int64
+	UnitName  string
+	Splice    template.HTML // where the pre-rendered questions go
+	Count     int
+	UnitLinks []Progress // unit questions of this area, per answering unit
+	Prev      *framework.Area
+	Next      *framework.Area
+}
+
+// baselineArea is the page where questions are answered: one focus area, for the organisation
+// (unit=0) or for one unit.
+func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	x, err := s.loadAssessment(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	area, ok := x.F.Area(q.Get("a"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	unit, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
+	if unit != 0 {
+		if _, ok := x.UnitName[unit]; !ok {
+			s.notFound(w, r)
+			return
+		}
+	}
+	answers, err := s.st.Answers(ctx, x.P.Org.ID, x.A.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	ev, err := s.st.EvidenceFor(ctx, x.P.Org.ID, x.A.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	am := answerMap(answers)
+	manage := vaern.Can(x.P.Role, vaern.PermBaselineManage) && x.Editable
+	d := &areaData{X: x, Area: area, Unit: unit, UnitName: x.UnitName[unit]}
+	var views []answerView
+	hasUnitQuestions := false
+	for _, qq := range area.Questions {
+		if qq.Scope == framework.ScopeUnit {
+			hasUnitQuestions = true
+		}
+		if (qq.Scope == framework.ScopeUnit) != (unit != 0) {
+			continue
+		}
+		a := am[slotKey{qq.ID, unit}]
+		may := x.Editable && baseline.MayAnswer(x.P, x.Mine, x.F, qq, unit) && (a.Status != vaern.AnswerApproved || manage)
+		views = append(views, answerView{Q: qq, Unit: unit, Answer: a, Evidence: ev[a.ID], MayAnswer: may, MayReview: manage, Assessment: x.A.ID})
+	}
+	if unit == 0 && hasUnitQuestions {
+		dels, err := s.st.Delegations(ctx, x.P.Org.ID, x.A.ID)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		for _, u := range baseline.AnsweringUnits(x.A, dels) {
+			pr := Progress{Key: strconv.FormatInt(u, 10), Name: x.UnitName[u], UnitAnswer: u}
+			for _, qq := range area.Questions {
+				if qq.Scope == framework.ScopeUnit {
+					a, ok := am[slotKey{qq.ID, u}]
+					countProgress(&pr, a, ok)
+				}
+			}
+			finishProgress(&pr)
+			d.UnitLinks = append(d.UnitLinks, pr)
+		}
+	}
+	for i, a := range x.F.Areas {
+		if a.ID == area.ID {
+			if i > 0 {
+				d.Prev = x.F.Areas[i-1]
+			}
+			if i+1 < len(x.F.Areas) {
+				d.Next = x.F.Areas[i+1]
+			}
+		}
+	}
+	pg := s.page(w, r, "bl.area_title", d)
+	d.Splice, d.Count = spliceMark, len(views)
+	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, s.renderQuestions(x.Info, x.F, pg.L, views))
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/httpx"
+)
+
+// Bar is one bar of a server-rendered bar chart.
+type Bar struct {
+	Label string // i18n key or plain text
+	Group string
+	Value int
+	Width int // percent of the largest bar
+}
+
+func membersBySize(members []vaern.Org) []Bar {
+	counts := map[string]int{}
+	for _, m := range members {
+		counts[m.Country+"|"+m.SizeClass]++
+	}
+	var bars []Bar
+	maxV := 0
+	for _, c := range []string{"DK", "NO"} {
+		for _, sz := range []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} {
+			v := counts[c+"|"+sz]
+			bars = append(bars, Bar{Label: "size." + sz, Group: c, Value: v})
+			maxV = max(maxV, v)
+		}
+	}
+	for i := range bars {
+		if maxV > 0 {
+			bars[i].Width = bars[i].Value * 100 / maxV
+		}
+	}
+	return bars
+}
+
+// ---- the centre's members ----
+
+type membersData struct {
+	Members []vaern.Org
+	Query   string
+	Country string
+}
+
+func (s *Server) members(w http.ResponseWriter, r *http.Request) {
+	p := httpx.PrincipalFrom(r.Context())
+	all, err := s.st.Members(r.Context(), p.Org.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	country := r.URL.Query().Get("country")
+	d := membersData{Query: q, Country: country}
+	for _, m := range all {
+		if country != "" && m.Country != country {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(m.Name), strings.ToLower(q)) && m.Code != q {
+			continue
+		}
+		d.Members = append(d.Members, m)
+	}
+	pg := s.page(w, r, "members.title", d)
+	pg.Form.Set("q", q)
+	pg.Form.Set("country", country)
+	s.render(w, r, http.StatusOK, "members", pg)
+}
+
+func (s *Server) memberNew(w http.ResponseWriter, r *http.Request) {
+	pg := s.page(w, r, "member.new_title", nil)
+	pg.Form.Set("country", "DK")
+	s.render(w, r, http.StatusOK, "member_new", pg)
+}
+
+// memberFromForm reads a member's facts from a form, naming the field that is wrong.
+func memberFromForm(r *http.Request) (vaern.Org, error) {
+	f := r.PostForm
+	o := vaern.Org{Code: f.Get("code"), Name: f.Get("name"), Country: f.Get("country"), Region: f.Get("region"), SizeClass: f.Get("size_class")}
+	if v := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(f.Get("population"), ".", ""), " ", "")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return o, vaern.Invalid("population", "is not a whole number")
+		}
+		o.Population = n
+	}
+	if o.SizeClass == "" && o.Population > 0 {
+		o.SizeClass = vaern.SizeClassOf(o.Population)
+	}
+	return o, nil
+}
+
+func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {
+	p := httpx.PrincipalFrom(r.Context())
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "")
+		return
+	}
+	o, err := memberFromForm(r)
+	if err == nil {
+		o, err = s.st.CreateMember(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, o)
+	}
+	if err != nil {
+		pg := s.page(w, r, "member.new_title", nil)
+		if formError(pg, err) {
+			pg.Form = r.PostForm
+			s.render(w, r, http.StatusUnprocessableEntity, "member_new", pg)
+			return
+		}
+		s.failErr(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/centre/members/"+strconv.FormatInt(o.ID, 10), "flash.member_created")
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/httpx"
+)
+
+type dashboardData struct {
+	Units, People int
+	Members       []vaern.Org
+	BySize        []Bar // centre: members per size class and country
+	Now           time.Time
+	Open          []openAssessment // member: assessments of open rounds
+	Rounds        []vaern.Round    // centre: open rounds with their participation
+}
+
+type openAssessment struct {
+	A        vaern.Assessment
+	Progress Progress
+	DaysLeft int
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	units, err := s.st.Units(ctx, p.Org.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	people, err := s.st.OrgUsers(ctx, p.Org.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	d := dashboardData{Units: len(units), People: len(people), Now: s.st.Now()}
+	if p.Org.IsCentre() {
+		d.Members, err = s.st.Members(ctx, p.Org.ID)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		d.BySize = membersBySize(d.Members)
+	}
+	// The rounds going on now: a member's assessments with how far they are, the centre's
+	// participation.
+	if vaern.Can(p.Role, vaern.PermBaselineView) {
+		list, err := s.st.Assessments(ctx, p.Org.ID)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		for _, a := range list {
+			if !a.Editable(d.Now) {
+				continue
+			}
+			pr, err := s.assessmentProgress(ctx, p.Org.ID, a)
+			if err != nil {
+				s.failErr(w, r, err)
+				return
+			}
+			deadline := a.Round.ClosesAt
+			if a.Status == vaern.AssessmentReopened {
+				deadline = a.ReopenedUntil
+			}
+			d.Open = append(d.Open, openAssessment{A: a, Progress: pr, DaysLeft: int(deadline.Sub(d.Now).Hours() / 24)})
+		}
+	}
+	if vaern.Can(p.Role, vaern.PermRoundsView) {
+		rounds, err := s.st.Rounds(ctx, p.Org.ID)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		for _, rd := range rounds {
+			if rd.Status == vaern.RoundOpen {
+				d.Rounds = append(d.Rounds, rd)
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "dashboard", s.page(w, r, "dashboard.title", d))
+}
