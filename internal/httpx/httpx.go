@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/dberr"
 )
 
 // Route is one entry of the route table. Every route names the permission it needs; the
@@ -103,8 +104,12 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 	})
 }
 
+// RetryAfter is the Retry-After (in seconds) of a 503 while the database is out of reach.
+const RetryAfter = "5"
+
 // WriteError maps a domain error to a problem: validation → 422 naming the field, not found → 404,
-// conflict → 409, anything else → 500 without internals.
+// conflict → 409, the database out of reach → 503 with Retry-After, anything else → 500 without
+// internals.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *vaern.ValidationError
 	switch {
@@ -116,6 +121,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		WriteProblem(w, r, http.StatusConflict, "")
 	case errors.Is(err, vaern.ErrForbidden):
 		WriteProblem(w, r, http.StatusForbidden, "")
+	case dberr.Unavailable(err):
+		w.Header().Set("Retry-After", RetryAfter)
+		WriteProblem(w, r, http.StatusServiceUnavailable, "the service is briefly unavailable; try again in a few seconds")
 	default:
 		WriteProblem(w, r, http.StatusInternalServerError, "an internal error occurred; quote the request id when reporting it")
 	}

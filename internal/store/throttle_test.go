@@ -16,6 +16,13 @@ func TestThrottle(t *testing.T) {
 		limit   = 3
 		lockFor = 10 * time.Minute
 	)
+	// hold locks for lockFor from the limit's failure on: the simplest rule a caller can give.
+	hold := func(n int) time.Duration {
+		if n >= limit {
+			return lockFor
+		}
+		return 0
+	}
 	type step struct {
 		at     time.Duration // from t0
 		op     string        // "fail", "reset" or "check"
@@ -60,7 +67,7 @@ func TestThrottle(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				key := "acct:" + c.name
 				other := "ip:" + c.name
-				if until := must(s.ThrottleFailure(ctx, other, t0, window, limit, lockFor))(t); !until.IsZero() {
+				if until := must(s.ThrottleFailure(ctx, other, t0, window, hold))(t); !until.IsZero() {
 					t.Fatalf("one failure locked %s", other)
 				}
 				for i, st := range c.steps {
@@ -69,7 +76,7 @@ func TestThrottle(t *testing.T) {
 					var err error
 					switch st.op {
 					case "fail":
-						got, err = s.ThrottleFailure(ctx, key, now, window, limit, lockFor)
+						got, err = s.ThrottleFailure(ctx, key, now, window, hold)
 					case "reset":
 						err = s.ThrottleReset(ctx, key)
 					case "check":
@@ -89,6 +96,60 @@ func TestThrottle(t *testing.T) {
 					t.Fatalf("other key locked until %v", until)
 				}
 			})
+		}
+	})
+}
+
+// TestThrottleGrowingHold: the caller's rule sees every counted failure, so a hold can grow; tries
+// during a hold are not counted.
+func TestThrottleGrowingHold(t *testing.T) {
+	t.Parallel()
+	grow := func(n int) time.Duration {
+		if n < 3 {
+			return 0
+		}
+		return time.Duration(1<<(n-3)) * time.Minute
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		at := t0
+		for i, want := range []time.Duration{0, 0, time.Minute, 2 * time.Minute, 4 * time.Minute} {
+			got := must(s.ThrottleFailure(ctx, "pair:x", at, time.Hour, grow))(t)
+			if (want == 0) != got.IsZero() || (want != 0 && !got.Equal(at.Add(want))) {
+				t.Fatalf("failure %d at %v: held until %v, want +%v", i+1, at, got, want)
+			}
+			if want != 0 {
+				// A try during the hold is not counted and does not move the hold.
+				if again := must(s.ThrottleFailure(ctx, "pair:x", at.Add(time.Second), time.Hour, grow))(t); !again.Equal(got) {
+					t.Fatalf("a try during the hold moved it to %v", again)
+				}
+				at = got
+			}
+		}
+	})
+}
+
+// TestTrustedClients: a remembered client is trusted by its user only, and only while fresh.
+func TestTrustedClients(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		u := f.A.Coordinator
+		other := f.A.Viewer
+		ok(t, s.RememberClient(ctx, u.ID, "device", "hash-1", t0))
+		if !must(s.Trusted(ctx, u.ID, t0.Add(-time.Hour), "nope", "hash-1"))(t) {
+			t.Fatal("a remembered device is not trusted")
+		}
+		if must(s.Trusted(ctx, other.ID, t0.Add(-time.Hour), "hash-1"))(t) {
+			t.Fatal("another user's device is trusted")
+		}
+		if must(s.Trusted(ctx, u.ID, t0.Add(time.Hour), "hash-1"))(t) {
+			t.Fatal("a device not seen since the cut-off is trusted")
+		}
+		ok(t, s.RememberClient(ctx, u.ID, "device", "hash-1", t0.Add(2*time.Hour)))
+		if !must(s.Trusted(ctx, u.ID, t0.Add(time.Hour), "hash-1"))(t) {
+			t.Fatal("using a device again does not refresh it")
 		}
 	})
 }

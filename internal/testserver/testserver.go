@@ -53,12 +53,20 @@ type Options struct {
 	// RateLimits and TrustProxy are passed to the web server (no limits by default).
 	RateLimits web.RateLimits
 	TrustProxy bool
+	// DSN, if set, rewrites the new database's connection string before the store opens it (to
+	// reach the database through a proxy that a test can cut, say).
+	DSN func(string) string
 }
 
 // Start runs a server on engine e until the test ends.
 func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	t.Helper()
-	st := storetest.Open(t, e)
+	var st *store.Store
+	if opt.DSN != nil {
+		st = storetest.OpenDSN(t, e, opt.DSN(storetest.DSN(t, e)), store.Options{AuditShards: 1})
+	} else {
+		st = storetest.Open(t, e)
+	}
 	ctx := context.Background()
 	s := &Server{Store: st}
 	if opt.Demo {

@@ -15,15 +15,8 @@ import (
 	"github.com/vaern/vaern/internal/store"
 )
 
-// Sign-in throttling: after this many failures within the window an account or an address is
-// locked out for a while. Addresses get more room because many people may share one (a town hall).
-const (
-	throttleWindow  = 15 * time.Minute
-	accountFailures = 5
-	ipFailures      = 30
-	lockout         = 15 * time.Minute
-	mfaWindow       = 5 * time.Minute
-)
+// mfaWindow is how long a sign-in may wait for its second factor.
+const mfaWindow = 5 * time.Minute
 
 func (s *Server) sessionCookieName() string {
 	if s.secure {
@@ -77,14 +70,6 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	pg.Form.Set("next", next)
 	now := s.st.Now()
 
-	if locked, err := s.lockedOut(ctx, now, "ip:"+ip, "acct:"+email); err != nil {
-		s.failErr(w, r, err)
-		return
-	} else if !locked.IsZero() {
-		pg.Error = pg.L.T("login.locked", minutesUntil(now, locked))
-		s.render(w, r, http.StatusTooManyRequests, "login", pg)
-		return
-	}
 	if email == "" || password == "" {
 		pg.Errors = map[string]string{}
 		if email == "" {
@@ -99,19 +84,32 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 
 	u, hash, err := s.st.PasswordLogin(ctx, email)
+	if err != nil && !errors.Is(err, vaern.ErrNotFound) {
+		s.failErr(w, r, err)
+		return
+	}
+	client, err := s.signinClientFor(ctx, r, email, u)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if held, err := s.heldBack(ctx, now, client); err != nil {
+		s.failErr(w, r, err)
+		return
+	} else if !held.IsZero() {
+		pg.Error = waitMessage(pg.L, now, held)
+		s.render(w, r, http.StatusTooManyRequests, "login", pg)
+		return
+	}
 	ok := false
-	switch {
-	case err == nil && hash != "" && !u.Disabled:
+	if hash != "" && !u.Disabled {
 		ok, err = auth.VerifyPassword(password, hash)
 		if err != nil {
 			s.log.Error("verify password", "user", u.ID, "err", err)
 			ok = false
 		}
-	case err == nil || errors.Is(err, vaern.ErrNotFound):
+	} else {
 		auth.SpendVerifyTime(password)
-	default:
-		s.failErr(w, r, err)
-		return
 	}
 	var orgs []vaern.Org
 	if ok {
@@ -123,7 +121,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		ok = len(orgs) > 0
 	}
 	if !ok {
-		s.loginFailed(ctx, now, ip, email, u, orgs, "password")
+		s.loginFailed(ctx, now, client, u, orgs, "password")
 		pg.Error = pg.L.T("login.failed")
 		s.render(w, r, http.StatusUnauthorized, "login", pg)
 		return
@@ -153,7 +151,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login/code?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
-	s.signedIn(ctx, w, u, org.ID, ip, "password")
+	s.signedIn(ctx, w, r, u, org.ID, "password")
 	s.setSessionCookie(w, token, s.cfg.SessionMax)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -177,14 +175,10 @@ func minutesUntil(now, t time.Time) int {
 	return int(t.Sub(now).Minutes()) + 1
 }
 
-// loginFailed counts the failure against the address and the account and audits it.
-func (s *Server) loginFailed(ctx context.Context, now time.Time, ip, email string, u vaern.User, orgs []vaern.Org, step string) {
-	if _, err := s.st.ThrottleFailure(ctx, "ip:"+ip, now, throttleWindow, ipFailures, lockout); err != nil {
-		s.log.Error("throttle", "err", err)
-	}
-	if _, err := s.st.ThrottleFailure(ctx, "acct:"+email, now, throttleWindow, accountFailures, lockout); err != nil {
-		s.log.Error("throttle", "err", err)
-	}
+// loginFailed counts the failure on the client's counters and audits it.
+func (s *Server) loginFailed(ctx context.Context, now time.Time, client signinClient, u vaern.User, orgs []vaern.Org, step string) {
+	s.countFailure(ctx, now, client)
+	ip, email := client.ip, client.email
 	var orgID int64
 	if len(orgs) > 0 {
 		orgID = orgs[0].ID
@@ -202,11 +196,10 @@ func (s *Server) loginFailed(ctx context.Context, now time.Time, ip, email strin
 	}
 }
 
-// signedIn audits a completed sign-in and clears the account's throttle.
-func (s *Server) signedIn(ctx context.Context, w http.ResponseWriter, u vaern.User, orgID int64, ip, method string) {
-	if err := s.st.ThrottleReset(ctx, "acct:"+u.Email); err != nil {
-		s.log.Error("throttle reset", "err", err)
-	}
+// signedIn audits a completed sign-in, forgets the client's failures and trusts the client.
+func (s *Server) signedIn(ctx context.Context, w http.ResponseWriter, r *http.Request, u vaern.User, orgID int64, method string) {
+	s.trustClient(ctx, w, r, u)
+	ip := s.clientIP(r)
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		return tx.Audit(ctx, vaern.Actor{UserID: u.ID, Email: u.Email, OrgID: orgID, IP: ip}, store.Change{OrgID: orgID,
 			Action: "auth.login", ObjectType: "user", ObjectID: u.ID, Detail: map[string]any{"method": method}})
@@ -266,11 +259,16 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 	now := s.st.Now()
 	pg := s.page(w, r, "login.code_title", nil)
 	pg.Form.Set("next", next)
-	if locked, err := s.lockedOut(ctx, now, "ip:"+ip, "acct:"+p.User.Email); err != nil {
+	client, err := s.signinClientFor(ctx, r, p.User.Email, p.User)
+	if err != nil {
 		s.failErr(w, r, err)
 		return
-	} else if !locked.IsZero() {
-		pg.Error = pg.L.T("login.locked", minutesUntil(now, locked))
+	}
+	if held, err := s.heldBack(ctx, now, client); err != nil {
+		s.failErr(w, r, err)
+		return
+	} else if !held.IsZero() {
+		pg.Error = waitMessage(pg.L, now, held)
 		s.render(w, r, http.StatusTooManyRequests, "login_code", pg)
 		return
 	}
@@ -291,7 +289,7 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !valid {
-		s.loginFailed(ctx, now, ip, p.User.Email, p.User, []vaern.Org{p.Org}, "code")
+		s.loginFailed(ctx, now, client, p.User, []vaern.Org{p.Org}, "code")
 		pg.Errors = map[string]string{"code": pg.L.T("login.code_wrong")}
 		pg.Error = pg.L.T("form.has_errors")
 		s.render(w, r, http.StatusUnauthorized, "login_code", pg)
@@ -304,7 +302,7 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	s.signedIn(ctx, w, p.User, p.Org.ID, ip, method)
+	s.signedIn(ctx, w, r, p.User, p.Org.ID, method)
 	s.setSessionCookie(w, token, s.cfg.SessionMax)
 	if method == "recovery_code" {
 		s.setFlash(w, "flash.recovery_code_used")

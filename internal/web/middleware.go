@@ -143,7 +143,18 @@ func (s *Server) guard(rt httpx.Route) http.Handler {
 			rt.Handler(w, r)
 			return
 		}
-		p := s.authenticate(w, r)
+		p, err := s.authenticate(w, r)
+		if err != nil {
+			// The session could not be looked up (the database is down, say): that is not being
+			// signed out, so never send the person to the sign-in page for it.
+			if rt.API {
+				s.log.Warn("authenticate", "err", err, "request_id", httpx.RequestID(r.Context()))
+				httpx.WriteError(w, r, err)
+			} else {
+				s.failErr(w, r, err)
+			}
+			return
+		}
 		if p != nil {
 			r = r.WithContext(httpx.WithPrincipal(r.Context(), p))
 			if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
@@ -255,51 +266,54 @@ func (w *bodyLimitWriter) Write(b []byte) (int, error) {
 
 func (w *bodyLimitWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// authenticate finds the principal from a bearer token or the session cookie. A session still
+// authenticate finds the principal from a bearer token or the session cookie: nil when there is
+// none (or it is unknown or expired), an error when it could not be looked up. A session still
 // waiting for its second factor does not count as signed in.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *vaern.Principal {
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*vaern.Principal, error) {
 	ctx := r.Context()
 	now := s.st.Now()
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		p, err := s.st.LoadAPIToken(ctx, auth.HashToken(strings.TrimSpace(tok)), now)
 		if err != nil {
-			if !errors.Is(err, vaern.ErrNotFound) && ctx.Err() == nil {
-				s.log.Error("load api token", "err", err, "request_id", httpx.RequestID(ctx))
-			}
-			return nil
+			return nil, lookupErr(ctx, err)
 		}
 		if now.Sub(p.Token.LastUsedAt) > sessionTouchEvery {
 			if err := s.st.TouchAPIToken(ctx, p.Token.ID, now); err != nil {
 				s.log.Warn("touch api token", "err", err)
 			}
 		}
-		return p
+		return p, nil
 	}
 	c, err := r.Cookie(s.sessionCookieName())
 	if err != nil || c.Value == "" {
-		return nil
+		return nil, nil
 	}
 	p, err := s.st.LoadSession(ctx, auth.HashToken(c.Value), now, s.cfg.SessionIdle)
 	if err != nil {
-		// A client that went away is nothing to report.
-		if !errors.Is(err, vaern.ErrNotFound) && ctx.Err() == nil {
-			s.log.Error("load session", "err", err, "request_id", httpx.RequestID(ctx))
-		}
-		return nil
+		return nil, lookupErr(ctx, err)
 	}
 	if p.Session.MFAPending {
-		return nil
+		return nil, nil
 	}
 	if now.Sub(p.Session.LastSeenAt) > sessionTouchEvery {
 		if err := s.st.TouchSession(ctx, p.Session.ID, now); err != nil {
 			s.log.Warn("touch session", "err", err)
 		}
 	}
-	return p
+	return p, nil
+}
+
+// lookupErr is what a failed session or token lookup means: nothing for an unknown one or a
+// client that went away, the error otherwise.
+func lookupErr(ctx context.Context, err error) error {
+	if errors.Is(err, vaern.ErrNotFound) || ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // clientIP is the address the request came from; behind a trusted proxy, the first

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/dberr"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
 )
@@ -310,6 +311,9 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, http.StatusNotFound, "")
 	case errors.Is(err, vaern.ErrForbidden):
 		s.fail(w, r, http.StatusForbidden, "")
+	case dberr.Unavailable(err):
+		s.log.Warn("database unavailable", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		s.unavailable(w, r)
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away; there is nobody to answer and nothing to report.
 		w.WriteHeader(499)

@@ -48,7 +48,13 @@ func Open(t testing.TB, e store.Engine) *store.Store {
 // OpenWith is Open with options.
 func OpenWith(t testing.TB, e store.Engine, opt store.Options) *store.Store {
 	t.Helper()
-	dsn := DSN(t, e)
+	return OpenDSN(t, e, DSN(t, e), opt)
+}
+
+// OpenDSN opens and migrates the store at dsn (made by DSN, perhaps pointed elsewhere), closed when
+// the test ends.
+func OpenDSN(t testing.TB, e store.Engine, dsn string, opt store.Options) *store.Store {
+	t.Helper()
 	s, err := store.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s store: %v", e, err)

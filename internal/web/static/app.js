@@ -31,23 +31,38 @@
     // script the Save button posts the form and the page comes back.
     var box = document.querySelector(".questions[data-assessment]");
     if (box && window.fetch && window.FormData && window.URLSearchParams) {
-      var texts = { saved: box.getAttribute("data-saved"), saving: box.getAttribute("data-saving"), failed: box.getAttribute("data-failed") };
+      var texts = { saved: box.getAttribute("data-saved"), saving: box.getAttribute("data-saving"), failed: box.getAttribute("data-failed"), retrying: box.getAttribute("data-retrying") };
       box.querySelectorAll("form[data-autosave]").forEach(function (form) {
         var state = form.querySelector(".save-state");
         var timer = null;
+        var retry = null;
+        var wait = 2000;
         var save = function () {
           if (!form.querySelector("input[name=value]:checked")) { return; }
+          clearTimeout(retry);
           state.textContent = texts.saving;
           // Sent url-encoded, as the form itself posts: the server reads these fields with ParseForm,
-          // which does not read a multipart body (what fetch makes of a bare FormData).
+          // which does not read a multipart body (what fetch makes of a bare FormData). Each try
+          // sends the form as it is then, so a retry never saves an older answer over a newer one.
           fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), headers: { "Accept": "application/json" }, credentials: "same-origin" })
             .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
             .then(function () {
+              wait = 2000;
               state.textContent = texts.saved;
               var badge = form.parentNode.querySelector(".astatus .badge");
               if (badge) { badge.className = "badge s-answered"; }
             })
-            .catch(function () { state.textContent = texts.failed; });
+            .catch(function (status) {
+              // The service briefly out of reach (503, or no answer at all) is retried with a growing
+              // pause; an answer the server refused (422, 403, ...) is not.
+              if (status === 503 || typeof status !== "number") {
+                state.textContent = texts.retrying;
+                retry = setTimeout(save, wait);
+                wait = Math.min(wait * 2, 30000);
+                return;
+              }
+              state.textContent = texts.failed;
+            });
         };
         form.addEventListener("change", function (ev) {
           if (ev.target.name === "value") { save(); }
