@@ -23,7 +23,7 @@ var budget = semaphore.NewWeighted(Budget)
 // returns a context that ends after l.Timeout. Call done when the import is over (also on error);
 // an error from Admit is an *Error of kind Busy or the context's own error.
 func Admit(ctx context.Context, l Limits, size int) (context.Context, func(), error) {
-	if err := l.checkSize(size); err != nil {
+	if err := l.CheckSize(size); err != nil {
 		return ctx, func() {}, err
 	}
 	weight := max(int64(size)*max(l.Expansion, 1), 1)

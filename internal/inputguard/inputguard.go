@@ -109,8 +109,8 @@ func bytesText(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// checkSize refuses data above MaxBytes.
-func (l Limits) checkSize(n int) error {
+// CheckSize refuses data above MaxBytes.
+func (l Limits) CheckSize(n int) error {
 	if l.MaxBytes > 0 && int64(n) > l.MaxBytes {
 		return &Error{Kind: TooLarge, Limit: l.MaxBytes}
 	}

@@ -3,7 +3,7 @@ package inputguard
 // CheckJSON scans a JSON document for its size, nesting and number of values without building
 // anything. It does not check the syntax; the parser that runs next reports that with a line.
 func (l Limits) CheckJSON(data []byte) error {
-	if err := l.checkSize(len(data)); err != nil {
+	if err := l.CheckSize(len(data)); err != nil {
 		return err
 	}
 	c := counter{l: l}

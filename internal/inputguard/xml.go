@@ -6,7 +6,7 @@ import "bytes"
 // attributes without building anything. A document type declaration is refused: no format the
 // importers read uses one, and its entities are how XML bombs expand.
 func (l Limits) CheckXML(data []byte) error {
-	if err := l.checkSize(len(data)); err != nil {
+	if err := l.CheckSize(len(data)); err != nil {
 		return err
 	}
 	x := newXMLScanner(l)

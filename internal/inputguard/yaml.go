@@ -7,7 +7,7 @@ package inputguard
 // way a YAML parser skips them, so text in them never counts. It does not check the syntax; the
 // parser that runs next reports that with a line.
 func (l Limits) CheckYAML(data []byte) error {
-	if err := l.checkSize(len(data)); err != nil {
+	if err := l.CheckSize(len(data)); err != nil {
 		return err
 	}
 	s := yamlScanner{data: data, line: 1, c: counter{l: l}}

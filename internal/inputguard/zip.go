@@ -20,7 +20,7 @@ type ZipLimits struct {
 // every XML entry through the XML nesting check. archive/zip refuses an entry that unpacks to
 // more than its header declares, so the declared sizes can be trusted for the sum.
 func (l Limits) CheckZip(data []byte, z ZipLimits) error {
-	if err := l.checkSize(len(data)); err != nil {
+	if err := l.CheckSize(len(data)); err != nil {
 		return err
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
