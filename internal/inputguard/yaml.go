@@ -23,7 +23,8 @@ type yamlScanner struct {
 	// block nesting, added to the flow nesting counted in c.depth.
 	block     []int
 	flow      int
-	lineBegin int // offset of the current line's first byte
+	closers   []byte // the bracket that closes each open flow collection; at most MaxDepth long
+	lineBegin int    // offset of the current line's first byte
 }
 
 func (s *yamlScanner) depthErr() error {
@@ -65,9 +66,10 @@ func (s *yamlScanner) lineStart() error {
 		s.i++
 	}
 	indent := s.i - start
-	switch s.at(s.i) {
-	case 0:
+	if s.i >= len(s.data) {
 		return nil
+	}
+	switch s.data[s.i] {
 	case '\r', '\n':
 		s.newline()
 		return nil
@@ -172,6 +174,7 @@ func (s *yamlScanner) rest(indCol, contentCol int) error {
 				break // plain text such as "see [1]"
 			}
 			s.flow++
+			s.closers = append(s.closers, b+2) // ']' is '['+2, '}' is '{'+2
 			if err := s.c.token(s.line); err != nil {
 				return err
 			}
@@ -183,7 +186,12 @@ func (s *yamlScanner) rest(indCol, contentCol int) error {
 			prevBlank = false
 			continue
 		case (b == ']' || b == '}') && s.flow > 0:
-			s.flow--
+			// Only the matching bracket closes: a parser that reads a stray one as text would
+			// otherwise nest deeper than counted.
+			if s.closers[len(s.closers)-1] == b {
+				s.closers = s.closers[:len(s.closers)-1]
+				s.flow--
+			}
 			valueStart = false
 		case b == ',' && s.flow > 0:
 			valueStart = true
