@@ -149,11 +149,8 @@ func (a *API) memberReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func exportFormat(w http.ResponseWriter, r *http.Request) (string, bool) {
-	f := r.URL.Query().Get("format")
-	if f == "" {
-		f = "pdf"
-	}
-	if err := report.ValidFormat(f); err != nil {
+	f, err := httpx.ChoiceParam(r.URL.Query(), "format", "pdf", report.Formats...)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return "", false
 	}
@@ -194,7 +191,11 @@ func (a *API) department(w http.ResponseWriter, r *http.Request) (*report.Depart
 		httpx.WriteError(w, r, vaern.ErrNotFound)
 		return nil, nil, false
 	}
-	aid, _ := strconv.ParseInt(r.URL.Query().Get("assessment"), 10, 64)
+	aid, err := httpx.IntParam(r.URL.Query(), "assessment", 0)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, nil, false
+	}
 	b := a.builder()
 	d, err := b.Department(r.Context(), a.localizer(r, p), p.Org, id, aid)
 	if err != nil {
@@ -283,7 +284,11 @@ func (a *API) actionCreate(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) nationalReport(w http.ResponseWriter, r *http.Request) (*report.National, *report.Builder, bool) {
 	p := httpx.PrincipalFrom(r.Context())
-	round, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
+	round, err := httpx.IntParam(r.URL.Query(), "round", 0)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, nil, false
+	}
 	b := a.builder()
 	n, err := b.National(r.Context(), a.localizer(r, p), p.Org, round)
 	if err != nil {

@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/vaern/vaern/internal/inputguard"
 )
 
 // Problem is one thing wrong with a framework file.
@@ -51,6 +54,16 @@ var (
 // several hundred questions in three languages is about 1 MB.
 const MaxFileSize = 8 << 20
 
+// Limits bound a framework file before the YAML or JSON parser sees it. The built-in 2026
+// framework is 7 levels deep and holds about 6,000 values; goccy/go-yaml spends about 1 KB and
+// 15 µs per value on a small server, so 100,000 values stay near 100 MB and a second or two.
+var Limits = inputguard.Limits{MaxBytes: MaxFileSize, MaxDepth: maxDepth, MaxTokens: 100000,
+	Timeout: 30 * time.Second, Expansion: 40}
+
+// trustedLimits check a framework this program wrote itself (Validate): the depth still, the
+// number of values not, since a large imported catalogue may exceed what a hand-written file has.
+var trustedLimits = inputguard.Limits{MaxBytes: 64 << 20, MaxDepth: maxDepth}
+
 const (
 	maxFrameworkIDLen = 100
 	maxVersionLen     = 32
@@ -61,17 +74,20 @@ const (
 // '{', from JSON. It reports every problem it finds at once as a
 // *ValidationError; filename is only used in those messages.
 func Parse(filename string, data []byte) (*Framework, error) {
-	if len(data) > MaxFileSize {
-		return nil, &ValidationError{Problems: []Problem{{File: filename, Line: 1,
-			Message: fmt.Sprintf("the file is larger than %d MB; a framework is far smaller", MaxFileSize>>20)}}}
-	}
-	var root *node
-	var err error
+	return parse(filename, data, Limits)
+}
+
+func parse(filename string, data []byte, limits inputguard.Limits) (*Framework, error) {
+	// The guard runs before any parser: the parsers' own depth checks come too late to stop
+	// goccy/go-yaml from exhausting memory on deeply nested flow collections.
+	check, read := limits.CheckYAML, parseYAMLNodes
 	if isJSON(data) {
-		root, err = parseJSONNodes(data)
-	} else {
-		root, err = parseYAMLNodes(data)
+		check, read = limits.CheckJSON, parseJSONNodes
 	}
+	if err := check(data); err != nil {
+		return nil, guardProblem(filename, err)
+	}
+	root, err := read(data)
 	if err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {
@@ -101,8 +117,24 @@ func Validate(f *Framework) error {
 	if name == "" {
 		name = f.ID + ".yaml"
 	}
-	_, err = Parse(name, data)
+	_, err = parse(name, data, trustedLimits)
 	return err
+}
+
+// guardProblem reports a file the input guard refused as the one problem of the file.
+func guardProblem(filename string, err error) error {
+	var ge *inputguard.Error
+	if !errors.As(err, &ge) {
+		return err
+	}
+	line := max(ge.Line, 1)
+	msg := ge.Error()
+	if ge.Line > 0 {
+		g := *ge
+		g.Line = 0
+		msg = g.Error()
+	}
+	return &ValidationError{Problems: []Problem{{File: filename, Line: line, Message: msg}}}
 }
 
 type decoder struct {

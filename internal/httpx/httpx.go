@@ -107,12 +107,15 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 // RetryAfter is the Retry-After (in seconds) of a 503 while the database is out of reach.
 const RetryAfter = "5"
 
-// WriteError maps a domain error to a problem: validation → 422 naming the field, not found → 404,
-// conflict → 409, the database out of reach → 503 with Retry-After, anything else → 500 without
-// internals.
+// WriteError maps a domain error to a problem: a malformed query parameter → 400 naming it,
+// validation → 422 naming the field, not found → 404, conflict → 409, the database out of reach →
+// 503 with Retry-After, anything else → 500 without internals.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *vaern.ValidationError
+	var pe *ParamError
 	switch {
+	case errors.As(err, &pe):
+		WriteParamError(w, r, pe)
 	case errors.As(err, &ve):
 		WriteProblem(w, r, http.StatusUnprocessableEntity, ve.Error(), ProblemField{Field: ve.Field, Message: ve.Message})
 	case errors.Is(err, vaern.ErrNotFound):

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/inputguard"
 )
 
 // MaxSBOMBytes and MaxComponents bound what one SBOM may hold.
@@ -16,6 +18,11 @@ const (
 	MaxSBOMBytes  = 64 << 20
 	MaxComponents = 200000
 )
+
+// SBOMLimits bound an SBOM before the JSON parser sees it. Components may nest in CycloneDX (an
+// application bundling libraries bundling libraries), but not 100 levels deep.
+var SBOMLimits = inputguard.Limits{MaxBytes: MaxSBOMBytes, MaxDepth: 100, MaxTokens: 8000000,
+	Timeout: 60 * time.Second, Expansion: 6}
 
 // SBOM is a parsed bill of materials: its format, the product it describes (when it says) and its
 // components.
@@ -38,10 +45,14 @@ func ParseSBOM(r io.Reader) (SBOM, error) {
 		return SBOM{}, fmt.Errorf("the SBOM is larger than %d MiB", MaxSBOMBytes>>20)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if err := SBOMLimits.CheckJSON(b); err != nil {
+		return SBOM{}, err
+	}
 	var probe struct {
-		BOMFormat   string `json:"bomFormat"`
-		SpecVersion string `json:"specVersion"`
-		SPDXVersion string `json:"spdxVersion"`
+		BOMFormat   string          `json:"bomFormat"`
+		SpecVersion string          `json:"specVersion"`
+		SPDXVersion string          `json:"spdxVersion"`
+		Context     json.RawMessage `json:"@context"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return SBOM{}, fmt.Errorf("the SBOM is not valid JSON: %s", jsonErr(b, err))
@@ -59,6 +70,8 @@ func ParseSBOM(r io.Reader) (SBOM, error) {
 			return SBOM{}, fmt.Errorf("spdxVersion %q is not supported (SPDX-2.3 is)", probe.SPDXVersion)
 		}
 		return parseSPDX(b, probe.SPDXVersion)
+	case bytes.Contains(probe.Context, []byte("spdx.org/rdf/3")):
+		return parseSPDX3(b)
 	}
 	return SBOM{}, errors.New("not a CycloneDX or SPDX JSON document: it has neither bomFormat \"CycloneDX\" nor spdxVersion")
 }

@@ -15,6 +15,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/vaern/vaern/internal/inputguard"
 
 	"github.com/vaern/vaern"
 )
@@ -24,6 +27,17 @@ const (
 	MaxImportBytes = 20 << 20
 	MaxImportRows  = 100000
 	MaxColumns     = 200
+	// MaxCellChars is Excel's own limit on the text of one cell.
+	MaxCellChars = 32767
+)
+
+// TableLimits bound a register spreadsheet before it is read; an XLSX file is a zip of XML, so
+// XLSXLimits bound what it unpacks to and the XML inside. A sheet of 100,000 rows of 24 columns
+// is about 150 MB of XML.
+var (
+	TableLimits = inputguard.Limits{MaxBytes: MaxImportBytes, Timeout: 2 * time.Minute, Expansion: 8}
+	XLSXLimits  = inputguard.ZipLimits{MaxFiles: 1000, MaxUnpacked: 256 << 20,
+		XML: inputguard.Limits{MaxBytes: 200 << 20, MaxDepth: 32, MaxTokens: 40000000}}
 )
 
 // Field is a column of the register that a spreadsheet column can be mapped to. Labels are the
@@ -99,10 +113,21 @@ func ReadTable(data []byte) (*Table, error) {
 	return ReadCSV(data)
 }
 
-// ReadCSV reads a CSV file as spreadsheets write it: UTF-8 with or without BOM, or Windows-1252
-// (what Excel writes in Denmark and Norway); separated by semicolons, commas or tabs, whichever the
-// header line uses most.
+// ReadCSV reads a CSV file as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with a BOM
+// (Excel's "Unicode text"), or Windows-1252 (what Excel writes in Denmark and Norway); separated
+// by semicolons, commas or tabs, whichever the header line uses most.
 func ReadCSV(data []byte) (*Table, error) {
+	if err := TableLimits.CheckSize(len(data)); err != nil {
+		return nil, err
+	}
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+		// The BOM says which byte order; without one, UTF-16 is not guessed.
+		dec, err := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, errors.New("the file starts as UTF-16 text but is not valid UTF-16")
+		}
+		data = dec
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		dec, err := charmap.Windows1252.NewDecoder().Bytes(data)
@@ -177,6 +202,11 @@ func (t *Table) add(rec []string, line int) error {
 	if len(rec) > MaxColumns {
 		return fmt.Errorf("row %d: more than %d columns", line, MaxColumns)
 	}
+	for i, v := range rec {
+		if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
+			return fmt.Errorf("row %d, column %d: the cell holds more than %d characters", line, i+1, MaxCellChars)
+		}
+	}
 	if t.Header == nil {
 		t.Header = rec
 		return nil
@@ -205,7 +235,12 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 			t, err = nil, fmt.Errorf("the XLSX file cannot be read: %v", v)
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 128 << 20})
+	// The guard checks what the zip unpacks to and how the XML in it nests before excelize reads
+	// it; past 16 MB excelize keeps a worksheet in a temporary file instead of in memory.
+	if err := TableLimits.CheckZip(data, XLSXLimits); err != nil {
+		return nil, fmt.Errorf("the XLSX file cannot be read: %w", err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: XLSXLimits.MaxUnpacked, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, fmt.Errorf("the XLSX file cannot be read: %v", err)
 	}

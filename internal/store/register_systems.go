@@ -446,6 +446,42 @@ func (t *Tx) ReplaceComponents(ctx context.Context, a vaern.Actor, orgID, system
 	if err := t.queryRow(ctx, "SELECT components FROM systems WHERE org_id = ? AND id = ?", orgID, systemID).Scan(&before); err != nil {
 		return mapErr(err)
 	}
+	// An SBOM that lists nothing (an SPDX file that describes only its own package) would wipe
+	// the components silently; removing them all takes ClearComponents, which the person confirms.
+	if len(comps) == 0 && before > 0 {
+		return &RemoveAllError{Components: before}
+	}
+	return t.writeComponents(ctx, a, orgID, systemID, before, comps, source)
+}
+
+// RemoveAllError refuses to replace a system's components with none.
+type RemoveAllError struct{ Components int }
+
+func (e *RemoveAllError) Error() string {
+	return fmt.Sprintf("the SBOM lists no components; replacing would remove all %d components of the system", e.Components)
+}
+
+// ClearComponents removes all of a system's components, as the person confirmed after seeing that
+// the SBOM they uploaded lists none. expect is the number of components they were told would go:
+// when it no longer matches (someone imported meanwhile), nothing is removed and the answer is
+// ErrConflict.
+func (s *Store) ClearComponents(ctx context.Context, a vaern.Actor, orgID, systemID int64, expect int, source string) error {
+	return s.Write(ctx, func(t *Tx) error {
+		if _, err := t.mayEditSystem(ctx, a, orgID, systemID); err != nil {
+			return err
+		}
+		var before int
+		if err := t.queryRow(ctx, "SELECT components FROM systems WHERE org_id = ? AND id = ?", orgID, systemID).Scan(&before); err != nil {
+			return mapErr(err)
+		}
+		if before != expect {
+			return vaern.ErrConflict
+		}
+		return t.writeComponents(ctx, a, orgID, systemID, before, nil, source)
+	})
+}
+
+func (t *Tx) writeComponents(ctx context.Context, a vaern.Actor, orgID, systemID int64, before int, comps []vaern.Component, source string) error {
 	if _, err := t.exec(ctx, "DELETE FROM components WHERE org_id = ? AND system_id = ?", orgID, systemID); err != nil {
 		return err
 	}

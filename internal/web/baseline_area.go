@@ -37,7 +37,10 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	unit, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
+	unit, ok := s.intParam(w, r, "unit", 0)
+	if !ok {
+		return
+	}
 	if unit != 0 {
 		if _, ok := x.UnitName[unit]; !ok {
 			s.notFound(w, r)

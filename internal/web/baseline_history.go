@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
@@ -28,7 +27,10 @@ func (s *Server) baselineHistory(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	unit, _ := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
+	unit, ok := s.intParam(w, r, "unit", 0)
+	if !ok {
+		return
+	}
 	d := &historyData{X: x, Q: q, Unit: unit, Labels: map[string]string{}}
 	a, err := s.st.AnswerFor(r.Context(), x.P.Org.ID, x.A.ID, q.ID, unit)
 	if err == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/inputguard"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -154,6 +155,11 @@ func (s *Server) frameworkImport(w http.ResponseWriter, r *http.Request) {
 	name, data, err := uploadedFile(r)
 	var fw *framework.Framework
 	if err == nil {
+		var done func()
+		ctx, done, err = inputguard.Admit(ctx, framework.Limits, len(data))
+		defer done()
+	}
+	if err == nil {
 		fw, err = framework.Parse(name, data)
 	}
 	if err == nil {
@@ -165,7 +171,7 @@ func (s *Server) frameworkImport(w http.ResponseWriter, r *http.Request) {
 		info, err = s.st.SaveFramework(ctx, p.Actor(s.clientIP(r)), p.Org.ID, fw, false, !finished)
 	}
 	if err != nil {
-		s.importFailed(w, r, "import", err)
+		s.importFailed(w, r, "import", asFileProblem(ctx, framework.Limits, name, err))
 		return
 	}
 	s.redirect(w, r, "/centre/frameworks/"+strconv.FormatInt(info.ID, 10), "bc.flash.framework_imported")
@@ -176,6 +182,12 @@ func (s *Server) frameworkImportOSCAL(w http.ResponseWriter, r *http.Request) {
 	p := httpx.PrincipalFrom(ctx)
 	name, data, err := uploadedFile(r)
 	var fw *framework.Framework
+	if err == nil {
+		var done func()
+		ctx, done, err = inputguard.Admit(ctx, framework.OSCALLimits, len(data))
+		defer done()
+		err = asFileProblem(ctx, framework.OSCALLimits, name, err)
+	}
 	if err == nil {
 		fw, err = framework.ImportOSCAL(name, data)
 		var fe *framework.ValidationError
@@ -189,7 +201,7 @@ func (s *Server) frameworkImportOSCAL(w http.ResponseWriter, r *http.Request) {
 		info, err = s.st.SaveFramework(ctx, p.Actor(s.clientIP(r)), p.Org.ID, fw, false, true)
 	}
 	if err != nil {
-		s.importFailed(w, r, "oscal", err)
+		s.importFailed(w, r, "oscal", asFileProblem(ctx, framework.OSCALLimits, name, err))
 		return
 	}
 	s.redirect(w, r, "/centre/frameworks/"+strconv.FormatInt(info.ID, 10), "bc.flash.oscal_imported")
@@ -334,12 +346,9 @@ func (s *Server) frameworkExport(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "yaml"
-	}
-	if format != "yaml" && format != "json" {
-		s.fail(w, r, http.StatusBadRequest, "")
+	format, err := httpx.ChoiceParam(r.URL.Query(), "format", "yaml", "yaml", "json")
+	if err != nil {
+		s.badParam(w, r, err)
 		return
 	}
 	_, fw, err := s.st.Framework(ctx, info.ID)

@@ -19,7 +19,10 @@ type nationalData struct {
 func (s *Server) national(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
-	round, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
+	round, ok := s.intParam(w, r, "round", 0)
+	if !ok {
+		return
+	}
 	pg := s.page(w, r, "rs.national_title", nil)
 	n, err := s.reports().National(ctx, pg.L, p.Org, round)
 	if err != nil {
@@ -41,7 +44,10 @@ func (s *Server) nationalExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	round, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
+	round, ok := s.intParam(w, r, "round", 0)
+	if !ok {
+		return
+	}
 	b := s.reports()
 	n, err := b.National(ctx, s.cat.For(s.lang(r, p)), p.Org, round)
 	if err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
@@ -17,7 +16,10 @@ const auditPageSize = 50
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 	p := httpx.PrincipalFrom(r.Context())
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	before, ok := s.intParam(w, r, "before", 0)
+	if !ok {
+		return
+	}
 	entries, err := s.st.AuditLog(r.Context(), p.Org.ID, before, auditPageSize)
 	if err != nil {
 		s.failErr(w, r, err)

@@ -132,7 +132,10 @@ func (s *Server) regCentreMember(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	f := regFilter(r.URL.Query())
+	f, err := regFilter(r.URL.Query())
+	if s.badParam(w, r, err) {
+		return
+	}
 	f.Limit = 500
 	sr, list, total, err := s.st.SharedRegisterOf(r.Context(), p.Org.ID, id, f)
 	if err != nil {

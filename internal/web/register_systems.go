@@ -22,15 +22,22 @@ const regUploadMax = 20 << 20
 
 const regPageSize = 50
 
-// regFilter reads a register list's filter from the query string.
-func regFilter(q url.Values) vaern.SystemFilter {
-	atoi := func(k string) int { n, _ := strconv.Atoi(q.Get(k)); return n }
-	f := vaern.SystemFilter{
-		Search: q.Get("q"), Hosting: vaern.Hosting(q.Get("hosting")), Tag: q.Get("tag"), MinCrit: atoi("crit"),
-		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
-		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"),
+// regFilter reads a register list's filter from the query string; a malformed number is an
+// *httpx.ParamError.
+func regFilter(q url.Values) (vaern.SystemFilter, error) {
+	crit, err := httpx.IntParam(q, "crit", 0)
+	if err != nil {
+		return vaern.SystemFilter{}, err
 	}
-	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	unit, err := httpx.IntParam(q, "unit", 0)
+	if err != nil {
+		return vaern.SystemFilter{}, err
+	}
+	f := vaern.SystemFilter{
+		Search: q.Get("q"), Hosting: vaern.Hosting(q.Get("hosting")), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
+		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
+		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"), UnitID: unit,
+	}
 	switch q.Get("pd") {
 	case "ordinary":
 		f.PersonalData = vaern.PDOrdinary
@@ -39,7 +46,7 @@ func regFilter(q url.Values) vaern.SystemFilter {
 	case "national_id":
 		f.PersonalData = vaern.PDNationalID
 	}
-	return f
+	return f, nil
 }
 
 // SortLink is a column header of the register list that sorts by it.
@@ -68,14 +75,20 @@ func (s *Server) regList(w http.ResponseWriter, r *http.Request, mine bool) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
 	q := r.URL.Query()
-	f := regFilter(q)
+	f, err := regFilter(q)
+	if s.badParam(w, r, err) {
+		return
+	}
 	base := "/register/systems"
 	title := "reg.systems.title"
 	if mine {
 		f.OwnerID, base, title = p.User.ID, "/register/mine", "reg.mine.title"
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	page64, ok := s.intParam(w, r, "page", 1)
+	if !ok {
+		return
+	}
+	page := int(min(max(page64, 1), 1<<30))
 	f.Limit, f.Offset = regPageSize, (page-1)*regPageSize
 	list, total, err := s.st.Systems(ctx, p.Org.ID, f)
 	if err != nil {
@@ -173,6 +186,7 @@ type regSystemData struct {
 	Now        time.Time
 	Shared     bool // the centre's read-only view of a member's system
 	OrgName    string
+	EmptySBOM  *emptySBOM // an uploaded SBOM lists no components: asks before removing them all
 }
 
 // regThreatTitle names a threat key in lang.
@@ -505,40 +519,6 @@ func regUpload(r *http.Request, field string) ([]byte, string, error) {
 	return b, name, nil
 }
 
-func (s *Server) regSBOM(w http.ResponseWriter, r *http.Request) {
-	p := httpx.PrincipalFrom(r.Context())
-	sys, err := s.regOwnSystem(r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	again := func(err error) {
-		s.refill(w, r, err, "register_system", false, func() (*Page, error) { return s.regSystemPage(w, r) })
-	}
-	b, name, err := regUpload(r, "sbom")
-	if err != nil {
-		again(err)
-		return
-	}
-	doc, err := register.ParseSBOM(bytes.NewReader(b))
-	if err != nil {
-		pg, perr := s.regSystemPage(w, r)
-		if perr != nil {
-			s.failErr(w, r, perr)
-			return
-		}
-		pg.Errors = map[string]string{"sbom": pg.L.T("reg.sbom.unreadable", err.Error())}
-		pg.Error = pg.L.T("form.has_errors")
-		s.render(w, r, http.StatusUnprocessableEntity, "register_system", pg)
-		return
-	}
-	if err := s.st.ReplaceComponents(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys.ID, doc.Components, doc.Format+" "+name); err != nil {
-		again(err)
-		return
-	}
-	s.redirect(w, r, fmt.Sprintf("/register/systems/%d#components", sys.ID), "flash.reg_sbom_imported")
-}
-
 // ---- exports ----
 
 func (s *Server) regExport(format string) http.HandlerFunc {
@@ -546,7 +526,10 @@ func (s *Server) regExport(format string) http.HandlerFunc {
 		ctx := r.Context()
 		p := httpx.PrincipalFrom(ctx)
 		q := r.URL.Query()
-		f := regFilter(q)
+		f, err := regFilter(q)
+		if s.badParam(w, r, err) {
+			return
+		}
 		if q.Get("mine") == "1" {
 			f.OwnerID = p.User.ID
 		}

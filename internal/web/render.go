@@ -122,6 +122,7 @@ type Page struct {
 	Nav       []NavItem
 	Path      string
 	Flash     string
+	FlashArgs []any             // the flash message's arguments, always strings
 	Error     string            // a message for the whole form
 	Errors    map[string]string // field → message
 	Form      url.Values
@@ -211,8 +212,14 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 		pg.Langs = append(pg.Langs, LangOption{Code: l, Name: i18n.Names[l], Current: l == lang})
 	}
 	if c, err := r.Cookie("vaern_flash"); err == nil && c.Value != "" {
-		if s.cat.Has(lang, c.Value) {
-			pg.Flash = c.Value
+		key, args, _ := strings.Cut(c.Value, "|")
+		if s.cat.Has(lang, key) {
+			pg.Flash = key
+			for a := range strings.SplitSeq(args, "|") {
+				if v, err := url.QueryUnescape(a); err == nil && args != "" {
+					pg.FlashArgs = append(pg.FlashArgs, v)
+				}
+			}
 		}
 		http.SetCookie(w, &http.Cookie{Name: "vaern_flash", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	}
@@ -306,6 +313,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // failErr answers a handler error: not found → 404, anything unexpected → 500, logged once.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	if s.badParam(w, r, err) {
+		return
+	}
 	switch {
 	case errors.Is(err, vaern.ErrNotFound):
 		s.fail(w, r, http.StatusNotFound, "")
@@ -370,9 +380,13 @@ func (s *Server) refill(w http.ResponseWriter, r *http.Request, err error, tmpl 
 	s.render(w, r, http.StatusUnprocessableEntity, tmpl, pg)
 }
 
-// setFlash shows a one-time message (an i18n key) on the next page.
-func (s *Server) setFlash(w http.ResponseWriter, key string) {
-	http.SetCookie(w, &http.Cookie{Name: "vaern_flash", Value: key, Path: "/", MaxAge: 60, HttpOnly: true,
+// setFlash shows a one-time message (an i18n key) on the next page; args fill its %s verbs.
+func (s *Server) setFlash(w http.ResponseWriter, key string, args ...string) {
+	v := key
+	for _, a := range args {
+		v += "|" + url.QueryEscape(a)
+	}
+	http.SetCookie(w, &http.Cookie{Name: "vaern_flash", Value: v, Path: "/", MaxAge: 60, HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -401,3 +415,6 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", `"`+h+`"`)
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
 }
+
+// FlashText is the flash message in the page's language.
+func (pg *Page) FlashText() string { return pg.L.T(pg.Flash, pg.FlashArgs...) }

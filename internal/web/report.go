@@ -93,12 +93,9 @@ func (s *Server) memberReport(w http.ResponseWriter, r *http.Request) {
 
 // exportFormat reads ?format=, answering 400 for an unknown one.
 func (s *Server) exportFormat(w http.ResponseWriter, r *http.Request) (string, bool) {
-	f := r.URL.Query().Get("format")
-	if f == "" {
-		f = "pdf"
-	}
-	if report.ValidFormat(f) != nil {
-		s.fail(w, r, http.StatusBadRequest, "")
+	f, err := httpx.ChoiceParam(r.URL.Query(), "format", "pdf", report.Formats...)
+	if err != nil {
+		s.badParam(w, r, err)
 		return "", false
 	}
 	return f, true
@@ -148,7 +145,10 @@ func (s *Server) departmentReportPage(w http.ResponseWriter, r *http.Request) (*
 	if !ok {
 		return nil, vaern.ErrNotFound
 	}
-	aid, _ := strconv.ParseInt(r.URL.Query().Get("assessment"), 10, 64)
+	aid, err := httpx.IntParam(r.URL.Query(), "assessment", 0)
+	if err != nil {
+		return nil, err
+	}
 	pg := s.page(w, r, "rs.department_report", nil)
 	d, err := s.reports().Department(ctx, pg.L, p.Org, id, aid)
 	if err != nil {
@@ -184,7 +184,10 @@ func (s *Server) departmentReportExport(w http.ResponseWriter, r *http.Request) 
 		s.notFound(w, r)
 		return
 	}
-	aid, _ := strconv.ParseInt(r.URL.Query().Get("assessment"), 10, 64)
+	aid, ok := s.intParam(w, r, "assessment", 0)
+	if !ok {
+		return
+	}
 	b := s.reports()
 	l := s.cat.For(s.lang(r, p))
 	d, err := b.Department(ctx, l, p.Org, id, aid)
