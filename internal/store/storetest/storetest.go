@@ -16,6 +16,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // Engines lists the engines a test should run on.
@@ -49,6 +50,9 @@ func Open(t testing.TB, e store.Engine) *store.Store {
 func OpenWith(t testing.TB, e store.Engine, opt store.Options) *store.Store {
 	t.Helper()
 	dsn := DSN(t, e)
+	if opt.Rules == (store.Rules{}) {
+		opt = wire.StoreOptions(opt)
+	}
 	s, err := store.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s store: %v", e, err)
