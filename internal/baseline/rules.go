@@ -17,7 +17,9 @@ func (Rules) MayAnswer(p *vaern.Principal, mine []vaern.Delegation, f *framework
 }
 
 // ValidValue is ValidValue.
-func (Rules) ValidValue(q *framework.Question, f *framework.Framework, v string) error { return ValidValue(q, f, v) }
+func (Rules) ValidValue(q *framework.Question, f *framework.Framework, v string) error {
+	return ValidValue(q, f, v)
+}
 
 // Submittable is Submittable.
 func (Rules) Submittable(f *framework.Framework, a vaern.Assessment, dels []vaern.Delegation, answers []vaern.Answer) error {

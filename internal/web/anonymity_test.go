@@ -126,7 +126,7 @@ func anonymityFixture(t *testing.T, s *testserver.Server) (ids map[string][]int6
 				}
 			}
 			d, err := st.CreateDelegation(ctx, actor, m.ID, vaern.Delegation{AssessmentID: x, ScopeKind: vaern.DelegateDepartment,
-				AssigneeUnitID: s.Fix.UnitsA[0].ID, UnitID: s.Fix.UnitsA[0].ID, Due: now.Add(48 * time.Hour)}, nil)
+				AssigneeUnitID: s.Fix.UnitsA[1].ID, UnitID: s.Fix.UnitsA[1].ID, Due: now.Add(48 * time.Hour)}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
