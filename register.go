@@ -332,3 +332,11 @@ type UnitStatus struct {
 	Unassessed     int // systems without any risk assessment
 	HighRisks      int
 }
+
+// SystemRecord is one checked row of a register import: the system it describes and which fields
+// the file sets, so that a re-import with fewer columns leaves the others as they are.
+type SystemRecord struct {
+	Row int
+	Sys ITSystem
+	Set map[string]bool
+}

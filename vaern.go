@@ -17,6 +17,9 @@ var (
 	ErrConflict     = errors.New("conflict")
 	ErrForbidden    = errors.New("forbidden")
 	ErrUnauthorized = errors.New("unauthorized")
+	// ErrInvalid is the kind of every *ValidationError: errors.Is(err, ErrInvalid) tells bad input
+	// from other failures without naming the field.
+	ErrInvalid = errors.New("invalid")
 )
 
 // ValidationError names the field that is wrong and why, so a form or an API client can show it.
@@ -26,6 +29,9 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+
+// Is makes every validation error of the kind ErrInvalid.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
 // Invalid returns a *ValidationError.
 func Invalid(field, format string, args ...any) error {

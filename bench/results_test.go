@@ -20,6 +20,7 @@ import (
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/web"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // The results benchmarks run against a generated dataset (internal/demo.Scale, the same generator
@@ -72,7 +73,7 @@ func resultsSetup(b *testing.B) *resultsFixture {
 			}
 			dsn = filepath.Join(dir, "vaern.db")
 		}
-		st, err := store.Open(ctx, dsn, store.Options{})
+		st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 		if err != nil {
 			resultsErr = err
 			return

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/results"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/testserver"
 )
@@ -93,7 +94,7 @@ func seedResults(t *testing.T, s *testserver.Server) (assessment int64) {
 	if err := st.CloseRound(ctx, sys, s.Fix.Centre.ID, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ComputeRoundResults(ctx, r.ID, 5); err != nil {
+	if err := results.ComputeRound(ctx, st, r.ID, 5); err != nil {
 		t.Fatal(err)
 	}
 	return assessment

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 func cmdBackup(ctx context.Context, e env, args []string) error {
@@ -89,7 +90,7 @@ a temporary copy; the backup file itself is never changed. Exit status 0 only on
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, dsn, store.Options{Fast: d.fast})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{Fast: d.fast}))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 var verifiedLine = regexp.MustCompile(`(?m)^(backup|restore|migrate-data) verified: .*, \d+ tables, [1-9]\d* rows`)
@@ -60,7 +61,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 				if !strings.Contains(errs, "tables verified") {
 					t.Fatalf("no progress lines:\n%s", errs)
 				}
-				rs, err := store.Open(ctx, target, store.Options{})
+				rs, err := store.Open(ctx, target, wire.StoreOptions(store.Options{}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +117,7 @@ func TestMigrateDataCommand(t *testing.T) {
 	back := storetest.DSN(t, store.SQLite)
 	code, out, errs = vaernRun(t, nil, "migrate-data", "--from", pg, "--to", back)
 	wantExit(t, code, 0, out, errs, "migrate-data back")
-	bs, err := store.Open(ctx, back, store.Options{})
+	bs, err := store.Open(ctx, back, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/web"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // dbFlags are the flags every command that touches the database shares: --data DIR (SQLite in DIR)
@@ -46,7 +47,7 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*store.Store, error) 
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, dsn, store.Options{Fast: d.fast})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{Fast: d.fast}))
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
-	"github.com/vaern/vaern/internal/store"
 )
 
 const frameworkUsage = `Usage:
@@ -81,13 +80,13 @@ func cmdFramework(ctx context.Context, e env, args []string) error {
 	switch sub {
 	case "import":
 		fw, err := readFramework(pos[0], framework.MaxFileSize, framework.Parse)
-		if err == nil {
-			err = checkPrevious(ctx, st, centre.ID, fw)
-		}
 		if err != nil {
 			return problemsOrErr(e, pos[0], err)
 		}
 		info, err := st.SaveFramework(ctx, actor, centre.ID, fw, false, *draft)
+		if ve := (*framework.ValidationError)(nil); errors.As(err, &ve) {
+			return problemsOrErr(e, pos[0], err) // the mapping does not fit the previous version
+		}
 		if err != nil {
 			return fmt.Errorf("import framework %s: %w", pos[0], err)
 		}
@@ -197,27 +196,5 @@ func frameworkValidate(e env, path string) error {
 		return &exitError{code: 1, msg: fmt.Sprintf("%s: %d problems", path, len(ve.Problems))}
 	}
 	fmt.Fprintf(e.stdout, "%s: valid (%s %s, %d questions)\n", path, fw.ID, fw.Version, len(fw.Questions()))
-	return nil
-}
-
-// checkPrevious checks the supersedes mapping against the previous version when it is stored.
-func checkPrevious(ctx context.Context, st *store.Store, centreID int64, fw *framework.Framework) error {
-	if fw.Supersedes == nil {
-		return nil
-	}
-	prevInfo, err := st.FrameworkByVersion(ctx, centreID, fw.ID, fw.Supersedes.Version)
-	if errors.Is(err, vaern.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	_, prev, err := st.Framework(ctx, prevInfo.ID)
-	if err != nil {
-		return err
-	}
-	if problems := framework.CheckMapping(prev, fw); len(problems) > 0 {
-		return &framework.ValidationError{Problems: problems}
-	}
 	return nil
 }

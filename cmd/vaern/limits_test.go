@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // TestServeRefusesUnsafeConfig: start-up names every unsafe setting and refuses it.
@@ -69,7 +70,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := store.Open(ctx, filepath.Join(dir, "vaern.db"), store.Options{})
+	st, err := store.Open(ctx, filepath.Join(dir, "vaern.db"), wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to log into.
@@ -205,7 +206,7 @@ func seeded(t *testing.T, e store.Engine) (string, *store.Store, vaern.Org, vaer
 	code, out, errs := vaernRun(t, nil, "migrate", "--database", dsn)
 	wantExit(t, code, 0, out, errs, "migrate")
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -634,7 +635,7 @@ func TestDemo(t *testing.T) {
 // checkResetLink checks that the reset mail the demo queued links to the address it listened on.
 func checkResetLink(t *testing.T, dir, base, email string) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "vaern.db"), store.Options{})
+	st, err := store.Open(context.Background(), filepath.Join(dir, "vaern.db"), wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

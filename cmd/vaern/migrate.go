@@ -7,6 +7,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 func cmdMigrate(ctx context.Context, e env, args []string) error {
@@ -21,7 +22,7 @@ func cmdMigrate(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		return err
 	}

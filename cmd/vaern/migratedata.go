@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 func cmdMigrateData(ctx context.Context, e env, args []string) error {
@@ -50,7 +51,7 @@ Example: vaern migrate-data --from /var/lib/vaern/vaern.db --to 'postgres://vaer
 			return fmt.Errorf("migrate-data: source %s: %w", srcDSN, err)
 		}
 	}
-	src, err := store.Open(ctx, srcDSN, store.Options{})
+	src, err := store.Open(ctx, srcDSN, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
@@ -58,7 +59,7 @@ Example: vaern migrate-data --from /var/lib/vaern/vaern.db --to 'postgres://vaer
 	if err := src.CheckSchema(ctx); err != nil {
 		return fmt.Errorf("source %s: %w", store.Describe(srcDSN), err)
 	}
-	dst, err := store.Open(ctx, dstDSN, store.Options{})
+	dst, err := store.Open(ctx, dstDSN, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		return fmt.Errorf("target: %w", err)
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 const (
@@ -84,7 +85,7 @@ type world struct {
 func seed(t *testing.T, dsn string) world {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +444,7 @@ func check(t *testing.T, e store.Engine, dsn string, l *ledger, run int) {
 	if len(lost) > 0 {
 		t.Fatalf("run %d: acknowledged writes lost after SIGKILL:\n  %s", run, strings.Join(lost, "\n  "))
 	}
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

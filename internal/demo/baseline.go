@@ -11,6 +11,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
+	"github.com/vaern/vaern/internal/results"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -84,7 +85,7 @@ func SeedBaseline(ctx context.Context, st *store.Store, centre vaern.Org) error 
 			return err
 		}
 		// The reports need each closed round's results and anonymous aggregates.
-		if err := st.ComputeRoundResults(ctx, r.ID, 5); err != nil {
+		if err := results.ComputeRound(ctx, st, r.ID, 5); err != nil {
 			return fmt.Errorf("demo: results of round %d: %w", y, err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/auth"
 	"github.com/vaern/vaern/internal/framework"
+	"github.com/vaern/vaern/internal/results"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -181,7 +182,7 @@ func Scale(ctx context.Context, st *store.Store, spec ScaleSpec, k int, progress
 			return res, err
 		}
 		t0 := time.Now()
-		if err := st.ComputeRoundResults(ctx, r.ID, k); err != nil {
+		if err := results.ComputeRound(ctx, st, r.ID, k); err != nil {
 			return res, err
 		}
 		res.Results += time.Since(t0)

@@ -113,23 +113,58 @@ const RetryAfter = "5"
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *vaern.ValidationError
 	var pe *ParamError
-	switch {
+	switch status := Status(err); {
 	case errors.As(err, &pe):
 		WriteParamError(w, r, pe)
 	case errors.As(err, &ve):
-		WriteProblem(w, r, http.StatusUnprocessableEntity, ve.Error(), ProblemField{Field: ve.Field, Message: ve.Message})
-	case errors.Is(err, vaern.ErrNotFound):
-		WriteProblem(w, r, http.StatusNotFound, "")
-	case errors.Is(err, vaern.ErrConflict):
-		WriteProblem(w, r, http.StatusConflict, "")
-	case errors.Is(err, vaern.ErrForbidden):
-		WriteProblem(w, r, http.StatusForbidden, "")
-	case dberr.Unavailable(err):
+		WriteProblem(w, r, status, ve.Error(), ProblemField{Field: ve.Field, Message: ve.Message})
+	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", RetryAfter)
-		WriteProblem(w, r, http.StatusServiceUnavailable, "the service is briefly unavailable; try again in a few seconds")
+		WriteProblem(w, r, status, "the service is briefly unavailable; try again in a few seconds")
+	case status == http.StatusInternalServerError:
+		WriteProblem(w, r, status, "an internal error occurred; quote the request id when reporting it")
 	default:
-		WriteProblem(w, r, http.StatusInternalServerError, "an internal error occurred; quote the request id when reporting it")
+		WriteProblem(w, r, status, "")
 	}
+}
+
+// statuses is the one mapping from error kinds to HTTP statuses, for HTML pages and the API
+// alike; the first kind an error is wins.
+var statuses = []struct {
+	kind   error
+	status int
+}{
+	{vaern.ErrInvalid, http.StatusUnprocessableEntity},
+	{vaern.ErrNotFound, http.StatusNotFound},
+	{vaern.ErrConflict, http.StatusConflict},
+	{vaern.ErrForbidden, http.StatusForbidden},
+	{vaern.ErrUnauthorized, http.StatusUnauthorized},
+}
+
+// StatusClientClosed answers a request whose client went away (nginx's 499): nobody reads it,
+// and it is not a server error.
+const StatusClientClosed = 499
+
+// Status maps an error to the HTTP status that answers it: its kind's status, 400 for a malformed
+// query parameter, 503 when the database is out of reach, 499 when the request's context was
+// cancelled, else 500.
+func Status(err error) int {
+	var pe *ParamError
+	if errors.As(err, &pe) {
+		return http.StatusBadRequest
+	}
+	for _, s := range statuses {
+		if errors.Is(err, s.kind) {
+			return s.status
+		}
+	}
+	if dberr.Unavailable(err) {
+		return http.StatusServiceUnavailable
+	}
+	if errors.Is(err, context.Canceled) {
+		return StatusClientClosed
+	}
+	return http.StatusInternalServerError
 }
 
 // WriteJSON answers with a JSON body.

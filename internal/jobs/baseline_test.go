@@ -72,7 +72,7 @@ func TestBaselineWorker(t *testing.T) {
 			byOrg[a.OrgID] = a.ID
 		}
 		assessment := byOrg[org.ID]
-		must(st.SubmitAssessment(ctx, vaern.Actor{UserID: doneCoord.ID, OrgID: done.ID}, done.ID, byOrg[done.ID]))
+		must(st.MarkSubmitted(ctx, vaern.Actor{UserID: doneCoord.ID, OrgID: done.ID}, done.ID, byOrg[done.ID], now))
 
 		var orgQuestions []*framework.Question
 		for _, q := range fw.Questions() {

@@ -1,6 +1,10 @@
 package jobs
 
-import "context"
+import (
+	"context"
+
+	"github.com/vaern/vaern/internal/results"
+)
 
 // computeResults computes the results and anonymous aggregates of every closed round that has none
 // (or has them for another k): the rounds this run closed, rounds closed before the results module
@@ -17,7 +21,7 @@ func (w *BaselineWorker) computeResults(ctx context.Context) {
 		return
 	}
 	for _, id := range ids {
-		if err := w.St.ComputeRoundResults(ctx, id, k); err != nil {
+		if err := results.ComputeRound(ctx, w.St, id, k); err != nil {
 			w.Log.Error("results: compute round results", "round", id, "err", err)
 			continue
 		}

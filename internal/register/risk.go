@@ -154,6 +154,15 @@ func NewHeatMap(m vaern.RiskMatrix) *HeatMap {
 	return h
 }
 
+// HeatMapOf counts risks, given by likelihood and consequence, on matrix m.
+func HeatMapOf(m vaern.RiskMatrix, levels [][2]int) *HeatMap {
+	h := NewHeatMap(m)
+	for _, lc := range levels {
+		h.Add(lc[0], lc[1])
+	}
+	return h
+}
+
 // Add counts one risk; values outside the matrix are ignored.
 func (h *HeatMap) Add(l, c int) {
 	if l < 1 || c < 1 || l > len(h.Cells) || c > len(h.Cells[0]) {

@@ -418,12 +418,8 @@ type Resolver interface {
 	Unit(name string) (int64, bool)
 }
 
-// Record is one checked row: the system it describes and which fields the file sets.
-type Record struct {
-	Row int
-	Sys vaern.ITSystem
-	Set map[string]bool
-}
+// Record is one checked row (the domain's SystemRecord, which the store writes).
+type Record = vaern.SystemRecord
 
 // Apply copies the fields rec sets onto dst, leaving the others as they are: a re-import of a
 // spreadsheet with fewer columns does not wipe what it does not mention.

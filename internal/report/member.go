@@ -95,7 +95,7 @@ func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, 
 	m.FollowUps = followUps(f, m.Result, lang, m.UnitName)
 	if m.Final && stored != nil {
 		m.Trend = stored
-	} else if m.Trend, err = b.St.Trend(ctx, a, m.Result); err != nil {
+	} else if m.Trend, err = results.TrendOf(ctx, b.St, a, m.Result); err != nil {
 		return nil, err
 	}
 	if err := b.position(ctx, m); err != nil {
@@ -109,12 +109,12 @@ func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, 
 // closed), else scores the current answers.
 func (b *Builder) result(ctx context.Context, orgID int64, a vaern.Assessment) (baseline.Result, []results.TrendRow, bool, error) {
 	if a.Status == vaern.AssessmentSubmitted || a.Status == vaern.AssessmentClosed {
-		res, trend, ok, err := b.St.AssessmentResult(ctx, orgID, a.ID)
+		res, trend, ok, err := results.AssessmentResult(ctx, b.St, orgID, a.ID)
 		if err != nil || ok {
 			return res, trend, ok, err
 		}
 	}
-	res, err := b.St.ScoreAssessment(ctx, orgID, a.ID)
+	res, err := results.ScoreAssessment(ctx, b.St, orgID, a.ID)
 	return res, nil, false, err
 }
 
@@ -124,7 +124,7 @@ func (b *Builder) position(ctx context.Context, m *Member) error {
 		m.Bench = "open"
 		return nil
 	}
-	aggs, err := b.St.MemberAggregates(ctx, m.Org.ID, m.Assessment.RoundID, b.k())
+	aggs, err := results.MemberAggregates(ctx, b.St, m.Org.ID, m.Assessment.RoundID, b.k())
 	if err != nil && !errors.Is(err, vaern.ErrNotFound) {
 		return err
 	}

@@ -53,7 +53,7 @@ func (b *Builder) National(ctx context.Context, l *i18n.Localizer, centre vaern.
 	if err != nil {
 		return nil, err
 	}
-	all, err := b.St.CentreAggregatesAll(ctx, centre.ID, b.k())
+	all, err := results.CentreAggregatesAll(ctx, b.St, centre.ID, b.k())
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/vaern/vaern/internal/export"
 	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/report"
+	"github.com/vaern/vaern/internal/results"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 )
@@ -95,7 +96,7 @@ func TestMemberReportExports(t *testing.T) {
 		if err := st.CloseRound(ctx, sys, centre.ID, r.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.ComputeRoundResults(ctx, r.ID, 5); err != nil {
+		if err := results.ComputeRound(ctx, st, r.ID, 5); err != nil {
 			t.Fatal(err)
 		}
 		cat, _ := i18n.Load()

@@ -16,8 +16,6 @@ type AnswerInput struct {
 	UnitID     int64
 	Value      string
 	Comment    string
-	// Coordinator saves may change an approved answer (which reopens it for review); others may not.
-	Coordinator bool
 }
 
 // ErrLocked is returned when the assessment no longer takes changes.
@@ -39,8 +37,10 @@ func (t *Tx) editable(ctx context.Context, orgID, assessmentID int64) error {
 	return nil
 }
 
-// SaveAnswer writes an answer, its history entry and its audit row in one transaction. The caller
-// has checked that the actor may answer this question for this unit and that the value is valid.
+// SaveAnswer writes an answer, its history entry and its audit row in one transaction, after
+// checking inside it that the assessment takes changes, that the actor may answer this question
+// for this unit (baseline.MayAnswer, over the delegations as they are now) and that the value is
+// valid.
 func (s *Store) SaveAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Answer, error) {
 	var ans vaern.Answer
 	if len(in.Comment) > 20000 {
@@ -50,14 +50,20 @@ func (s *Store) SaveAnswer(ctx context.Context, a vaern.Actor, orgID, assessment
 		if err := tx.editable(ctx, orgID, assessmentID); err != nil {
 			return err
 		}
+		role, err := tx.mayAnswer(ctx, a, orgID, assessmentID, in)
+		if err != nil {
+			return err
+		}
+		// A coordinator may change an approved answer (which reopens it for review); others may not.
+		coordinator := role == vaern.RoleCoordinator
 		now := ms(tx.s.now())
 		// One statement inserts or updates; an approved answer is only changed by a coordinator.
-		err := tx.queryRow(ctx, `INSERT INTO answers (assessment_id, org_id, question_id, unit_id, value, comment, status, answered_by, answered_at)
+		err = tx.queryRow(ctx, `INSERT INTO answers (assessment_id, org_id, question_id, unit_id, value, comment, status, answered_by, answered_at)
 			VALUES (?, ?, ?, ?, ?, ?, 'answered', ?, ?)
 			ON CONFLICT (assessment_id, question_id, unit_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
 				status = 'answered', answered_by = excluded.answered_by, answered_at = excluded.answered_at, version = answers.version + 1
 			WHERE answers.status <> 'approved' OR ?
-			RETURNING id, version`, assessmentID, orgID, in.QuestionID, in.UnitID, in.Value, in.Comment, a.UserID, now, in.Coordinator).
+			RETURNING id, version`, assessmentID, orgID, in.QuestionID, in.UnitID, in.Value, in.Comment, a.UserID, now, coordinator).
 			Scan(&ans.ID, &ans.Version)
 		if err != nil {
 			if mapErr(err) == vaern.ErrNotFound {
@@ -299,15 +305,8 @@ func (s *Store) CreateDelegation(ctx context.Context, a vaern.Actor, orgID int64
 		if err := tx.editable(ctx, orgID, d.AssessmentID); err != nil {
 			return err
 		}
-		if d.AssigneeUserID != 0 {
-			if err := tx.memberOf(ctx, orgID, d.AssigneeUserID); err != nil {
-				return vaern.Invalid("assignee", "is not a person in this organisation")
-			}
-		}
-		if d.AssigneeUnitID != 0 {
-			if err := tx.unitExists(ctx, orgID, d.AssigneeUnitID); err != nil {
-				return vaern.Invalid("assignee", "is not a unit of this organisation")
-			}
+		if err := tx.checkAssignee(ctx, orgID, d); err != nil {
+			return err
 		}
 		if d.UnitID != 0 {
 			if err := tx.unitExists(ctx, orgID, d.UnitID); err != nil {

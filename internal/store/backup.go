@@ -64,7 +64,7 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(CopyProgr
 		if err := s.vacuumInto(ctx, tmp); err != nil {
 			return nil, err
 		}
-		bs, err := Open(ctx, tmp, Options{ReadConns: 1})
+		bs, err := Open(ctx, tmp, Options{ReadConns: 1, Rules: s.rules})
 		if err != nil {
 			return nil, fmt.Errorf("backup: open the copy: %w", err)
 		}
@@ -81,7 +81,7 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(CopyProgr
 			}
 		}
 	} else {
-		bs, err := Open(ctx, tmp, Options{ReadConns: 1})
+		bs, err := Open(ctx, tmp, Options{ReadConns: 1, Rules: s.rules})
 		if err != nil {
 			return nil, fmt.Errorf("backup: %w", err)
 		}
@@ -233,7 +233,7 @@ func Restore(ctx context.Context, dst *Store, from string, opt RestoreOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("restore: copy the backup: %w", err)
 	}
-	src, err := Open(ctx, work, Options{ReadConns: 2})
+	src, err := Open(ctx, work, Options{ReadConns: 2, Rules: dst.rules})
 	if err != nil {
 		return nil, fmt.Errorf("restore: open the backup: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // richFixture is the fixture plus rows in the tables the platform, the baseline and the register
@@ -46,7 +47,7 @@ func richFixture(t *testing.T, s *store.Store) *fixture {
 	}
 	ok(t, s.ImportAnswers(ctx, sys, f.A.Org.ID, as[0].ID, in, false))
 	ans := must(s.SaveAnswer(ctx, f.coordA(), f.A.Org.ID, as[0].ID, store.AnswerInput{QuestionID: in[0].QuestionID, Value: "3",
-		Comment: "opdateret", Coordinator: true}))(t)
+		Comment: "opdateret"}))(t)
 	data := []byte{0, 1, 2, 0xff, 0xfe, 'P', 'D', 'F'}
 	must(s.AddEvidence(ctx, f.coordA(), f.A.Org.ID, ans.ID, vaern.Evidence{Kind: "file", Name: "politik.pdf",
 		ContentType: "application/pdf"}, data))(t)
@@ -273,7 +274,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 					if _, err := store.Restore(ctx, dst, busy, store.RestoreOptions{Force: true}); err != nil {
 						t.Fatal(err)
 					}
-					bs, err := store.Open(ctx, busy, store.Options{})
+					bs, err := store.Open(ctx, busy, wire.StoreOptions(store.Options{}))
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // TestDurableByDefault: the default settings survive a power loss, not only a killed process. SQLite
@@ -17,7 +18,7 @@ func TestDurableByDefault(t *testing.T) {
 		fast bool
 		want int64
 	}{{false, 2}, {true, 1}} {
-		s, err := store.Open(ctx, storetest.DSN(t, store.SQLite), store.Options{Fast: c.fast})
+		s, err := store.Open(ctx, storetest.DSN(t, store.SQLite), wire.StoreOptions(store.Options{Fast: c.fast}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -38,7 +38,10 @@ func scanFrameworkInfo(r scanner) (vaern.FrameworkInfo, error) {
 }
 
 // SaveFramework stores a validated framework for the centre. A new version is added; an existing
-// draft of the same id and version is replaced; a finished framework is never changed.
+// draft of the same id and version is replaced; a finished framework is never changed. A
+// framework that supersedes a version the centre has must map every question of that version
+// (framework.CheckMapping), checked inside the transaction; the problems come back as a
+// *framework.ValidationError.
 func (s *Store) SaveFramework(ctx context.Context, a vaern.Actor, centreID int64, fw *framework.Framework, builtin, draft bool) (vaern.FrameworkInfo, error) {
 	src, err := framework.Marshal(fw, "yaml")
 	if err != nil {
@@ -47,6 +50,9 @@ func (s *Store) SaveFramework(ctx context.Context, a vaern.Actor, centreID int64
 	info := vaern.FrameworkInfo{FID: fw.ID, Version: fw.Version, Title: fw.Title.Get("en"), Questions: len(fw.Questions()),
 		Builtin: builtin, Draft: draft}
 	err = s.Write(ctx, func(tx *Tx) error {
+		if err := tx.checkSupersedes(ctx, centreID, fw); err != nil {
+			return err
+		}
 		now := tx.s.now()
 		var id int64
 		var wasDraft bool
@@ -148,4 +154,27 @@ func (s *Store) InstallBuiltinFrameworks(ctx context.Context, centreID int64) ([
 		added = append(added, info)
 	}
 	return added, nil
+}
+
+// checkSupersedes checks fw's supersedes mapping against the previous version when the centre has
+// it; a previous version the centre does not have cannot be checked and is not required.
+func (t *Tx) checkSupersedes(ctx context.Context, centreID int64, fw *framework.Framework) error {
+	if fw.Supersedes == nil {
+		return nil
+	}
+	var prevID int64
+	err := t.queryRow(ctx, "SELECT id FROM frameworks WHERE centre_id = ? AND fid = ? AND version = ?", centreID, fw.ID, fw.Supersedes.Version).Scan(&prevID)
+	if err := mapErr(err); err == vaern.ErrNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	_, prev, err := t.s.Framework(ctx, prevID)
+	if err != nil {
+		return err
+	}
+	if problems := framework.CheckMapping(prev, fw); len(problems) > 0 {
+		return &framework.ValidationError{Problems: problems}
+	}
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/register"
 )
 
 // riskFacts are what the overviews need of each assessment.
@@ -182,25 +181,26 @@ func (s *Store) UnitStatuses(ctx context.Context, orgID int64) ([]vaern.UnitStat
 	return out, nil
 }
 
-// RiskHeatMap counts the organisation's risks per cell of its matrix: inherent or residual.
-func (s *Store) RiskHeatMap(ctx context.Context, orgID int64, residual bool) (*register.HeatMap, error) {
+// RiskLevels returns the matrix the organisation assesses on and, for each of its risk
+// assessments, the likelihood and consequence: inherent, or residual where one is set.
+func (s *Store) RiskLevels(ctx context.Context, orgID int64, residual bool) (vaern.RiskMatrix, [][2]int, error) {
 	m, _, err := s.RiskMatrix(ctx, orgID)
 	if err != nil {
-		return nil, err
+		return m, nil, err
 	}
 	facts, err := s.riskFacts(ctx, "org_id = ?", orgID)
 	if err != nil {
-		return nil, err
+		return m, nil, err
 	}
-	h := register.NewHeatMap(m)
-	for _, f := range facts {
+	out := make([][2]int, len(facts))
+	for i, f := range facts {
 		l, c := f.l, f.c
 		if residual {
 			l, c = f.residual()
 		}
-		h.Add(l, c)
+		out[i] = [2]int{l, c}
 	}
-	return h, nil
+	return m, out, nil
 }
 
 // RegisterSharing is what the member lets the centre see of its register.

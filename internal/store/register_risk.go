@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/register"
 )
 
 // ReferenceMatrix is the centre's risk matrix, or the built-in 5 × 5 until the centre sets one.
@@ -18,11 +18,11 @@ func (s *Store) ReferenceMatrix(ctx context.Context) (vaern.RiskMatrix, error) {
 	err := s.queryRow(ctx, `SELECT m.definition FROM risk_matrices m JOIN orgs o ON o.id = m.org_id
 		WHERE o.kind = 'centre' ORDER BY o.id LIMIT 1`).Scan(&def)
 	if err := mapErr(err); err == vaern.ErrNotFound {
-		return register.DefaultMatrix(), nil
+		return s.rules.Register.DefaultMatrix(), nil
 	} else if err != nil {
 		return vaern.RiskMatrix{}, err
 	}
-	return register.UnmarshalMatrix(def)
+	return unmarshalMatrix(def)
 }
 
 // RiskMatrix is the matrix the organisation assesses on: its own if it has one (own is true),
@@ -36,7 +36,7 @@ func (s *Store) RiskMatrix(ctx context.Context, orgID int64) (m vaern.RiskMatrix
 	} else if err != nil {
 		return m, false, err
 	}
-	m, err = register.UnmarshalMatrix(def)
+	m, err = unmarshalMatrix(def)
 	return m, true, err
 }
 
@@ -56,7 +56,7 @@ func (s *Store) SetRiskMatrix(ctx context.Context, a vaern.Actor, orgID int64, m
 		}
 		ref = &r
 	}
-	if err := register.ValidateMatrix(&m, ref); err != nil {
+	if err := s.rules.Register.ValidateMatrix(&m, ref); err != nil {
 		return err
 	}
 	return s.Write(ctx, func(tx *Tx) error {
@@ -73,7 +73,7 @@ func (s *Store) SetRiskMatrix(ctx context.Context, a vaern.Actor, orgID int64, m
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO risk_matrices (org_id, definition, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (org_id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`,
-			orgID, register.MarshalMatrix(m), ms(tx.s.now())); err != nil {
+			orgID, marshalMatrix(m), ms(tx.s.now())); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "risk_matrix.set", ObjectType: "org", ObjectID: orgID,
@@ -117,17 +117,12 @@ func (s *Store) OwnThreats(ctx context.Context, orgID int64) ([]vaern.Threat, er
 
 // CreateThreat adds one of the organisation's own threats.
 func (s *Store) CreateThreat(ctx context.Context, a vaern.Actor, orgID int64, title, desc string) (vaern.Threat, error) {
-	title, desc = strings.TrimSpace(title), strings.TrimSpace(desc)
-	switch {
-	case title == "":
-		return vaern.Threat{}, vaern.Invalid("threat_title", "is required")
-	case utf8.RuneCountInString(title) > 200:
-		return vaern.Threat{}, vaern.Invalid("threat_title", "is longer than 200 characters")
-	case utf8.RuneCountInString(desc) > register.MaxText:
-		return vaern.Threat{}, vaern.Invalid("threat_description", "is too long")
+	title, desc, err := s.rules.Register.CleanThreat(title, desc)
+	if err != nil {
+		return vaern.Threat{}, err
 	}
 	t := vaern.Threat{Title: title, Description: desc}
-	err := s.Write(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		id, err := tx.insert(ctx, "INSERT INTO threats (org_id, title, description, created_at) VALUES (?, ?, ?, ?)",
 			orgID, title, desc, ms(tx.s.now()))
 		if isConflict(err) {
@@ -153,7 +148,7 @@ func (t *Tx) checkThreat(ctx context.Context, orgID int64, key string) error {
 		}
 		return nil
 	}
-	if _, ok := register.BuiltinThreat(key, "en"); !ok {
+	if !t.s.rules.Register.KnownThreat(key) {
 		return vaern.Invalid("threat", "is not in the threat catalogue")
 	}
 	return nil
@@ -171,27 +166,6 @@ func scanRisk(r scanner) (vaern.RiskAssessment, error) {
 		&a.ReviewMonths, &next, &a.CreatedBy, &c, &m)
 	a.AcceptedAt, a.NextReview, a.CreatedAt, a.UpdatedAt = fromMS(acc), fromMS(next), fromMS(c), fromMS(m)
 	return a, mapErr(err)
-}
-
-func checkLevels(m vaern.RiskMatrix, ra *vaern.RiskAssessment) error {
-	nl, nc := len(m.Likelihood), len(m.Consequence)
-	switch {
-	case ra.Likelihood < 1 || ra.Likelihood > nl:
-		return vaern.Invalid("likelihood", "must be a level of the risk matrix")
-	case ra.Consequence < 1 || ra.Consequence > nc:
-		return vaern.Invalid("consequence", "must be a level of the risk matrix")
-	case ra.ResidualLikelihood < 0 || ra.ResidualLikelihood > nl:
-		return vaern.Invalid("residual_likelihood", "must be a level of the risk matrix")
-	case ra.ResidualConsequence < 0 || ra.ResidualConsequence > nc:
-		return vaern.Invalid("residual_consequence", "must be a level of the risk matrix")
-	case (ra.ResidualLikelihood == 0) != (ra.ResidualConsequence == 0):
-		return vaern.Invalid("residual_likelihood", "needs both residual likelihood and consequence, or neither")
-	case ra.ReviewMonths < 1 || ra.ReviewMonths > 60:
-		return vaern.Invalid("review_months", "must be from 1 to 60 months")
-	case utf8.RuneCountInString(ra.Scenario) > register.MaxText:
-		return vaern.Invalid("scenario", "is too long")
-	}
-	return nil
 }
 
 // CreateRiskAssessment assesses a threat against one of the organisation's systems; its first review
@@ -212,7 +186,7 @@ func (s *Store) CreateRiskAssessment(ctx context.Context, a vaern.Actor, orgID i
 		if err := tx.checkThreat(ctx, orgID, ra.Threat); err != nil {
 			return err
 		}
-		if err := checkLevels(m, &ra); err != nil {
+		if err := tx.s.rules.Register.CheckRisk(m, &ra); err != nil {
 			return err
 		}
 		now := tx.s.now()
@@ -294,7 +268,7 @@ func (s *Store) UpdateRiskAssessment(ctx context.Context, a vaern.Actor, orgID i
 		if err := tx.checkThreat(ctx, orgID, ra.Threat); err != nil {
 			return err
 		}
-		if err := checkLevels(m, &ra); err != nil {
+		if err := tx.s.rules.Register.CheckRisk(m, &ra); err != nil {
 			return err
 		}
 		now := tx.s.now()
@@ -319,16 +293,9 @@ func (s *Store) UpdateRiskAssessment(ctx context.Context, a vaern.Actor, orgID i
 // AcceptRisk records that a named person accepts the assessment's residual risk, with the date and
 // the reason.
 func (s *Store) AcceptRisk(ctx context.Context, a vaern.Actor, orgID, id int64, name string, userID int64, reason string) error {
-	name, reason = strings.TrimSpace(name), strings.TrimSpace(reason)
-	switch {
-	case name == "":
-		return vaern.Invalid("accepted_by", "is required")
-	case utf8.RuneCountInString(name) > 200:
-		return vaern.Invalid("accepted_by", "is longer than 200 characters")
-	case reason == "":
-		return vaern.Invalid("accept_reason", "is required")
-	case utf8.RuneCountInString(reason) > register.MaxText:
-		return vaern.Invalid("accept_reason", "is too long")
+	name, reason, err := s.rules.Register.CleanAcceptance(name, reason)
+	if err != nil {
+		return err
 	}
 	return s.Write(ctx, func(tx *Tx) error {
 		var systemID int64
@@ -512,4 +479,16 @@ func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead ti
 		}
 	}
 	return n, nil
+}
+
+// Matrices are stored as JSON of the domain type.
+func marshalMatrix(m vaern.RiskMatrix) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func unmarshalMatrix(s string) (vaern.RiskMatrix, error) {
+	var m vaern.RiskMatrix
+	err := json.Unmarshal([]byte(s), &m)
+	return m, err
 }

@@ -6,10 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/register"
 )
 
 const systemCols = `s.id, s.org_id, s.name, s.description,
@@ -57,68 +55,6 @@ func joinTags(tags []string) string {
 		return ""
 	}
 	return "," + strings.Join(tags, ",") + ","
-}
-
-// cleanSystem trims and validates a system's fields, naming the first one that is wrong.
-func cleanSystem(s *vaern.ITSystem) error {
-	trim := func(p *string) { *p = strings.TrimSpace(*p) }
-	for _, p := range []*string{&s.Name, &s.Description, &s.Vendor, &s.Product, &s.Version, &s.Supplier, &s.Notes} {
-		trim(p)
-	}
-	s.Tags = vaern.NormalizeTags(s.Tags)
-	long := func(v string, n int) bool { return utf8.RuneCountInString(v) > n }
-	switch {
-	case s.Name == "":
-		return vaern.Invalid("name", "is required")
-	case long(s.Name, register.MaxName):
-		return vaern.Invalid("name", "is longer than 200 characters")
-	case long(s.Description, register.MaxText):
-		return vaern.Invalid("description", "is too long")
-	case long(s.Notes, register.MaxText):
-		return vaern.Invalid("notes", "is too long")
-	case long(s.Vendor, register.MaxShort):
-		return vaern.Invalid("vendor", "is longer than 200 characters")
-	case long(s.Product, register.MaxShort):
-		return vaern.Invalid("product", "is longer than 200 characters")
-	case long(s.Version, register.MaxShort):
-		return vaern.Invalid("version", "is longer than 200 characters")
-	case long(s.Supplier, register.MaxShort):
-		return vaern.Invalid("supplier", "is longer than 200 characters")
-	case len(s.Tags) > 30 || long(strings.Join(s.Tags, ","), 1000):
-		return vaern.Invalid("tags", "are too many")
-	}
-	var err error
-	if s.CPE, err = register.CleanCPE(s.CPE); err != nil {
-		return vaern.Invalid("cpe", "is not a valid CPE 2.3 name")
-	}
-	if s.PURL, err = register.CleanPURL(s.PURL); err != nil {
-		return vaern.Invalid("purl", "is not a valid package URL")
-	}
-	switch s.Hosting {
-	case "", vaern.HostingOwn, vaern.HostingShared, vaern.HostingSupplier, vaern.HostingSaaS:
-	default:
-		return vaern.Invalid("hosting", "is not a hosting form")
-	}
-	switch s.DPAStatus {
-	case "", vaern.DPANotNeeded, vaern.DPAMissing, vaern.DPAInProgress, vaern.DPASigned, vaern.DPAExpired:
-	default:
-		return vaern.Invalid("dpa_status", "is not a DPA status")
-	}
-	if s.PersonalData < 0 || s.PersonalData > 7 {
-		return vaern.Invalid("personal_data", "is not a personal-data category")
-	}
-	for _, l := range []struct {
-		f string
-		v int
-	}{{"confidentiality", s.Confidentiality}, {"integrity", s.Integrity}, {"availability", s.Availability}} {
-		if l.v < 0 || l.v > vaern.CritVeryHigh {
-			return vaern.Invalid(l.f, "must be a level from 1 to 4")
-		}
-	}
-	if s.RTO < 0 || s.RPO < 0 || s.RTO > 10*365*24*time.Hour || s.RPO > 10*365*24*time.Hour {
-		return vaern.Invalid("rto_hours", "must be a number of hours")
-	}
-	return nil
 }
 
 // checkSystemRefs makes sure the owners and the unit belong to the organisation.
@@ -170,7 +106,7 @@ func (s *Store) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sy
 
 // CreateSystem is CreateSystem inside a transaction (imports, seeding).
 func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) (vaern.ITSystem, error) {
-	if err := cleanSystem(&sys); err != nil {
+	if err := t.s.rules.Register.CleanSystem(&sys); err != nil {
 		return sys, err
 	}
 	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
@@ -182,7 +118,7 @@ func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 		vendor, product, version, cpe, purl, hosting, supplier, dpa_status, dpa_date, dpa_review, personal_data,
 		confidentiality, integrity, availability, rto_minutes, rpo_minutes, internet_exposed, tags, notes, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		orgID, sys.Name, nameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
+		orgID, sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
 		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
 		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
 		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes, ms(now), ms(now))
@@ -197,8 +133,6 @@ func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 		Detail: map[string]any{"name": sys.Name}})
 }
 
-func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
 // UpdateSystem saves a system's fields. A respondent may only change systems they own.
 func (s *Store) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) error {
 	return s.Write(ctx, func(tx *Tx) error { return tx.UpdateSystem(ctx, a, orgID, sys) })
@@ -210,7 +144,7 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 	if err != nil {
 		return err
 	}
-	if err := cleanSystem(&sys); err != nil {
+	if err := t.s.rules.Register.CleanSystem(&sys); err != nil {
 		return err
 	}
 	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
@@ -225,7 +159,7 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 		dpa_date = ?, dpa_review = ?, personal_data = ?, confidentiality = ?, integrity = ?, availability = ?,
 		rto_minutes = ?, rpo_minutes = ?, internet_exposed = ?, tags = ?, notes = ?, updated_at = ?
 		WHERE org_id = ? AND id = ?`,
-		sys.Name, nameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
+		sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
 		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
 		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
 		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes,
@@ -318,7 +252,7 @@ func (s *Store) System(ctx context.Context, orgID, id int64) (vaern.ITSystem, er
 
 // SystemByName finds one of the organisation's systems by name, ignoring case.
 func (s *Store) SystemByName(ctx context.Context, orgID int64, name string) (vaern.ITSystem, error) {
-	return scanSystem(s.queryRow(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ? AND s.name_key = ?", orgID, nameKey(name)))
+	return scanSystem(s.queryRow(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ? AND s.name_key = ?", orgID, s.rules.Register.NameKey(name)))
 }
 
 // sortColumns are the orders a list may be sorted in; the id keeps equal keys in a stable order.
@@ -529,7 +463,7 @@ type ImportResult struct {
 // ImportSystems writes checked spreadsheet records in one transaction: a record whose name the
 // register already has updates that system (only the columns the file has), any other creates
 // one. Either every row is written or none. progress, if set, is told how far it has come.
-func (s *Store) ImportSystems(ctx context.Context, a vaern.Actor, orgID int64, recs []register.Record, source string, progress func(done, total int)) (ImportResult, error) {
+func (s *Store) ImportSystems(ctx context.Context, a vaern.Actor, orgID int64, recs []vaern.SystemRecord, source string, progress func(done, total int)) (ImportResult, error) {
 	var res ImportResult
 	err := s.Write(ctx, func(tx *Tx) error {
 		res = ImportResult{}
@@ -540,7 +474,7 @@ func (s *Store) ImportSystems(ctx context.Context, a vaern.Actor, orgID int64, r
 			return err
 		}
 		for _, sys := range list {
-			existing[nameKey(sys.Name)] = sys
+			existing[s.rules.Register.NameKey(sys.Name)] = sys
 		}
 		for i, rec := range recs {
 			if progress != nil && i%200 == 0 {
@@ -549,20 +483,20 @@ func (s *Store) ImportSystems(ctx context.Context, a vaern.Actor, orgID int64, r
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			old, ok := existing[nameKey(rec.Sys.Name)]
+			old, ok := existing[s.rules.Register.NameKey(rec.Sys.Name)]
 			if !ok {
 				var sys vaern.ITSystem
-				register.Apply(&sys, rec)
+				tx.s.rules.Register.Apply(&sys, rec)
 				created, err := tx.CreateSystem(ctx, a, orgID, sys)
 				if err != nil {
 					return fmt.Errorf("row %d: %w", rec.Row, err)
 				}
-				existing[nameKey(created.Name)] = created
+				existing[s.rules.Register.NameKey(created.Name)] = created
 				res.Created++
 				continue
 			}
 			sys := old
-			register.Apply(&sys, rec)
+			tx.s.rules.Register.Apply(&sys, rec)
 			if len(diffSystems(old, sys)) == 0 {
 				res.Unchanged++
 				continue

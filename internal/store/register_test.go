@@ -254,7 +254,9 @@ func TestRiskAssessmentFlow(t *testing.T) {
 		if c.Systems != 1 || c.Assessments != 2 || c.HighRisks != 1 || c.NoOwner != 1 || c.OverdueReviews != 0 {
 			t.Fatalf("counts %+v", c)
 		}
-		h := must(s.RiskHeatMap(f.ctx, f.A.Org.ID, false))(t)
+		m, levels, err := s.RiskLevels(f.ctx, f.A.Org.ID, false)
+		ok(t, err)
+		h := register.HeatMapOf(m, levels)
 		if h.Total != 2 || h.Cells[3][4] != 1 || h.Cells[0][1] != 1 {
 			t.Fatalf("heat map %+v", h.Cells)
 		}

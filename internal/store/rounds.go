@@ -318,6 +318,12 @@ func (s *Store) SetAssessmentUnits(ctx context.Context, a vaern.Actor, orgID, id
 // SubmitAssessment marks the assessment submitted. The caller has checked it is complete.
 func (s *Store) SubmitAssessment(ctx context.Context, a vaern.Actor, orgID, id int64) error {
 	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.editable(ctx, orgID, id); err != nil {
+			return err
+		}
+		if err := tx.submittable(ctx, orgID, id); err != nil {
+			return err
+		}
 		now := tx.s.now()
 		res, err := tx.exec(ctx, `UPDATE assessments SET status = ?, submitted_at = ?, submitted_by = ?, updated_at = ?
 			WHERE org_id = ? AND id = ? AND status IN ('open', 'reopened')`, vaern.AssessmentSubmitted, ms(now), a.UserID, ms(now), orgID, id)

@@ -32,6 +32,7 @@ type Store struct {
 	r      *sql.DB // readers: a pool of read-only connections on SQLite, the same pool on PostgreSQL
 	dsn    string
 	now    func() time.Time
+	rules  Rules
 
 	rebindMu sync.RWMutex
 	rebound  map[string]string
@@ -61,12 +62,18 @@ type Options struct {
 	// on SQLite, where one writer serialises everything anyway, and 8 on PostgreSQL, where one
 	// chain would let only one of an organisation's transactions commit at a time).
 	AuditShards int
+	// Rules are the module checks the store runs inside its transactions. Required: a store
+	// without them would accept writes that the rules forbid.
+	Rules Rules
 }
 
 // Open connects to dsn: a postgres:// URL, or a path to a SQLite file. It does not migrate.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if dsn == "" {
 		return nil, errors.New("open store: no database given (set VAERN_DATABASE or --data)")
+	}
+	if err := opt.Rules.check(); err != nil {
+		return nil, err
 	}
 	var s *Store
 	var err error
@@ -79,6 +86,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.now = time.Now
+	s.rules = opt.Rules
 	s.rebound = map[string]string{}
 	s.fwCache = newFrameworkCache()
 	s.rstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}

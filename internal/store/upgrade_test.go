@@ -11,12 +11,13 @@ import (
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // openEmpty opens a store on a new, empty database without migrating it.
 func openEmpty(t *testing.T, e store.Engine) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), storetest.DSN(t, e), store.Options{})
+	s, err := store.Open(context.Background(), storetest.DSN(t, e), wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

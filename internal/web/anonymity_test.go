@@ -17,6 +17,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/auth"
+	"github.com/vaern/vaern/internal/results"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/testserver"
 )
@@ -126,7 +127,7 @@ func anonymityFixture(t *testing.T, s *testserver.Server) (ids map[string][]int6
 				}
 			}
 			d, err := st.CreateDelegation(ctx, actor, m.ID, vaern.Delegation{AssessmentID: x, ScopeKind: vaern.DelegateDepartment,
-				AssigneeUnitID: s.Fix.UnitsA[0].ID, UnitID: s.Fix.UnitsA[0].ID, Due: now.Add(48 * time.Hour)}, nil)
+				AssigneeUnitID: s.Fix.UnitsA[1].ID, UnitID: s.Fix.UnitsA[1].ID, Due: now.Add(48 * time.Hour)}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +148,7 @@ func anonymityFixture(t *testing.T, s *testserver.Server) (ids map[string][]int6
 	if err := st.CloseRound(ctx, sys, s.Fix.Centre.ID, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ComputeRoundResults(ctx, r.ID, 5); err != nil {
+	if err := results.ComputeRound(ctx, st, r.ID, 5); err != nil {
 		t.Fatal(err)
 	}
 	ids["round"] = []int64{r.ID}

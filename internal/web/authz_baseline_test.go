@@ -77,9 +77,10 @@ func init() {
 		},
 	}
 	delegation := func(t *testing.T, s *testserver.Server, org vaern.Org) string {
-		unit := s.Fix.UnitsA[0].ID
+		// The unit with people who can answer (a delegation to an empty unit is refused).
+		unit := s.Fix.UnitsA[1].ID
 		if org.ID == s.Fix.B.ID {
-			unit = s.Fix.UnitsB[0].ID
+			unit = s.Fix.UnitsB[1].ID
 		}
 		d, err := s.Store.CreateDelegation(context.Background(), vaern.System("test"), org.ID, vaern.Delegation{
 			AssessmentID: assessmentOf(t, s, org), ScopeKind: vaern.DelegateDepartment, AssigneeUnitID: unit, UnitID: unit,
@@ -104,7 +105,14 @@ func init() {
 	evidence := func(t *testing.T, s *testserver.Server, org vaern.Org, by vaern.User) string {
 		ctx := context.Background()
 		actor := vaern.Actor{UserID: by.ID, Email: by.Email, OrgID: org.ID}
-		a, err := s.Store.SaveAnswer(ctx, actor, org.ID, assessmentOf(t, s, org), store.AnswerInput{QuestionID: "GOV-02", Value: "2"})
+		// The coordinator answers (only they may answer undelegated questions); by adds the evidence.
+		key := "A:coordinator"
+		if org.ID == s.Fix.B.ID {
+			key = "B:coordinator"
+		}
+		coord := s.Fix.Users[key]
+		a, err := s.Store.SaveAnswer(ctx, vaern.Actor{UserID: coord.ID, Email: coord.Email, OrgID: org.ID}, org.ID, assessmentOf(t, s, org),
+			store.AnswerInput{QuestionID: "GOV-02", Value: "2"})
 		if err != nil {
 			t.Fatal(err)
 		}

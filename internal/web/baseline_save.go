@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/store"
@@ -74,22 +73,10 @@ func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !x.Editable {
-		s.answerErr(w, r, store.ErrLocked)
-		return
-	}
-	if !baseline.MayAnswer(x.P, x.Mine, x.F, q, unit) {
-		s.answerErr(w, r, vaern.ErrForbidden)
-		return
-	}
-	value := r.PostForm.Get("value")
-	if err := baseline.ValidValue(q, x.F, value); err != nil {
-		s.answerErr(w, r, vaern.Invalid("value", "%s", err.Error()))
-		return
-	}
+	// The store checks, inside its transaction, that the assessment takes changes, that this
+	// person may answer this question (baseline.MayAnswer) and that the value is valid.
 	ans, err := s.st.SaveAnswer(ctx, x.P.Actor(s.clientIP(r)), x.P.Org.ID, x.A.ID, store.AnswerInput{
-		QuestionID: q.ID, UnitID: unit, Value: value, Comment: strings.TrimSpace(r.PostForm.Get("comment")),
-		Coordinator: x.P.Role == vaern.RoleCoordinator,
+		QuestionID: q.ID, UnitID: unit, Value: r.PostForm.Get("value"), Comment: strings.TrimSpace(r.PostForm.Get("comment")),
 	})
 	if err != nil {
 		s.answerErr(w, r, err)

@@ -1,12 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
-	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/baseline"
-	"github.com/vaern/vaern/internal/store"
 )
 
 func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
@@ -15,26 +14,21 @@ func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	ad, err := s.loadAnswered(r.Context(), x.P.Org.ID, x.A)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	am := answerMap(ad.Answers)
-	missing := 0
-	for _, sl := range baseline.Slots(x.F, ad.Units) {
-		if a, ok := am[slotKey{sl.Q.ID, sl.Unit}]; !ok || a.Status != vaern.AnswerApproved {
-			missing++
+	// The store refuses, inside its transaction, an assessment that is closed for changes or has
+	// an answer missing or not approved (baseline.Submittable).
+	err2 := s.st.SubmitAssessment(r.Context(), x.P.Actor(s.clientIP(r)), x.P.Org.ID, x.A.ID)
+	var ue *baseline.UnapprovedError
+	if errors.As(err2, &ue) {
+		// Say how many answers still stand in the way, next to the submit button.
+		pg, err := s.overviewPage(w, r)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
 		}
-	}
-	var err2 error
-	switch {
-	case !x.Editable:
-		err2 = store.ErrLocked
-	case missing > 0:
-		err2 = vaern.Invalid("assessment", "every answer must be approved before the assessment is submitted")
-	default:
-		err2 = s.st.SubmitAssessment(r.Context(), x.P.Actor(s.clientIP(r)), x.P.Org.ID, x.A.ID)
+		formError(pg, err2)
+		pg.Errors["assessment"] = pg.L.T("rules.submit.unapproved", ue.Missing)
+		s.render(w, r, http.StatusUnprocessableEntity, "baseline_overview", pg)
+		return
 	}
 	if err2 != nil {
 		s.refill(w, r, err2, "baseline_overview", false, func() (*Page, error) { return s.overviewPage(w, r) })

@@ -327,7 +327,20 @@ func testCentreBaseline(t *testing.T, e store.Engine) {
 		coord := s.Fix.Users["A:coordinator"]
 		const secret = "ZEBRA-SECRET-4711"
 		if _, err := s.Store.SaveAnswer(ctx, vaern.Actor{UserID: coord.ID, OrgID: s.Fix.A.ID}, s.Fix.A.ID, a.ID,
-			store.AnswerInput{QuestionID: fw.Questions()[0].ID, Value: "2", Comment: secret + " vores backup er ikke testet", Coordinator: true}); err != nil {
+			store.AnswerInput{QuestionID: fw.Questions()[0].ID, Value: "dontknow", Comment: secret + " vores backup er ikke testet"}); err != nil {
+			t.Fatal(err)
+		}
+		// Submitting needs every answer approved: the rest come in approved, the first is approved.
+		var rest []store.AnswerInput
+		for _, q := range fw.Questions()[1:] {
+			if q.Scope == framework.ScopeOrganisation {
+				rest = append(rest, store.AnswerInput{QuestionID: q.ID, Value: "dontknow"})
+			}
+		}
+		if err := s.Store.ImportAnswers(ctx, vaern.System("test"), s.Fix.A.ID, a.ID, rest, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Store.ReviewAnswer(ctx, vaern.Actor{UserID: coord.ID, OrgID: s.Fix.A.ID}, s.Fix.A.ID, a.ID, fw.Questions()[0].ID, 0, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Store.SubmitAssessment(ctx, vaern.Actor{UserID: coord.ID, OrgID: s.Fix.A.ID}, s.Fix.A.ID, a.ID); err != nil {
@@ -423,7 +436,7 @@ func testCentreBaseline(t *testing.T, e store.Engine) {
 		for _, a := range list {
 			if a.RoundID == id {
 				_, err := s.Store.SaveAnswer(ctx, vaern.Actor{UserID: s.Fix.Users["B:coordinator"].ID, OrgID: s.Fix.B.ID}, s.Fix.B.ID, a.ID,
-					store.AnswerInput{QuestionID: "GOV-01", Value: "3", Coordinator: true})
+					store.AnswerInput{QuestionID: "GOV-01", Value: "3"})
 				if !errors.Is(err, store.ErrLocked) {
 					t.Errorf("answer after closing: %v, want ErrLocked", err)
 				}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/inputguard"
-	"github.com/vaern/vaern/internal/store"
 )
 
 // ---- list and import ----
@@ -127,28 +125,6 @@ func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, form strin
 	s.render(w, r, http.StatusUnprocessableEntity, "centre_frameworks", pg)
 }
 
-// CheckSupersedes checks a framework's mapping against the previous version when the centre has it.
-func checkSupersedes(ctx context.Context, st *store.Store, centreID int64, fw *framework.Framework) error {
-	if fw.Supersedes == nil {
-		return nil
-	}
-	prevInfo, err := st.FrameworkByVersion(ctx, centreID, fw.ID, fw.Supersedes.Version)
-	if errors.Is(err, vaern.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	_, prev, err := st.Framework(ctx, prevInfo.ID)
-	if err != nil {
-		return err
-	}
-	if problems := framework.CheckMapping(prev, fw); len(problems) > 0 {
-		return &framework.ValidationError{Problems: problems}
-	}
-	return nil
-}
-
 func (s *Server) frameworkImport(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
@@ -161,9 +137,6 @@ func (s *Server) frameworkImport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		fw, err = framework.Parse(name, data)
-	}
-	if err == nil {
-		err = checkSupersedes(ctx, s.st, p.Org.ID, fw)
 	}
 	var info vaern.FrameworkInfo
 	if err == nil {

@@ -215,10 +215,10 @@ func (s *Server) dryRun(ctx context.Context, orgID int64, tab *register.Table, m
 	}
 	names := map[string]bool{}
 	for _, e := range existing {
-		names[normName(e.Name)] = true
+		names[register.NameKey(e.Name)] = true
 	}
 	for _, rec := range recs {
-		if names[normName(rec.Sys.Name)] {
+		if names[register.NameKey(rec.Sys.Name)] {
 			out.Update++
 		} else {
 			out.New++

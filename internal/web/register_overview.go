@@ -37,8 +37,8 @@ func (s *Server) regOverview(w http.ResponseWriter, r *http.Request) {
 	var d regOverviewData
 	var err error
 	if d.Counts, err = s.st.RegisterCounts(ctx, p.Org.ID); err == nil {
-		if d.Inherent, err = s.st.RiskHeatMap(ctx, p.Org.ID, false); err == nil {
-			if d.Residual, err = s.st.RiskHeatMap(ctx, p.Org.ID, true); err == nil {
+		if d.Inherent, err = s.heatMap(r, false); err == nil {
+			if d.Residual, err = s.heatMap(r, true); err == nil {
 				if d.Units, err = s.st.UnitStatuses(ctx, p.Org.ID); err == nil {
 					if d.Sharing, err = s.st.RegisterSharing(ctx, p.Org.ID); err == nil {
 						_, d.OwnMatrix, err = s.st.RiskMatrix(ctx, p.Org.ID)
@@ -173,4 +173,13 @@ func (s *Server) regCentreSystem(w http.ResponseWriter, r *http.Request) {
 	d.Shared, d.OrgName, d.History = true, org.Name, nil
 	pg.Data = d
 	s.render(w, r, http.StatusOK, "register_system", pg)
+}
+
+// heatMap counts the member's risks per cell of its matrix: inherent or residual.
+func (s *Server) heatMap(r *http.Request, residual bool) (*register.HeatMap, error) {
+	m, levels, err := s.st.RiskLevels(r.Context(), httpx.PrincipalFrom(r.Context()).Org.ID, residual)
+	if err != nil {
+		return nil, err
+	}
+	return register.HeatMapOf(m, levels), nil
 }

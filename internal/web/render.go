@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/dberr"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
 )
@@ -311,25 +309,24 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, http.StatusNotFound, "")
 }
 
-// failErr answers a handler error: not found → 404, anything unexpected → 500, logged once.
+// failErr answers a handler error with the status of its kind (httpx.Status, the same mapping as
+// the API's); anything unexpected is a 500, logged once.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	if s.badParam(w, r, err) {
 		return
 	}
-	switch {
-	case errors.Is(err, vaern.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, "")
-	case errors.Is(err, vaern.ErrForbidden):
-		s.fail(w, r, http.StatusForbidden, "")
-	case dberr.Unavailable(err):
+	switch status := httpx.Status(err); {
+	case status == http.StatusServiceUnavailable:
 		s.log.Warn("database unavailable", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
 		s.unavailable(w, r)
-	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+	case status == httpx.StatusClientClosed && r.Context().Err() != nil:
 		// The client went away; there is nobody to answer and nothing to report.
-		w.WriteHeader(499)
-	default:
+		w.WriteHeader(status)
+	case status == httpx.StatusClientClosed, status == http.StatusInternalServerError:
 		s.log.Error("handler", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
 		s.fail(w, r, http.StatusInternalServerError, "")
+	default:
+		s.fail(w, r, status, "")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/report"
+	"github.com/vaern/vaern/internal/results"
 )
 
 // The results templates' helpers, added to the shared function map before the templates are
@@ -37,7 +38,7 @@ func (s *Server) k() int {
 // storeResult stores an assessment's scoring after it is submitted. A failure is logged and not
 // shown: the submission itself succeeded, and closing the round stores the result again.
 func (s *Server) storeResult(r *http.Request, orgID, assessmentID int64) {
-	if err := s.st.StoreAssessmentResult(r.Context(), orgID, assessmentID); err != nil {
+	if err := results.StoreAssessment(r.Context(), s.st, orgID, assessmentID); err != nil {
 		s.log.Error("results: store assessment result", "assessment", assessmentID, "err", err, "request_id", httpx.RequestID(r.Context()))
 	}
 }
@@ -45,7 +46,7 @@ func (s *Server) storeResult(r *http.Request, orgID, assessmentID int64) {
 // computeRoundResults computes a closed round's results and anonymous aggregates. A failure is
 // logged; the baseline worker retries rounds that have none.
 func (s *Server) computeRoundResults(r *http.Request, roundID int64) {
-	if err := s.st.ComputeRoundResults(context.WithoutCancel(r.Context()), roundID, s.k()); err != nil {
+	if err := results.ComputeRound(context.WithoutCancel(r.Context()), s.st, roundID, s.k()); err != nil {
 		s.log.Error("results: compute round results", "round", roundID, "err", err, "request_id", httpx.RequestID(r.Context()))
 	}
 }

@@ -16,6 +16,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // Engines lists the engines a test should run on.
@@ -55,6 +56,9 @@ func OpenWith(t testing.TB, e store.Engine, opt store.Options) *store.Store {
 // the test ends.
 func OpenDSN(t testing.TB, e store.Engine, dsn string, opt store.Options) *store.Store {
 	t.Helper()
+	if opt.Rules == (store.Rules{}) {
+		opt = wire.StoreOptions(opt)
+	}
 	s, err := store.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s store: %v", e, err)

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"errors"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/framework"
+)
+
+// Rules are the module checks that guard writes. The store runs each one inside the transaction
+// that writes, over what that transaction reads, so no caller can skip a rule or race it. The
+// store imports no module package: the modules hand their checks in when the store is opened
+// (Options.Rules; internal/wire.StoreRules puts the set together). The interfaces are defined
+// here, where they are used, and speak only domain types and the framework document type.
+type Rules struct {
+	Baseline BaselineRules
+	Register RegisterRules
+}
+
+// BaselineRules are the baseline module's write guards (internal/baseline.Rules).
+type BaselineRules interface {
+	// MayAnswer reports whether principal p, given the delegations that reach p, may answer q for
+	// unit (0: the organisation).
+	MayAnswer(p *vaern.Principal, mine []vaern.Delegation, f *framework.Framework, q *framework.Question, unit int64) bool
+	// ValidValue reports whether v may be stored as the answer to q.
+	ValidValue(q *framework.Question, f *framework.Framework, v string) error
+	// Submittable reports why assessment a, with its delegations and answers, may not be
+	// submitted yet, or nil.
+	Submittable(f *framework.Framework, a vaern.Assessment, dels []vaern.Delegation, answers []vaern.Answer) error
+	// MayBeDelegated reports whether a person with role r can be given questions to answer.
+	MayBeDelegated(r vaern.Role) bool
+}
+
+// RegisterRules are the register module's write guards (internal/register.Rules).
+type RegisterRules interface {
+	// NameKey is a system name's identity: two systems of one organisation may not share a key,
+	// and an import updates the system whose key a row's name has.
+	NameKey(name string) string
+	// CleanSystem trims and validates a system's fields, naming the first one that is wrong.
+	CleanSystem(s *vaern.ITSystem) error
+	// CleanThreat trims and validates an own threat's title and description.
+	CleanThreat(title, desc string) (string, string, error)
+	// KnownThreat reports whether key names a built-in threat.
+	KnownThreat(key string) bool
+	// CheckRisk validates a risk assessment against the matrix it is assessed on.
+	CheckRisk(m vaern.RiskMatrix, ra *vaern.RiskAssessment) error
+	// CleanAcceptance trims and validates who accepts a risk and why.
+	CleanAcceptance(name, reason string) (string, string, error)
+	// DefaultMatrix is the reference matrix until the centre sets one.
+	DefaultMatrix() vaern.RiskMatrix
+	// Apply copies the fields an import record sets onto dst.
+	Apply(dst *vaern.ITSystem, rec vaern.SystemRecord)
+	// ValidateMatrix validates m, and for a member's own matrix (ref not nil) its mapping onto ref.
+	ValidateMatrix(m *vaern.RiskMatrix, ref *vaern.RiskMatrix) error
+}
+
+func (r Rules) check() error {
+	if r.Baseline == nil || r.Register == nil {
+		return errors.New("open store: the module rules are missing (Options.Rules; see internal/wire.StoreRules)")
+	}
+	return nil
+}
