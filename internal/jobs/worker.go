@@ -136,6 +136,8 @@ type Worker struct {
 	Concurrency int
 	// Keep is how long finished jobs stay listed (default 14 days).
 	Keep time.Duration
+	// NoSchedule leaves the periodic jobs to others (tests that move the store's clock).
+	NoSchedule bool
 
 	wake      chan struct{}
 	scheduled map[string]string // periodic kind → the last period key enqueued by this worker
@@ -233,6 +235,9 @@ func (w *Worker) RunDue(ctx context.Context) int {
 // Schedule enqueues the periodic jobs of the current period that this worker has not enqueued
 // yet; on several nodes the first one's insert wins and the others' do nothing.
 func (w *Worker) Schedule(ctx context.Context) {
+	if w.NoSchedule {
+		return
+	}
 	now := w.St.Now()
 	for _, p := range w.Reg.periodic {
 		key := PeriodKey(p.Kind, p.Every, now)

@@ -81,6 +81,9 @@ var ErrLeaseLost = fmt.Errorf("%w: job lease lost", vaern.ErrConflict)
 const jobCols = `id, kind, org_id, args, state, attempts, max_attempts, run_at, lease_until, locked_by, job_key,
 	progress_done, progress_total, last_error, created_at, started_at, finished_at`
 
+// jobListCols leaves the arguments out: lists do not show them, and an SBOM's job carries the file.
+var jobListCols = strings.Replace(jobCols, "args,", "'{}',", 1)
+
 func scanJob(r scanner) (Job, error) {
 	var j Job
 	var args string
@@ -321,7 +324,7 @@ func (s *Store) jobs(ctx context.Context, scope string, args []any, f JobFilter)
 		limit = 200
 	}
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, s.rebind("SELECT "+jobCols+" FROM jobs"+where+" ORDER BY id DESC LIMIT ?"), args...)
+	rows, err := s.r.QueryContext(ctx, s.rebind("SELECT "+jobListCols+" FROM jobs"+where+" ORDER BY id DESC LIMIT ?"), args...)
 	return collect(rows, err, scanJob)
 }
 
