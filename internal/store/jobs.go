@@ -355,7 +355,7 @@ func (s *Store) RetryJob(ctx context.Context, a vaern.Actor, centreID, id int64)
 			unique_key = CASE WHEN job_key = '' THEN unique_key ELSE job_key END
 			WHERE id = ? AND state IN (?, ?) AND `+centreScope, JobQueued, ms(now), id, JobFailed, JobCancelled, centreID, centreID)
 		if err := affected(res, err); err != nil {
-			return mapErr(err)
+			return tx.jobStateConflict(ctx, centreID, id, mapErr(err))
 		}
 		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "job.retry", ObjectType: "job", ObjectID: id})
 	})
@@ -369,10 +369,23 @@ func (s *Store) CancelJob(ctx context.Context, a vaern.Actor, centreID, id int64
 			unique_key = CASE WHEN keep_unique = 1 THEN unique_key ELSE NULL END
 			WHERE id = ? AND state IN (?, ?) AND `+centreScope, JobCancelled, ms(tx.s.now()), id, JobQueued, JobRunning, centreID, centreID)
 		if err := affected(res, err); err != nil {
-			return err
+			return tx.jobStateConflict(ctx, centreID, id, err)
 		}
 		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "job.cancel", ObjectType: "job", ObjectID: id})
 	})
+}
+
+// jobStateConflict tells a job the centre cannot see (vaern.ErrNotFound) from one whose state
+// does not allow the change (vaern.ErrConflict).
+func (t *Tx) jobStateConflict(ctx context.Context, centreID, id int64, err error) error {
+	if err != vaern.ErrNotFound {
+		return err
+	}
+	var state string
+	if e := t.queryRow(ctx, "SELECT state FROM jobs WHERE id = ? AND "+centreScope, id, centreID, centreID).Scan(&state); e != nil {
+		return mapErr(e)
+	}
+	return fmt.Errorf("%w: the job is %s", vaern.ErrConflict, state)
 }
 
 // PruneJobs removes finished jobs that ended before cutoff. A periodic job's kept key names its

@@ -160,7 +160,7 @@ func TestJobsRetryCancelScope(t *testing.T) {
 		}
 		admin := f.centreAdmin()
 		wantErr(t, s.CancelJob(ctx, admin, f.Centre.ID, foreign), vaern.ErrNotFound)
-		wantErr(t, s.RetryJob(ctx, admin, f.Centre.ID, mine), vaern.ErrNotFound) // queued: nothing to retry
+		wantErr(t, s.RetryJob(ctx, admin, f.Centre.ID, mine), vaern.ErrConflict) // queued: nothing to retry
 		now := s.Now()
 		c := must(s.ClaimJobs(ctx, "w", []string{"test.a"}, now, time.Minute, 1))(t)
 		ok(t, s.FailJob(ctx, c[0].Lock(), "bad input", time.Time{}))
