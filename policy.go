@@ -75,6 +75,9 @@ const (
 	PermReportsView   Permission = "reports.view"     // the own organisation's reports, benchmark position and exports
 	PermActionsManage Permission = "reports.actions"  // turn recommendations into tasks and follow them up
 	PermNationalView  Permission = "reports.national" // the centre's national report: anonymous aggregates only
+
+	// PermJobs: the installation's background jobs (queued, running, failed), retry and cancel.
+	PermJobs Permission = "centre.jobs"
 )
 
 // grants is the one place that says which role holds which permission.
@@ -104,6 +107,7 @@ var grants = map[Permission][]Role{
 	PermReportsView:   {RoleCoordinator, RoleRespondent, RoleViewer},
 	PermActionsManage: {RoleCoordinator},
 	PermNationalView:  {RoleCentreAdmin, RoleCentreAnalyst},
+	PermJobs:          {RoleCentreAdmin},
 }
 
 // Can reports whether role r holds permission p.
@@ -125,7 +129,7 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView}
+		PermReportsView, PermActionsManage, PermNationalView, PermJobs}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

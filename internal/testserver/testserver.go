@@ -38,12 +38,12 @@ type Fixture struct {
 
 // Server is a running test server.
 type Server struct {
-	URL    string
-	Store  *store.Store
-	Web    *web.Server
-	Mailer *jobs.MailWorker
-	Fix    Fixture
-	http   *httptest.Server
+	URL   string
+	Store *store.Store
+	Web   *web.Server
+	Jobs  *jobs.Worker // runs the jobs (not the periodic ones: tests move the clock themselves)
+	Fix   Fixture
+	http  *httptest.Server
 }
 
 // Options tune the server.
@@ -81,15 +81,23 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 		w = io.Discard
 	}
 	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s.Mailer = jobs.NewMailWorker(st, jobs.LogSender{Log: log}, log)
+	reg := jobs.NewRegistry()
+	s.Jobs = jobs.NewWorker(st, reg, log)
+	s.Jobs.NoSchedule = true
+	s.Jobs.Poll = 50 * time.Millisecond
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
-	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {},
+	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: s.Jobs.Wake,
 		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
 	s.Web = srv
+	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: s.URL, Log: log, Sender: jobs.LogSender{Log: log}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.Jobs.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 	s.http.Config.Handler = srv.Handler()
 	s.http.Start()
 	t.Cleanup(s.http.Close)

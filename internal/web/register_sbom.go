@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/inputguard"
 	"github.com/vaern/vaern/internal/register"
+	"github.com/vaern/vaern/internal/store"
 )
 
 // emptySBOM is what the system page shows when an uploaded SBOM lists no components while the
@@ -74,17 +76,25 @@ func (s *Server) regSBOM(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "register_system", pg)
 		return
 	}
-	err = s.st.ReplaceComponents(ctx, p.Actor(s.clientIP(r)), p.Org.ID, sys.ID, doc.Components, source)
-	if msg, ok := guardedMessage(ctx, register.SBOMLimits, err); ok {
-		s.regSBOMProblem(w, r, "reg.sbom.unreadable", msg)
-		return
-	}
+	// The replacement runs as a job (it survives a restart); a small file is usually done before
+	// the page answers, and the page says so, or that it is queued.
+	jobID, err := s.st.StartSBOMImport(ctx, store.SBOMArgs{OrgID: p.Org.ID, SystemID: sys.ID, Source: name, Data: b,
+		Actor: p.Actor(s.clientIP(r))})
 	if err != nil {
 		again(err)
 		return
 	}
-	s.setFlash(w, "flash.reg_sbom_replaced", strconv.Itoa(len(doc.Components)), source, strconv.Itoa(sys.Components))
-	http.Redirect(w, r, fmt.Sprintf("/register/systems/%d#components", sys.ID), http.StatusSeeOther)
+	s.wakeJobs()
+	to := fmt.Sprintf("/register/systems/%d#components", sys.ID)
+	switch j := s.awaitJob(r.Context(), jobID, 3*time.Second); j.State {
+	case store.JobDone:
+		s.setFlash(w, "flash.reg_sbom_replaced", strconv.Itoa(len(doc.Components)), source, strconv.Itoa(sys.Components))
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	case store.JobFailed:
+		s.regSBOMProblem(w, r, "reg.sbom.unreadable", j.LastError)
+	default:
+		s.redirect(w, r, to, "flash.reg_sbom_queued")
+	}
 }
 
 // regSBOMClear removes all components after the person confirmed it for an SBOM that lists none.
