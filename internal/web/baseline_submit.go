@@ -36,6 +36,17 @@ func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
 	default:
 		err2 = s.st.SubmitAssessment(r.Context(), x.P.Actor(s.clientIP(r)), x.P.Org.ID, x.A.ID)
 	}
+	if missing > 0 && x.Editable {
+		// Say at the top of the page what is missing; the submit section lists where, with links.
+		pg, err := s.overviewPage(w, r)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		pg.Error = pg.L.T("rv.submit_blocked_alert", missing)
+		s.render(w, r, http.StatusUnprocessableEntity, "baseline_overview", pg)
+		return
+	}
 	if err2 != nil {
 		s.refill(w, r, err2, "baseline_overview", false, func() (*Page, error) { return s.overviewPage(w, r) })
 		return
