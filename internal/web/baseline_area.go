@@ -17,7 +17,7 @@ type areaData struct {
 	UnitName  string
 	Splice    template.HTML // where the pre-rendered questions go
 	Count     int
-	Pending   int // answers on the page waiting for approval, for the bulk approval
+	Pending   int        // answers on the page waiting for approval, for the bulk approval
 	UnitLinks []Progress // unit questions of this area, per answering unit
 	// Tabs are the focus areas to move between. On a unit's page they are the areas with unit
 	// questions, and every link keeps the unit, so that a respondent answering for a department
