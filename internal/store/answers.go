@@ -121,7 +121,7 @@ func (t *Tx) review(ctx context.Context, a vaern.Actor, orgID, assessmentID int6
 		return false, err
 	}
 	return true, t.Audit(ctx, a, Change{OrgID: orgID, Action: "answer." + action, ObjectType: "answer", ObjectID: id,
-		Detail: map[string]any{"question": questionID, "unit_id": unitID, "comment": comment}})
+		Detail: map[string]any{"assessment_id": assessmentID, "question": questionID, "unit_id": unitID, "comment": comment}})
 }
 
 // Slot names one answer of an assessment: a question for the organisation (UnitID 0) or a unit.
