@@ -216,4 +216,3 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "audit-" + s.st.Now().Format("2006-01-02") + ".csv"}))
 	w.Write(b)
 }
-
