@@ -97,6 +97,7 @@ type Answer struct {
 	AnsweredByName string
 	AnsweredAt     time.Time
 	ReviewedBy     int64
+	ReviewedByName string // who approved or returned it (name, or e-mail when the name is empty)
 	ReviewedAt     time.Time
 	Version        int
 }

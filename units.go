@@ -44,3 +44,25 @@ func UnitTree(units []Unit) []UnitNode {
 	walk(0, 0, nil)
 	return out
 }
+
+// Subtree returns the ids of unit root and of every unit below it. A cycle in damaged data ends
+// the walk instead of looping.
+func Subtree(units []Unit, root int64) map[int64]bool {
+	kids := map[int64][]int64{}
+	for _, u := range units {
+		kids[u.ParentID] = append(kids[u.ParentID], u.ID)
+	}
+	out := map[int64]bool{root: true}
+	stack := []int64{root}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, k := range kids[id] {
+			if !out[k] {
+				out[k] = true
+				stack = append(stack, k)
+			}
+		}
+	}
+	return out
+}

@@ -59,3 +59,29 @@ func TestPolicy(t *testing.T) {
 		t.Error("CanGrant is wrong")
 	}
 }
+
+func TestSubtree(t *testing.T) {
+	units := []Unit{
+		{ID: 1, Name: "Beskæftigelsesforvaltningen"},
+		{ID: 2, ParentID: 1, Name: "Jobcenter"},
+		{ID: 3, ParentID: 1, Name: "Integration"},
+		{ID: 4, ParentID: 2, Name: "Ydelser"},
+		{ID: 5, Name: "Kultur"},
+		{ID: 6, ParentID: 7, Name: "Løkke A"},
+		{ID: 7, ParentID: 6, Name: "Løkke B"},
+	}
+	for _, tc := range []struct {
+		root int64
+		want []int64
+	}{{1, []int64{1, 2, 3, 4}}, {2, []int64{2, 4}}, {4, []int64{4}}, {5, []int64{5}}, {6, []int64{6, 7}}} {
+		got := Subtree(units, tc.root)
+		if len(got) != len(tc.want) {
+			t.Errorf("Subtree(%d) = %v, want %v", tc.root, got, tc.want)
+		}
+		for _, id := range tc.want {
+			if !got[id] {
+				t.Errorf("Subtree(%d) lacks %d", tc.root, id)
+			}
+		}
+	}
+}

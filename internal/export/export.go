@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/vaern/vaern/internal/charts"
 )
@@ -64,6 +66,39 @@ func CSV(t Table) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), w.Error()
+}
+
+// SafeCSV renders t as CSV like CSV, separated by comma, with every cell that a spreadsheet would
+// run as a formula made plain text (see SafeCell): for tables that hold what people typed.
+func SafeCSV(t Table, comma rune) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.Comma = comma
+	row := make([]string, 0, len(t.Head))
+	for _, r := range append([][]string{t.Head}, t.Rows...) {
+		row = row[:0]
+		for _, c := range r {
+			row = append(row, SafeCell(c))
+		}
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// SafeCell keeps a text that a spreadsheet would run as a formula (one starting with =, +, -, @,
+// a tab or a carriage return) from being one, by putting an apostrophe before it. Numbers such as
+// "-3" are left as they are.
+func SafeCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return "'" + v
+		}
+	}
+	return v
 }
 
 // JSON renders v indented.

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/export"
 )
 
 // The exports use the importer's columns and values, so that an exported file imports again
@@ -135,7 +136,7 @@ func WriteCSV(w io.Writer, systems []vaern.ITSystem, lang string) error {
 	row := make([]string, len(Fields))
 	for _, s := range systems {
 		for i, f := range Fields {
-			row[i] = safeCell(CellValue(s, f.Key))
+			row[i] = export.SafeCell(CellValue(s, f.Key))
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -143,16 +144,6 @@ func WriteCSV(w io.Writer, systems []vaern.ITSystem, lang string) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCell keeps a text that a spreadsheet would run as a formula from being one.
-func safeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return "'" + v
-		}
-	}
-	return v
 }
 
 // WriteXLSX writes systems as an XLSX workbook with one sheet, numbers as numbers and dates as

@@ -197,6 +197,12 @@ func (b *Builder) DepartmentDoc(d *Department) export.Doc {
 	} else {
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.summary"), Text: l.T("rs.dept_summary", l.DecP(d.Overall.Unit), l.DecP(d.Overall.Rest), l.Dec(d.Overall.Target))})
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.dept_vs_rest"), Chart: d.Bars.Chart})
+		ut := export.Table{Name: l.T("rs.dept_units"), Head: []string{l.T("field.unit"), l.T("rs.overall"), l.T("rs.gap"), l.T("rs.dept_answered")}}
+		for _, u := range d.Units {
+			ut.Rows = append(ut.Rows, []string{u.Name, l.DecP(u.Overall), l.DecP(u.Gap), l.T("bl.n_of_m", u.Answered, u.Total)})
+		}
+		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.dept_units"), Table: &ut})
+		doc.Sheets = append(doc.Sheets, ut)
 	}
 	var recs []string
 	for _, r := range d.Recs {
@@ -216,12 +222,22 @@ func (b *Builder) DepartmentDoc(d *Department) export.Doc {
 			st.Rows = append(st.Rows, []string{l.T(r.k), strconv.Itoa(r.n)})
 		}
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.systems_status"), Table: &st})
+		if len(d.StatusUnits) > 1 {
+			bt := export.Table{Name: l.T("rs.dept_systems_by_unit"), Head: []string{l.T("field.unit"), l.T("rs.sys.systems"), l.T("rs.sys.no_owner"),
+				l.T("rs.sys.dpa_invalid"), l.T("rs.sys.unassessed"), l.T("rs.sys.overdue"), l.T("rs.sys.high")}}
+			for _, s := range d.StatusUnits {
+				bt.Rows = append(bt.Rows, []string{s.UnitName, strconv.Itoa(s.Systems), strconv.Itoa(s.NoOwner), strconv.Itoa(s.DPAInvalid),
+					strconv.Itoa(s.Unassessed), strconv.Itoa(s.OverdueReviews), strconv.Itoa(s.HighRisks)})
+			}
+			doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.dept_systems_by_unit"), Table: &bt})
+			doc.Sheets = append(doc.Sheets, bt)
+		}
 	} else {
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.systems_status"), Text: l.T("rs.no_systems")})
 	}
 	if len(d.Actions) > 0 {
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.actions"), Table: &export.Table{Head: actionHead(l),
-			Rows: actionRows(l, d.Actions, map[int64]string{d.Unit.ID: d.Unit.Name})}})
+			Rows: actionRows(l, d.Actions, d.UnitNames)}})
 	}
 	if d.Bars != nil {
 		t := export.ChartTable(d.Bars.Chart)

@@ -91,7 +91,7 @@ func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, 
 			m.Earlier = append(m.Earlier, x)
 		}
 	}
-	m.Recs = recs(f, m.Result, lang, 10, m.Actions, 0)
+	m.Recs = recs(f, m.Result, lang, 10, m.Actions, map[int64]bool{0: true})
 	m.FollowUps = followUps(f, m.Result, lang, m.UnitName)
 	if m.Final && stored != nil {
 		m.Trend = stored

@@ -145,10 +145,12 @@ func areaRows(f *framework.Framework, res baseline.Result, lang string) []AreaRo
 	return out
 }
 
-func recs(f *framework.Framework, res baseline.Result, lang string, limit int, actions []vaern.Action, unit int64) []Rec {
+// recs turns a result's recommendations into the report's, counting the actions already made
+// from each by the units in units.
+func recs(f *framework.Framework, res baseline.Result, lang string, limit int, actions []vaern.Action, units map[int64]bool) []Rec {
 	made := map[string]int{}
 	for _, a := range actions {
-		if a.UnitID == unit {
+		if units[a.UnitID] {
 			made[a.QuestionID]++
 		}
 	}

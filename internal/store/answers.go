@@ -97,49 +97,94 @@ func (s *Store) ReviewAnswer(ctx context.Context, a vaern.Actor, orgID, assessme
 		if err := tx.editable(ctx, orgID, assessmentID); err != nil {
 			return err
 		}
-		now := ms(tx.s.now())
-		var id int64
-		var value, ansComment string
-		err := tx.queryRow(ctx, `UPDATE answers SET status = ?, review_comment = ?, reviewed_by = ?, reviewed_at = ?, version = version + 1
-			WHERE org_id = ? AND assessment_id = ? AND question_id = ? AND unit_id = ? RETURNING id, value, comment`,
-			status, comment, a.UserID, now, orgID, assessmentID, questionID, unitID).Scan(&id, &value, &ansComment)
-		if err != nil {
-			if mapErr(err) == vaern.ErrNotFound {
-				return vaern.Invalid("question", "has no answer to review yet")
-			}
-			return err
+		ok, err := tx.review(ctx, a, orgID, assessmentID, questionID, unitID, status, action, comment, false)
+		if err == nil && !ok {
+			err = vaern.Invalid("question", "has no answer to review yet")
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO answer_history (answer_id, org_id, at, user_id, action, value, comment, status, review_comment)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, orgID, now, a.UserID, action, value, ansComment, status, comment); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "answer." + action, ObjectType: "answer", ObjectID: id,
-			Detail: map[string]any{"question": questionID, "unit_id": unitID, "comment": comment}})
+		return err
 	})
 }
 
+// review sets one answer's review status with its history entry and audit row. With onlyPending,
+// an answer that is no longer waiting for approval (changed since the page was shown) is left
+// alone; ok says whether the answer was changed.
+func (t *Tx) review(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, questionID string, unitID int64,
+	status, action, comment string, onlyPending bool) (ok bool, err error) {
+	now := ms(t.s.now())
+	var id int64
+	var value, ansComment string
+	err = t.queryRow(ctx, `UPDATE answers SET status = ?, review_comment = ?, reviewed_by = ?, reviewed_at = ?, version = version + 1
+		WHERE org_id = ? AND assessment_id = ? AND question_id = ? AND unit_id = ? AND (status = 'answered' OR NOT ?) RETURNING id, value, comment`,
+		status, comment, a.UserID, now, orgID, assessmentID, questionID, unitID, onlyPending).Scan(&id, &value, &ansComment)
+	if err != nil {
+		if mapErr(err) == vaern.ErrNotFound {
+			return false, nil
+		}
+		return false, err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO answer_history (answer_id, org_id, at, user_id, action, value, comment, status, review_comment)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, orgID, now, a.UserID, action, value, ansComment, status, comment); err != nil {
+		return false, err
+	}
+	return true, t.Audit(ctx, a, Change{OrgID: orgID, Action: "answer." + action, ObjectType: "answer", ObjectID: id,
+		Detail: map[string]any{"assessment_id": assessmentID, "question": questionID, "unit_id": unitID, "comment": comment}})
+}
+
+// Slot names one answer of an assessment: a question for the organisation (UnitID 0) or a unit.
+type Slot struct {
+	QuestionID string
+	UnitID     int64
+}
+
+// ApproveAnswers approves the answers of slots that are waiting for approval, all in one
+// transaction, and returns how many it approved. Answers that are not waiting (approved, returned,
+// or changed since the page was shown) are left as they are.
+func (s *Store) ApproveAnswers(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, slots []Slot) (int, error) {
+	n := 0
+	err := s.Write(ctx, func(tx *Tx) error {
+		n = 0
+		if err := tx.editable(ctx, orgID, assessmentID); err != nil {
+			return err
+		}
+		for _, sl := range slots {
+			ok, err := tx.review(ctx, a, orgID, assessmentID, sl.QuestionID, sl.UnitID, vaern.AnswerApproved, "approve", "", true)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
 const answerCols = `a.id, a.assessment_id, a.org_id, a.question_id, a.unit_id, a.value, a.comment, a.status, a.review_comment,
-	a.answered_by, COALESCE(u.name, ''), a.answered_at, a.reviewed_by, a.reviewed_at, a.version`
+	a.answered_by, COALESCE(u.name, ''), a.answered_at, a.reviewed_by, COALESCE(NULLIF(rv.name, ''), rv.email, ''), a.reviewed_at, a.version`
+
+// answerFrom joins the people who answered and reviewed, whose names the pages show.
+const answerFrom = ` FROM answers a LEFT JOIN users u ON u.id = a.answered_by LEFT JOIN users rv ON rv.id = a.reviewed_by`
 
 func scanAnswer(r scanner) (vaern.Answer, error) {
 	var x vaern.Answer
 	var at, rv int64
 	err := r.Scan(&x.ID, &x.AssessmentID, &x.OrgID, &x.QuestionID, &x.UnitID, &x.Value, &x.Comment, &x.Status, &x.ReviewComment,
-		&x.AnsweredBy, &x.AnsweredByName, &at, &x.ReviewedBy, &rv, &x.Version)
+		&x.AnsweredBy, &x.AnsweredByName, &at, &x.ReviewedBy, &x.ReviewedByName, &rv, &x.Version)
 	x.AnsweredAt, x.ReviewedAt = fromMS(at), fromMS(rv)
 	return x, mapErr(err)
 }
 
 // Answers returns every answer of one of the organisation's assessments.
 func (s *Store) Answers(ctx context.Context, orgID, assessmentID int64) ([]vaern.Answer, error) {
-	rows, err := s.query(ctx, "SELECT "+answerCols+` FROM answers a LEFT JOIN users u ON u.id = a.answered_by
+	rows, err := s.query(ctx, "SELECT "+answerCols+answerFrom+`
 		WHERE a.org_id = ? AND a.assessment_id = ? ORDER BY a.question_id, a.unit_id`, orgID, assessmentID)
 	return collect(rows, err, scanAnswer)
 }
 
 // AnswerFor returns the answer to one question for one unit (0: the organisation).
 func (s *Store) AnswerFor(ctx context.Context, orgID, assessmentID int64, questionID string, unitID int64) (vaern.Answer, error) {
-	return scanAnswer(s.queryRow(ctx, "SELECT "+answerCols+` FROM answers a LEFT JOIN users u ON u.id = a.answered_by
+	return scanAnswer(s.queryRow(ctx, "SELECT "+answerCols+answerFrom+`
 		WHERE a.org_id = ? AND a.assessment_id = ? AND a.question_id = ? AND a.unit_id = ?`, orgID, assessmentID, questionID, unitID))
 }
 

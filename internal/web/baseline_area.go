@@ -17,9 +17,44 @@ type areaData struct {
 	UnitName  string
 	Splice    template.HTML // where the pre-rendered questions go
 	Count     int
+	Pending   int        // answers on the page waiting for approval, for the bulk approval
 	UnitLinks []Progress // unit questions of this area, per answering unit
-	Prev      *framework.Area
-	Next      *framework.Area
+	// Tabs are the focus areas to move between. On a unit's page they are the areas with unit
+	// questions, and every link keeps the unit, so that a respondent answering for a department
+	// stays on pages they can answer instead of landing on the organisation's read-only ones.
+	Tabs []*framework.Area
+	Prev *framework.Area
+	Next *framework.Area
+}
+
+// areaTabs returns the areas to offer on the page of area for unit (0: the organisation) and the
+// ones before and after it.
+func areaTabs(f *framework.Framework, area *framework.Area, unit int64) (tabs []*framework.Area, prev, next *framework.Area) {
+	for _, a := range f.Areas {
+		if unit == 0 || a.ID == area.ID || hasUnitQuestions(a) {
+			tabs = append(tabs, a)
+		}
+	}
+	for i, a := range tabs {
+		if a.ID == area.ID {
+			if i > 0 {
+				prev = tabs[i-1]
+			}
+			if i+1 < len(tabs) {
+				next = tabs[i+1]
+			}
+		}
+	}
+	return tabs, prev, next
+}
+
+func hasUnitQuestions(a *framework.Area) bool {
+	for _, q := range a.Questions {
+		if q.Scope == framework.ScopeUnit {
+			return true
+		}
+	}
+	return false
 }
 
 // baselineArea is the page where questions are answered: one focus area, for the organisation
@@ -61,19 +96,18 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 	manage := vaern.Can(x.P.Role, vaern.PermBaselineManage) && x.Editable
 	d := &areaData{X: x, Area: area, Unit: unit, UnitName: x.UnitName[unit]}
 	var views []answerView
-	hasUnitQuestions := false
 	for _, qq := range area.Questions {
-		if qq.Scope == framework.ScopeUnit {
-			hasUnitQuestions = true
-		}
 		if (qq.Scope == framework.ScopeUnit) != (unit != 0) {
 			continue
 		}
 		a := am[slotKey{qq.ID, unit}]
 		may := x.Editable && baseline.MayAnswer(x.P, x.Mine, x.F, qq, unit) && (a.Status != vaern.AnswerApproved || manage)
 		views = append(views, answerView{Q: qq, Unit: unit, Answer: a, Evidence: ev[a.ID], MayAnswer: may, MayReview: manage, Assessment: x.A.ID})
+		if manage && a.Status == vaern.AnswerAnswered && a.Value != "" {
+			d.Pending++
+		}
 	}
-	if unit == 0 && hasUnitQuestions {
+	if unit == 0 && hasUnitQuestions(area) {
 		dels, err := s.st.Delegations(ctx, x.P.Org.ID, x.A.ID)
 		if err != nil {
 			s.failErr(w, r, err)
@@ -91,16 +125,7 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 			d.UnitLinks = append(d.UnitLinks, pr)
 		}
 	}
-	for i, a := range x.F.Areas {
-		if a.ID == area.ID {
-			if i > 0 {
-				d.Prev = x.F.Areas[i-1]
-			}
-			if i+1 < len(x.F.Areas) {
-				d.Next = x.F.Areas[i+1]
-			}
-		}
-	}
+	d.Tabs, d.Prev, d.Next = areaTabs(x.F, area, unit)
 	pg := s.page(w, r, "bl.area_title", d)
 	d.Splice, d.Count = spliceMark, len(views)
 	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, s.renderQuestions(x.Info, x.F, pg.L, views))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/vaern/vaern"
@@ -19,6 +20,18 @@ type overviewData struct {
 	People      []vaern.Member
 	Complete    bool
 	Today       string
+	// Blockers are what keeps the assessment from being submitted, per focus area and unit;
+	// NotApproved and Pending count them all.
+	Blockers    []blockerView
+	NotApproved int
+	Pending     int
+}
+
+// blockerView is a baseline.Blocker with the link to its page.
+type blockerView struct {
+	baseline.Blocker
+	UnitName string
+	Href     string
 }
 
 func (s *Server) baselineOverview(w http.ResponseWriter, r *http.Request) {
@@ -68,6 +81,15 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) (*Page, er
 	}
 	finishProgress(&d.All)
 	d.Complete = d.All.Total > 0 && d.All.Approved == d.All.Total
+	for _, b := range baseline.Blockers(x.F, units, answerStatus(am)) {
+		href := "/baseline/" + strconv.FormatInt(x.A.ID, 10) + "/area?a=" + url.QueryEscape(b.Area.ID)
+		if b.Unit != 0 {
+			href += "&unit=" + strconv.FormatInt(b.Unit, 10)
+		}
+		d.Blockers = append(d.Blockers, blockerView{Blocker: b, UnitName: x.UnitName[b.Unit], Href: href})
+		d.NotApproved += b.Total()
+		d.Pending += b.Pending
+	}
 	if vaern.Can(x.P.Role, vaern.PermBaselineManage) {
 		d.People, err = s.st.OrgUsers(ctx, x.P.Org.ID)
 		if err != nil {

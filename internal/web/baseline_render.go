@@ -188,9 +188,14 @@ func (s *Server) renderQuestions(info vaern.FrameworkInfo, f *framework.Framewor
 		}
 		b.WriteString(`<p class="astatus"><span class="badge s-` + status + `">` + esc(l.T("bl.status."+status)) + `</span>`)
 		if a.ID != 0 {
+			// The status badge reads on into the reviewer's name ("Approved by …"); who answered
+			// follows separately, so the two people are never confused.
+			if (a.Status == vaern.AnswerApproved || a.Status == vaern.AnswerReturned) && a.ReviewedByName != "" {
+				b.WriteString(` <span class="reviewer">` + esc(l.T("rv.reviewed_by", a.ReviewedByName, a.ReviewedAt.Local().Format("2006-01-02 15:04"))) + `</span>`)
+			}
 			when := a.AnsweredAt.Local().Format("2006-01-02 15:04")
 			if a.AnsweredByName != "" {
-				b.WriteString(` <span class="muted">` + esc(l.T("bl.answered_by", a.AnsweredByName, when)) + `</span>`)
+				b.WriteString(` <span class="muted">` + esc(l.T("rv.answered_by", a.AnsweredByName, when)) + `</span>`)
 			} else {
 				b.WriteString(` <span class="muted">` + esc(l.T("bl.answered_at", when)) + `</span>`)
 			}
@@ -243,6 +248,11 @@ func (s *Server) renderQuestions(info vaern.FrameworkInfo, f *framework.Framewor
 				b.WriteString(`<button type="submit">` + esc(l.T("bl.attach")) + `</button></form></details>`)
 			}
 			b.WriteString(`</div>`)
+		}
+		if v.MayReview && a.Status == vaern.AnswerAnswered && a.Value != "" {
+			// Ticked answers belong to the page's bulk approval form (id "ticked"), which
+			// works without JavaScript through the form attribute.
+			b.WriteString(`<p class="tick"><input type="checkbox" form="ticked" name="item" value="` + esc(v.Q.ID) + `|` + strconv.FormatInt(v.Unit, 10) + `" id="` + id + `-t"> <label for="` + id + `-t">` + esc(l.T("rv.tick", v.Q.ID)) + `</label></p>`)
 		}
 		if v.MayReview && a.ID != 0 && a.Status != vaern.AnswerApproved {
 			b.WriteString(`<form method="post" action="review" class="review"><input type="hidden" name="q" value="` + esc(v.Q.ID) + `"><input type="hidden" name="unit" value="` + strconv.FormatInt(v.Unit, 10) + `">`)

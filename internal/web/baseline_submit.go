@@ -25,8 +25,9 @@ func (s *Server) baselineSubmit(w http.ResponseWriter, r *http.Request) {
 			s.failErr(w, r, err)
 			return
 		}
-		formError(pg, err2)
-		pg.Errors["assessment"] = pg.L.T("rules.submit.unapproved", ue.Missing)
+		// Say at the top of the page what is missing; the submit section lists where, with links.
+		pg.Errors = map[string]string{"assessment": pg.L.T("rules.submit.unapproved", ue.Missing)}
+		pg.Error = pg.L.T("rv.submit_blocked_alert", ue.Missing)
 		s.render(w, r, http.StatusUnprocessableEntity, "baseline_overview", pg)
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/auditlog"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
@@ -180,7 +181,7 @@ type regSystemData struct {
 	Components []vaern.Component
 	MoreComps  int
 	Risks      []regRisk
-	History    []vaern.AuditEntry
+	History    []auditlog.Row
 	Matrix     vaern.RiskMatrix
 	Threats    []vaern.Threat
 	Now        time.Time
@@ -265,9 +266,15 @@ func (s *Server) regSystemData(r *http.Request, orgID int64, sys vaern.ITSystem,
 		return nil, err
 	}
 	d.Threats = append(register.Threats(lang), own...)
-	if d.History, err = s.st.SystemHistory(ctx, orgID, sys.ID, 100); err != nil {
+	hist, err := s.st.SystemHistory(ctx, orgID, sys.ID, 100)
+	if err != nil {
 		return nil, err
 	}
+	names, _, err := s.auditNames(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	d.History = describeAll(s.Catalog().For(lang), hist, names)
 	return d, nil
 }
 

@@ -14,7 +14,6 @@ import (
 // parsed.
 func init() {
 	funcs["list"] = func(v ...string) []string { return v }
-	funcs["unitNames"] = func(u vaern.Unit) map[int64]string { return map[int64]string{u.ID: u.Name} }
 	funcs["actionsView"] = func(list []vaern.Action, units map[int64]string, pg *Page) actionsView {
 		return actionsView{List: list, UnitName: units, P: pg}
 	}

@@ -82,6 +82,7 @@ func (s *Server) platformRoutes() []httpx.Route {
 		{Method: get, Pattern: "/org/settings", Perm: vaern.PermManageOrg, Handler: s.settings},
 		{Method: post, Pattern: "/org/settings", Perm: vaern.PermManageOrg, Handler: s.settingsSave},
 		{Method: get, Pattern: "/org/audit", Perm: vaern.PermViewAudit, Handler: s.audit},
+		{Method: get, Pattern: "/org/audit/export.csv", Perm: vaern.PermViewAudit, Handler: s.auditExport},
 
 		// The centre: its members
 		{Method: get, Pattern: "/centre/members", Perm: vaern.PermViewMembers, Handler: s.members},

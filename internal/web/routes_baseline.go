@@ -28,6 +28,7 @@ func (s *Server) baselineRoutes() []httpx.Route {
 		{Method: post, Pattern: "/baseline/{id}/evidence", Perm: answer, Handler: s.baselineEvidence, IDKind: "assessment",
 			MaxBody: store.MaxEvidenceSize + 1<<20},
 		{Method: post, Pattern: "/baseline/{id}/review", Perm: manage, Handler: s.baselineReview, IDKind: "assessment"},
+		{Method: post, Pattern: "/baseline/{id}/approve", Perm: manage, Handler: s.baselineApprove, IDKind: "assessment"},
 		{Method: post, Pattern: "/baseline/{id}/units", Perm: manage, Handler: s.baselineUnits, IDKind: "assessment"},
 		{Method: post, Pattern: "/baseline/{id}/delegations", Perm: manage, Handler: s.baselineDelegate, IDKind: "assessment"},
 		{Method: post, Pattern: "/baseline/{id}/submit", Perm: manage, Handler: s.baselineSubmit, IDKind: "assessment"},
