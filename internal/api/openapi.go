@@ -43,8 +43,14 @@ func roleNames() []string {
 	return out
 }
 
+// obj is an object schema. An empty required list is left out: OpenAPI wants a non-empty array or
+// nothing, and client generators reject "required": null.
 func obj(props map[string]any, required ...string) map[string]any {
-	return map[string]any{"type": "object", "properties": props, "required": required}
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
 }
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 func integer() map[string]any        { return map[string]any{"type": "integer", "format": "int64"} }
