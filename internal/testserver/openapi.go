@@ -23,6 +23,18 @@ type contract struct {
 	router routers.Router
 }
 
+// Contract is a transport over rt (nil: http.DefaultTransport) that checks every JSON API answer
+// against the OpenAPI document of the Værn server at base, for tests that run the real program
+// rather than this package's server.
+func Contract(t testing.TB, base string, rt http.RoundTripper) http.RoundTripper {
+	t.Helper()
+	c := loadContract(t, base)
+	if rt != nil {
+		c.base = rt
+	}
+	return c
+}
+
 // loadContract fetches and loads the server's document, failing the test if it is not valid.
 func loadContract(t testing.TB, base string) *contract {
 	t.Helper()
@@ -50,6 +62,16 @@ func loadContract(t testing.TB, base string) *contract {
 		t.Fatalf("openapi.json: router: %v", err)
 	}
 	return &contract{base: http.DefaultTransport, router: router}
+}
+
+// Checked wraps base (nil: http.DefaultTransport) so that every JSON API answer through it is
+// checked against the server's OpenAPI document. Client uses it; a test that needs a transport of
+// its own wraps that one, so that no API test goes around the document.
+func (s *Server) Checked(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &contract{base: base, router: s.api.router}
 }
 
 // RoundTrip passes the request on and checks an API answer against the document: its status must
