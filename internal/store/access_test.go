@@ -36,7 +36,7 @@ func TestAccessRulesAgree(t *testing.T) {
 		countries, regions, sizes := []string{"DK", "NO"}, []string{"Midtjylland", "Vestland", "Nordland"}, []string{"small", "medium", "large"}
 		pick := func(l []string) string { return l[rng.IntN(len(l))] }
 		type org struct {
-			id                      int64
+			id                    int64
 			country, region, size string
 		}
 		orgs := []org{{id: 1}}

@@ -339,7 +339,9 @@ var systemRule = access.Table{Owner: "s.org_id",
 	Shared: "EXISTS (SELECT 1 FROM orgs so WHERE so.id = s.org_id AND so.register_sharing = 'details')"}
 
 // ownerView is the register's owner looking at its own systems.
-func ownerView(orgID int64) access.Principal { return access.ForOrg(vaern.Org{ID: orgID, Kind: vaern.OrgMember}) }
+func ownerView(orgID int64) access.Principal {
+	return access.ForOrg(vaern.Org{ID: orgID, Kind: vaern.OrgMember})
+}
 
 // systemWhere builds the WHERE clause of a filter over orgID's register as viewer sees it: the
 // access rule and the organisation come first, always.

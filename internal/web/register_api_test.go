@@ -102,19 +102,19 @@ func TestRegisterAPI(t *testing.T) {
 		}
 		// Bad fields: 422 naming the field, and nothing changed.
 		for body, field := range map[string]string{
-			`{"cpe": "not a cpe"}`:              "cpe",
-			`{"purl": "npm/left-pad"}`:          "purl",
-			`{"name": ""}`:                      "name",
-			`{"name": "KMD Opus"}`:              "name",
-			`{"confidentiality": 7}`:            "confidentiality",
-			`{"confidentiality": "high"}`:       "confidentiality",
-			`{"hosting": "cloud"}`:              "hosting",
-			`{"dpa_review": "31.13.2027"}`:      "dpa_review",
-			`{"personal_data": ["health"]}`:     "personal_data",
-			`{"colour": "blue"}`:                "colour",
-			`{"components": 3}`:                 "components",
-			`{"system_owner": "x@example.org"}`: "system_owner",
-			`{"data_owner_id": 999999}`:         "data_owner",
+			`{"cpe": "not a cpe"}`:                                "cpe",
+			`{"purl": "npm/left-pad"}`:                            "purl",
+			`{"name": ""}`:                                        "name",
+			`{"name": "KMD Opus"}`:                                "name",
+			`{"confidentiality": 7}`:                              "confidentiality",
+			`{"confidentiality": "high"}`:                         "confidentiality",
+			`{"hosting": "cloud"}`:                                "hosting",
+			`{"dpa_review": "31.13.2027"}`:                        "dpa_review",
+			`{"personal_data": ["health"]}`:                       "personal_data",
+			`{"colour": "blue"}`:                                  "colour",
+			`{"components": 3}`:                                   "components",
+			`{"system_owner": "x@example.org"}`:                   "system_owner",
+			`{"data_owner_id": 999999}`:                           "data_owner",
 			`{"unit_id": ` + fmt.Sprint(s.Fix.UnitsB[0].ID) + `}`: "unit",
 		} {
 			wantAPIFieldError(t, body, call("PATCH", path, body), field)
