@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"audit":        {"check the audit log: audit verify", cmdAudit},
 		"register":     {"the system register: import, import-sbom, export", cmdRegister},
 		"version":      {"print the version", cmdVersion},
+		"openapi":      {"print the JSON API's OpenAPI document", cmdOpenAPI},
 		"framework":    {"question frameworks: validate, import, list, export, import-oscal", cmdFramework},
 		"jobs":         {"background jobs: jobs list", cmdJobs},
 		"centre":       {"create the installation's security centre: centre create", cmdCentre},

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/testserver"
 	"github.com/vaern/vaern/internal/wire"
 )
 
@@ -580,7 +582,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("healthz: %d", resp.StatusCode)
 	}
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: testserver.Contract(t, url, nil)}
 	resp, err = c.PostForm(url+"/login", map[string][]string{"email": {coordinator}, "password": {demo.Password}})
 	if err != nil {
 		t.Fatal(err)
@@ -653,4 +655,20 @@ func checkResetLink(t *testing.T, dir, base, email string) {
 		}
 	}
 	t.Fatalf("no reset mail to %s", email)
+}
+
+// TestOpenAPICommand: vaern openapi prints the document the server publishes.
+func TestOpenAPICommand(t *testing.T) {
+	code, out, errs := vaernRun(t, nil, "openapi")
+	wantExit(t, code, 0, out, errs, "openapi")
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc.OpenAPI != "3.1.0" || doc.Paths["/api/v1/systems/{id}"]["patch"] == nil || doc.Paths["/api/v1/me"]["get"] == nil {
+		t.Fatalf("document %s … lacks paths", out[:min(len(out), 300)])
+	}
 }

@@ -43,8 +43,14 @@ func roleNames() []string {
 	return out
 }
 
+// obj is an object schema. An empty required list is left out: OpenAPI wants a non-empty array or
+// nothing, and client generators reject "required": null.
 func obj(props map[string]any, required ...string) map[string]any {
-	return map[string]any{"type": "object", "properties": props, "required": required}
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
 }
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 func integer() map[string]any        { return map[string]any{"type": "integer", "format": "int64"} }
@@ -57,6 +63,20 @@ func str(format string) map[string]any {
 		return map[string]any{"type": "string"}
 	}
 	return map[string]any{"type": "string", "format": format}
+}
+
+// tagDescriptions say what each group of operations is about (a linter asks for them, and they head
+// the sections of generated documentation).
+var tagDescriptions = map[string]string{
+	"meta":     "The API's own description",
+	"me":       "The signed-in caller",
+	"orgs":     "Organisations: the caller's own and, for the centre, its members' public facts",
+	"units":    "The organisation's tree of administrations and departments",
+	"users":    "The organisation's people and their roles",
+	"reports":  "Reports of the baseline measurement and their exports",
+	"actions":  "The action plan made from a report's recommendations",
+	"national": "The centre's national report of anonymous aggregates",
+	"systems":  "The member's register of IT systems and their SBOM components",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -95,11 +115,13 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": ref(rt.Doc.Request)}}}
 		}
-		status := "200"
-		if rt.Method == http.MethodPost {
-			status = "201"
+		status, ok := "200", map[string]any{"description": "OK"}
+		switch rt.Method {
+		case http.MethodPost:
+			status, ok["description"] = "201", "Created"
+		case http.MethodDelete:
+			status, ok["description"] = "204", "Deleted"
 		}
-		ok := map[string]any{"description": "OK"}
 		if rt.Doc.Response != "" {
 			var schema any = ref(rt.Doc.Response)
 			if rt.Doc.Array {
@@ -110,7 +132,8 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		problem := func(desc string) map[string]any {
 			return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 		}
-		responses := map[string]any{status: ok}
+		// Every API route shares the per-address and per-token rate limits.
+		responses := map[string]any{status: ok, "429": problem("Too many requests; Retry-After says when to try again")}
 		if rt.Perm != vaern.PermPublic {
 			responses["401"] = problem("Not signed in, or the token is unknown, expired or revoked")
 			responses["403"] = problem("The caller's role does not allow this")
@@ -121,6 +144,9 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		if rt.Doc.Request != "" {
 			responses["400"] = problem("The body is not valid JSON of the expected shape")
 			responses["422"] = problem("A field is invalid; errors[] names it")
+			responses["413"] = problem("The body is larger than this operation accepts")
+		} else if len(rt.Doc.Params) > 0 {
+			responses["422"] = problem("A query parameter is invalid; errors[] names it")
 		}
 		op["responses"] = responses
 		if rt.Perm == vaern.PermPublic {
@@ -135,7 +161,11 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 	}
 	sort.Strings(names)
 	for _, t := range names {
-		tagList = append(tagList, map[string]any{"name": t})
+		tag := map[string]any{"name": t}
+		if d := tagDescriptions[t]; d != "" {
+			tag["description"] = d
+		}
+		tagList = append(tagList, tag)
 	}
 	return map[string]any{
 		"openapi": "3.1.0",

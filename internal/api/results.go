@@ -300,6 +300,9 @@ func (a *API) nationalReport(w http.ResponseWriter, r *http.Request) (*report.Na
 
 func (a *API) national(w http.ResponseWriter, r *http.Request) {
 	if n, _, ok := a.nationalReport(w, r); ok {
+		if n.Rounds == nil {
+			n.Rounds = []report.NationalRound{}
+		}
 		httpx.WriteJSON(w, http.StatusOK, n)
 	}
 }

@@ -177,8 +177,18 @@ func ActionsJSON(list []vaern.Action) []ActionJSON {
 	return out
 }
 
+// orEmpty turns a nil list into an empty one: the JSON form has [] for "none", never null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // JSON returns the report's JSON form.
 func (m *Member) JSON() MemberJSON {
+	m.Areas, m.Units, m.Trend, m.Positions = orEmpty(m.Areas), orEmpty(m.Units), orEmpty(m.Trend), orEmpty(m.Positions)
+	m.Recs, m.FollowUps = orEmpty(m.Recs), orEmpty(m.FollowUps)
 	return MemberJSON{Org: m.Org.Name, AssessmentID: m.Assessment.ID, Year: m.Assessment.Round.Year, Round: m.Assessment.Round.Title,
 		Framework: m.F.ID, Version: m.F.Version, Member: m, Overall: m.Result.Overall, Target: m.Result.Target, Gap: m.Result.Gap,
 		Actions: ActionsJSON(m.Actions), Earlier: ActionsJSON(m.Earlier)}
@@ -317,6 +327,7 @@ type DepartmentJSON struct {
 
 // DepartmentJSONOf returns the management report's JSON form.
 func DepartmentJSONOf(d *Department) DepartmentJSON {
+	d.Areas, d.Recs, d.FollowUps = orEmpty(d.Areas), orEmpty(d.Recs), orEmpty(d.FollowUps)
 	j := DepartmentJSON{Org: d.Org.Name, UnitID: d.Unit.ID, Unit: d.Unit.Name, Department: d, Actions: ActionsJSON(d.Actions)}
 	if d.Assessment != nil {
 		j.AssessmentID, j.Year = d.Assessment.ID, d.Assessment.Round.Year

@@ -32,3 +32,12 @@ var MigrationFSForTest fs.FS = migrationFS
 func QueryRowForTest(ctx context.Context, s *Store, query string, args ...any) *sql.Row {
 	return s.queryRow(ctx, query, args...)
 }
+
+// QueryIDsForTest runs a query that returns one integer column.
+func QueryIDsForTest(ctx context.Context, s *Store, query string, args ...any) ([]int64, error) {
+	rows, err := s.query(ctx, query, args...)
+	return collect(rows, err, func(r scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+}

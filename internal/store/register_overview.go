@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 )
 
 // riskFacts are what the overviews need of each assessment.
@@ -282,11 +283,12 @@ func (s *Store) SharedRegisters(ctx context.Context, centreID int64) ([]SharedRe
 	return out, nil
 }
 
-// SharedRegisterOf is one member's register as the centre may see it, with its systems when the
-// member shares details. Anything but one of the centre's members is not found.
-func (s *Store) SharedRegisterOf(ctx context.Context, centreID, memberID int64, f vaern.SystemFilter) (SharedRegister, []vaern.ITSystem, int, error) {
-	org, err := s.Org(ctx, centreID, memberID)
-	if err != nil || org.ParentID != centreID {
+// SharedRegisterOf is one member's register as the centre's viewer may see it, with its systems
+// when the access rule lets the centre see them (the member shares details). Anything but one of
+// the viewer's members is not found.
+func (s *Store) SharedRegisterOf(ctx context.Context, viewer access.Principal, memberID int64, f vaern.SystemFilter) (SharedRegister, []vaern.ITSystem, int, error) {
+	org, err := s.Org(ctx, viewer.Org, memberID)
+	if err != nil || !viewer.Centre || org.ParentID != viewer.Org {
 		return SharedRegister{}, nil, 0, vaern.ErrNotFound
 	}
 	v, err := s.RegisterSharing(ctx, memberID)
@@ -302,23 +304,18 @@ func (s *Store) SharedRegisterOf(ctx context.Context, centreID, memberID int64, 
 		return sr, nil, 0, err
 	}
 	sr.Counts = &c
-	if v != vaern.ShareDetails {
+	if !access.May(viewer, access.Object{Owner: memberID, Shared: v == vaern.ShareDetails}) {
 		return sr, nil, 0, nil
 	}
-	list, total, err := s.Systems(ctx, memberID, f)
+	list, total, err := s.SystemsSeen(ctx, viewer, memberID, f)
 	return sr, list, total, err
 }
 
-// SharedSystem is a member's system as the centre sees it: found only when the member is the
-// centre's and shares details.
-func (s *Store) SharedSystem(ctx context.Context, centreID, id int64) (vaern.ITSystem, error) {
-	var orgID int64
-	err := s.queryRow(ctx, `SELECT s.org_id FROM systems s JOIN orgs o ON o.id = s.org_id
-		WHERE s.id = ? AND o.parent_id = ? AND o.register_sharing = 'details'`, id, centreID).Scan(&orgID)
-	if err != nil {
-		return vaern.ITSystem{}, mapErr(err)
-	}
-	return s.System(ctx, orgID, id)
+// SharedSystem is a member's system as the centre's viewer sees it: found only when the access
+// rule lets the viewer see it (the member is the centre's and shares details).
+func (s *Store) SharedSystem(ctx context.Context, viewer access.Principal, id int64) (vaern.ITSystem, error) {
+	rule := access.Where(viewer, systemRule).And("s.id = ? AND s.org_id IN (SELECT id FROM orgs WHERE parent_id = ?)", id, viewer.Org)
+	return scanSystem(s.queryRow(ctx, "SELECT "+systemCols+systemFrom+" WHERE "+rule.SQL, rule.Args...))
 }
 
 // ImportJob is an uploaded spreadsheet on its way into the register.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 )
 
 const systemCols = `s.id, s.org_id, s.name, s.description,
@@ -266,10 +267,22 @@ var sortColumns = map[string]string{
 	"updated":     "s.updated_at",
 }
 
-// systemWhere builds the WHERE clause of a filter; the organisation comes first, always.
-func systemWhere(orgID int64, f vaern.SystemFilter, now time.Time) (string, []any) {
-	where := []string{"s.org_id = ?"}
-	args := []any{orgID}
+// systemRule is the access rule of a register's systems: the owning member's own people, and the
+// centre when the member shares the details of its register with it.
+var systemRule = access.Table{Owner: "s.org_id",
+	Shared: "EXISTS (SELECT 1 FROM orgs so WHERE so.id = s.org_id AND so.register_sharing = 'details')"}
+
+// ownerView is the register's owner looking at its own systems.
+func ownerView(orgID int64) access.Principal {
+	return access.ForOrg(vaern.Org{ID: orgID, Kind: vaern.OrgMember})
+}
+
+// systemWhere builds the WHERE clause of a filter over orgID's register as viewer sees it: the
+// access rule and the organisation come first, always.
+func systemWhere(viewer access.Principal, orgID int64, f vaern.SystemFilter, now time.Time) (string, []any) {
+	rule := access.Where(viewer, systemRule)
+	where := []string{rule.SQL, "s.org_id = ?"}
+	args := append(rule.Args, orgID)
 	if q := strings.ToLower(strings.TrimSpace(f.Search)); q != "" {
 		like := "%" + escapeLike(q) + "%"
 		where = append(where, `(s.name_key LIKE ? ESCAPE '\' OR LOWER(s.vendor) LIKE ? ESCAPE '\' OR LOWER(s.product) LIKE ? ESCAPE '\'
@@ -325,7 +338,13 @@ func escapeLike(s string) string {
 // Systems lists the organisation's systems that pass the filter, sorted and paged, with the number
 // of systems that pass it in all.
 func (s *Store) Systems(ctx context.Context, orgID int64, f vaern.SystemFilter) ([]vaern.ITSystem, int, error) {
-	where, args := systemWhere(orgID, f, s.now())
+	return s.SystemsSeen(ctx, ownerView(orgID), orgID, f)
+}
+
+// SystemsSeen is Systems of orgID's register as viewer may see it: the whole register for its own
+// organisation, the shared details for the centre, nothing for anyone else.
+func (s *Store) SystemsSeen(ctx context.Context, viewer access.Principal, orgID int64, f vaern.SystemFilter) ([]vaern.ITSystem, int, error) {
+	where, args := systemWhere(viewer, orgID, f, s.now())
 	var total int
 	if err := s.queryRow(ctx, "SELECT COUNT(*)"+systemFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, err

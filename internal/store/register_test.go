@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
@@ -331,24 +332,24 @@ func TestRegisterSharing(t *testing.T) {
 		if len(list) != 2 || list[0].Sharing != vaern.ShareCounts || list[0].Counts == nil || list[0].Counts.Systems != 1 {
 			t.Fatalf("shared %+v", list)
 		}
-		_, err := s.SharedSystem(f.ctx, f.Centre.ID, sys.ID)
+		_, err := s.SharedSystem(f.ctx, access.ForOrg(f.Centre), sys.ID)
 		wantErr(t, err, vaern.ErrNotFound)
-		_, systems, _, err := s.SharedRegisterOf(f.ctx, f.Centre.ID, f.A.Org.ID, vaern.SystemFilter{})
+		_, systems, _, err := s.SharedRegisterOf(f.ctx, access.ForOrg(f.Centre), f.A.Org.ID, vaern.SystemFilter{})
 		ok(t, err)
 		if systems != nil {
 			t.Fatal("counts sharing showed systems")
 		}
 		ok(t, s.SetRegisterSharing(f.ctx, f.coordA(), f.A.Org.ID, vaern.ShareDetails))
 		f.wantAudit(t, f.A.Org.ID, f.coordA(), "register.sharing", f.A.Org.ID)
-		if got := must(s.SharedSystem(f.ctx, f.Centre.ID, sys.ID))(t); got.Name != "Aula" {
+		if got := must(s.SharedSystem(f.ctx, access.ForOrg(f.Centre), sys.ID))(t); got.Name != "Aula" {
 			t.Fatal("details not shared")
 		}
-		_, systems, total, err := s.SharedRegisterOf(f.ctx, f.Centre.ID, f.A.Org.ID, vaern.SystemFilter{})
+		_, systems, total, err := s.SharedRegisterOf(f.ctx, access.ForOrg(f.Centre), f.A.Org.ID, vaern.SystemFilter{})
 		if err != nil || total != 1 || systems[0].Name != "Aula" {
 			t.Fatalf("details: %v %d", err, total)
 		}
 		ok(t, s.SetRegisterSharing(f.ctx, f.coordA(), f.A.Org.ID, vaern.ShareNothing))
-		sr, _, _, err := s.SharedRegisterOf(f.ctx, f.Centre.ID, f.A.Org.ID, vaern.SystemFilter{})
+		sr, _, _, err := s.SharedRegisterOf(f.ctx, access.ForOrg(f.Centre), f.A.Org.ID, vaern.SystemFilter{})
 		if err != nil || sr.Counts != nil {
 			t.Fatalf("nothing shared, yet counts %+v", sr.Counts)
 		}
@@ -359,7 +360,7 @@ func TestRegisterSharing(t *testing.T) {
 			}
 		}
 		// A member is never another member's centre.
-		_, _, _, err = s.SharedRegisterOf(f.ctx, f.B.Org.ID, f.A.Org.ID, vaern.SystemFilter{})
+		_, _, _, err = s.SharedRegisterOf(f.ctx, access.ForOrg(f.B.Org), f.A.Org.ID, vaern.SystemFilter{})
 		wantErr(t, err, vaern.ErrNotFound)
 		wantErr(t, s.SetRegisterSharing(f.ctx, f.coordA(), f.A.Org.ID, "all"), invalid("sharing"))
 	})

@@ -44,6 +44,7 @@ type Server struct {
 	Jobs  *jobs.Worker // runs the jobs (not the periodic ones: tests move the clock themselves)
 	Fix   Fixture
 	http  *httptest.Server
+	api   *contract
 }
 
 // Options tune the server.
@@ -101,6 +102,7 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.http.Config.Handler = srv.Handler()
 	s.http.Start()
 	t.Cleanup(s.http.Close)
+	s.api = loadContract(t, s.URL)
 	return s
 }
 
@@ -156,10 +158,12 @@ func seed(t testing.TB, st *store.Store) Fixture {
 	return f
 }
 
-// Client returns an HTTP client with its own cookie jar that does not follow redirects.
+// Client returns an HTTP client with its own cookie jar that does not follow redirects. Every JSON
+// API answer it receives is checked against the server's OpenAPI document: one that does not match
+// is an error of the call.
 func (s *Server) Client() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: s.api,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

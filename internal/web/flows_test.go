@@ -38,7 +38,7 @@ func eachServer(t *testing.T, fn func(t *testing.T, s *testserver.Server)) {
 // checkTransport checks the security headers of every response a test client receives.
 type checkTransport struct {
 	t    testing.TB
-	base *http.Transport
+	base http.RoundTripper
 }
 
 func (c *checkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -82,7 +82,7 @@ func newClient(t *testing.T, s *testserver.Server) *client {
 	hc := s.Client()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	hc.Transport = &checkTransport{t: t, base: tr}
+	hc.Transport = &checkTransport{t: t, base: s.Checked(tr)}
 	return &client{t: t, s: s, hc: hc, header: http.Header{}}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/register"
@@ -137,7 +138,7 @@ func (s *Server) regCentreMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Limit = 500
-	sr, list, total, err := s.st.SharedRegisterOf(r.Context(), p.Org.ID, id, f)
+	sr, list, total, err := s.st.SharedRegisterOf(r.Context(), access.Of(p), id, f)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -154,7 +155,7 @@ func (s *Server) regCentreSystem(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	sys, err := s.st.SharedSystem(r.Context(), p.Org.ID, id)
+	sys, err := s.st.SharedSystem(r.Context(), access.Of(p), id)
 	if err != nil {
 		s.failErr(w, r, err)
 		return

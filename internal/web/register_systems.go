@@ -25,30 +25,7 @@ const regPageSize = 50
 
 // regFilter reads a register list's filter from the query string; a malformed number is an
 // *httpx.ParamError.
-func regFilter(q url.Values) (vaern.SystemFilter, error) {
-	crit, err := httpx.IntParam(q, "crit", 0)
-	if err != nil {
-		return vaern.SystemFilter{}, err
-	}
-	unit, err := httpx.IntParam(q, "unit", 0)
-	if err != nil {
-		return vaern.SystemFilter{}, err
-	}
-	f := vaern.SystemFilter{
-		Search: q.Get("q"), Hosting: vaern.Hosting(q.Get("hosting")), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
-		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
-		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"), UnitID: unit,
-	}
-	switch q.Get("pd") {
-	case "ordinary":
-		f.PersonalData = vaern.PDOrdinary
-	case "sensitive":
-		f.PersonalData = vaern.PDSensitive
-	case "national_id":
-		f.PersonalData = vaern.PDNationalID
-	}
-	return f, nil
-}
+func regFilter(q url.Values) (vaern.SystemFilter, error) { return register.ParseFilter(q) }
 
 // SortLink is a column header of the register list that sorts by it.
 type SortLink struct {
@@ -355,47 +332,7 @@ func fillSystemForm(f url.Values, s vaern.ITSystem) {
 
 // parseSystemForm reads the edit form into sys, naming the field of the first unreadable value.
 func parseSystemForm(r *http.Request, sys *vaern.ITSystem) error {
-	f := r.PostForm
-	num := func(k string) int64 { n, _ := strconv.ParseInt(f.Get(k), 10, 64); return n }
-	sys.Name, sys.Description = f.Get("name"), f.Get("description")
-	sys.SystemOwnerID, sys.DataOwnerID, sys.UnitID = num("system_owner"), num("data_owner"), num("unit")
-	sys.Vendor, sys.Product, sys.Version = f.Get("vendor"), f.Get("product"), f.Get("version")
-	sys.CPE, sys.PURL, sys.Supplier, sys.Notes = f.Get("cpe"), f.Get("purl"), f.Get("supplier"), f.Get("notes")
-	sys.Hosting, sys.DPAStatus = vaern.Hosting(f.Get("hosting")), vaern.DPAStatus(f.Get("dpa_status"))
-	sys.Tags = vaern.NormalizeTags([]string{f.Get("tags")})
-	sys.InternetExposed = f.Get("internet_exposed") == "1"
-	sys.PersonalData = 0
-	for _, v := range f["personal_data"] {
-		for _, c := range vaern.PDCategories {
-			if v == c.Key {
-				sys.PersonalData |= c.Bit
-			}
-		}
-	}
-	sys.Confidentiality, sys.Integrity, sys.Availability = int(num("confidentiality")), int(num("integrity")), int(num("availability"))
-	for _, k := range []string{"dpa_date", "dpa_review"} {
-		d, ok := register.ParseDate(f.Get(k))
-		if !ok {
-			return vaern.Invalid(k, "is not a date")
-		}
-		if k == "dpa_date" {
-			sys.DPADate = d
-		} else {
-			sys.DPAReview = d
-		}
-	}
-	for _, k := range []string{"rto_hours", "rpo_hours"} {
-		d, ok := register.ParseHours(f.Get(k))
-		if !ok {
-			return vaern.Invalid(k, "must be a number of hours")
-		}
-		if k == "rto_hours" {
-			sys.RTO = d
-		} else {
-			sys.RPO = d
-		}
-	}
-	return nil
+	return register.ApplyForm(sys, r.PostForm, false)
 }
 
 func (s *Server) regNew(w http.ResponseWriter, r *http.Request) {
