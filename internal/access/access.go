@@ -244,3 +244,18 @@ func ParseIDList(s string) []int64 {
 	}
 	return out
 }
+
+// Row is an audience as a table stores it, one field per audience column (see Table.Audience).
+type Row struct {
+	Kind, Orgs, People, Country, Region, Size string
+}
+
+// Row returns the audience's column values.
+func (a Audience) Row() Row {
+	return Row{Kind: string(a.Kind), Orgs: IDList(a.Orgs), People: IDList(a.People), Country: a.Country, Region: a.Region, Size: a.SizeClass}
+}
+
+// Audience reads the audience back from its column values.
+func (r Row) Audience() Audience {
+	return Audience{Kind: Kind(r.Kind), Orgs: ParseIDList(r.Orgs), People: ParseIDList(r.People), Country: r.Country, Region: r.Region, SizeClass: r.Size}
+}

@@ -115,6 +115,10 @@ func TestIDList(t *testing.T) {
 	if IDList(nil) != "" || ParseIDList("") != nil {
 		t.Fatal("empty lists do not round-trip")
 	}
+	a := Audience{Kind: Group, Orgs: []int64{4}, People: []int64{7, 8}, Country: "NO", Region: "Vestland", SizeClass: "small"}
+	if back := a.Row().Audience(); back.Kind != a.Kind || len(back.Orgs) != 1 || len(back.People) != 2 || back.Region != "Vestland" || back.SizeClass != "small" {
+		t.Fatalf("audience round trip: %+v", back)
+	}
 }
 
 func TestOf(t *testing.T) {

@@ -96,10 +96,10 @@ func TestAccessRulesAgree(t *testing.T) {
 		}
 		if err := s.Write(ctx, func(tx *store.Tx) error {
 			for i, o := range objects {
-				a := o.Audience
+				a := o.Audience.Row()
 				if err := store.ExecForTest(ctx, tx, `INSERT INTO access_probe VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					i+1, o.Owner, o.Creator, string(o.TLP), string(a.Kind), access.IDList(a.Orgs), access.IDList(a.People),
-					a.Country, a.Region, a.SizeClass, o.Reported, o.Shared); err != nil {
+					i+1, o.Owner, o.Creator, string(o.TLP), a.Kind, a.Orgs, a.People, a.Country, a.Region, a.Size,
+					o.Reported, o.Shared); err != nil {
 					return err
 				}
 			}
