@@ -33,12 +33,21 @@ func regFilter(q url.Values) (vaern.SystemFilter, error) {
 	if err != nil {
 		return vaern.SystemFilter{}, err
 	}
+	hosting, err := httpx.ChoiceParam(q, "hosting", "", string(vaern.HostingOwn), string(vaern.HostingShared),
+		string(vaern.HostingSupplier), string(vaern.HostingSaaS))
+	if err != nil {
+		return vaern.SystemFilter{}, err
+	}
+	pd, err := httpx.ChoiceParam(q, "pd", "", "ordinary", "sensitive", "national_id")
+	if err != nil {
+		return vaern.SystemFilter{}, err
+	}
 	f := vaern.SystemFilter{
-		Search: q.Get("q"), Hosting: vaern.Hosting(q.Get("hosting")), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
+		Search: q.Get("q"), Hosting: vaern.Hosting(hosting), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
 		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
 		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"), UnitID: unit,
 	}
-	switch q.Get("pd") {
+	switch pd {
 	case "ordinary":
 		f.PersonalData = vaern.PDOrdinary
 	case "sensitive":
