@@ -21,7 +21,7 @@ import (
 
 const registerUsage = `Usage:
   vaern register import      --org CODE FILE [--dry-run] [--map "Header=field,..."]
-  vaern register import-sbom --org CODE --system NAME FILE
+  vaern register import-sbom --org CODE --system NAME FILE [--remove-all]
   vaern register export      --org CODE [--format csv|xlsx|json] [--lang da|nb|en] [--out FILE]
 Each also takes --data DIR or --database DSN (default VAERN_DATABASE). CODE is the member's official
 code (e.g. 751 for Aarhus, 4601 for Bergen).
@@ -33,8 +33,9 @@ its own, starting "row N:"; with problems, or with --dry-run, nothing is written
 when there are problems. A system whose name the register has is updated, any other is created; an
 import is all or nothing.
 
-import-sbom replaces a system's components with those of a CycloneDX (1.4–1.6) or SPDX 2.3 JSON SBOM,
-creating the system when the member has none of that name.
+import-sbom replaces a system's components with those of a CycloneDX (1.4–1.6), SPDX 2.3 or SPDX 3.0
+JSON SBOM, creating the system when the member has none of that name. An SBOM that lists no
+components does not replace existing ones unless --remove-all confirms that they should all go.
 
 Fields: ` + "name, description, system_owner, data_owner, unit, vendor, product, version, cpe, purl, hosting, supplier, dpa_status, dpa_date, dpa_review, personal_data, confidentiality, integrity, availability, rto_hours, rpo_hours, internet_exposed, tags, notes"
 
@@ -56,6 +57,7 @@ func cmdRegister(ctx context.Context, e env, args []string) error {
 	dry := fs.Bool("dry-run", false, "import: check every row and print the problems, write nothing")
 	mapping := fs.String("map", "", `import: column mapping overrides, "Header=field,..."`)
 	system := fs.String("system", "", "import-sbom: the system's name")
+	removeAll := fs.Bool("remove-all", false, "import-sbom: let an SBOM that lists no components remove all the system's components")
 	format := fs.String("format", "csv", "export: csv, xlsx or json")
 	lang := fs.String("lang", "en", "export: language of the headers (da, nb or en)")
 	out := fs.String("out", "", "export: file to write (default standard output)")
@@ -92,7 +94,7 @@ func cmdRegister(ctx context.Context, e env, args []string) error {
 	case "import":
 		return registerImport(ctx, e, st, o, actor, files[0], *mapping, *dry)
 	case "import-sbom":
-		return registerImportSBOM(ctx, e, st, o, actor, *system, files[0])
+		return registerImportSBOM(ctx, e, st, o, actor, *system, files[0], *removeAll)
 	}
 	return registerExport(ctx, e, st, o, *format, *lang, *out)
 }
@@ -180,7 +182,7 @@ func registerImport(ctx context.Context, e env, st *store.Store, o vaern.Org, ac
 	return nil
 }
 
-func registerImportSBOM(ctx context.Context, e env, st *store.Store, o vaern.Org, actor vaern.Actor, name, file string) error {
+func registerImportSBOM(ctx context.Context, e env, st *store.Store, o vaern.Org, actor vaern.Actor, name, file string, removeAll bool) error {
 	if strings.TrimSpace(name) == "" {
 		return usageErr("register import-sbom: --system NAME is required")
 	}
@@ -210,7 +212,17 @@ func registerImportSBOM(ctx context.Context, e env, st *store.Store, o vaern.Org
 		return err
 	}
 	start := time.Now()
-	if err := st.ReplaceComponents(ctx, actor, o.ID, sys.ID, doc.Components, doc.Format+" "+filepath.Base(file)); err != nil {
+	source := doc.Format + " " + filepath.Base(file)
+	if len(doc.Components) == 0 && removeAll {
+		err = st.ClearComponents(ctx, actor, o.ID, sys.ID, sys.Components, source+" (confirmed: no components)")
+	} else {
+		err = st.ReplaceComponents(ctx, actor, o.ID, sys.ID, doc.Components, source)
+	}
+	var rae *store.RemoveAllError
+	if errors.As(err, &rae) {
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: %s lists no components; nothing was changed (the system keeps its %d components; --remove-all removes them)", file, doc.Format, rae.Components)}
+	}
+	if err != nil {
 		return err
 	}
 	verb := "updated"

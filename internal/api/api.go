@@ -124,7 +124,13 @@ func (a *API) orgs(w http.ResponseWriter, r *http.Request) {
 			httpx.WriteError(w, r, err)
 			return
 		}
-		country := strings.ToUpper(r.URL.Query().Get("country"))
+		q := r.URL.Query()
+		q.Set("country", strings.ToUpper(q.Get("country")))
+		country, err := httpx.ChoiceParam(q, "country", "", "DK", "NO")
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
 		for _, m := range members {
 			if country == "" || m.Country == country {
 				out = append(out, toOrg(m))

@@ -129,6 +129,17 @@ func ImportOSCAL(filename string, data []byte) (*Framework, error) {
 	}
 	f.file = filename
 	f.link()
+	// The draft is meant to be exported, edited and imported again as a file, so it must fit
+	// what Parse accepts.
+	if y, err := Marshal(f, "yaml"); err == nil {
+		if err := Limits.CheckYAML(y); err != nil {
+			var ge *inputguard.Error
+			if errors.As(err, &ge) {
+				ge.Line = 0 // a line of the draft, which the person has not seen
+			}
+			return nil, fmt.Errorf("import OSCAL %s: the draft (%d questions) would be larger than a framework file may be: %w; import a baseline or a part of the catalogue", filename, len(f.Questions()), err)
+		}
+	}
 	if err := Validate(f); err != nil {
 		return nil, fmt.Errorf("import OSCAL %s: the draft does not validate (a bug in the importer): %w", filename, err)
 	}

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -125,5 +126,23 @@ func TestImportOSCALXMLErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ImportOSCAL(%.60q) = %v\nwant an error containing %q", c.doc, err, c.want)
 		}
+	}
+}
+
+// A catalogue whose draft would not fit in a framework file is refused with what it holds, since
+// the draft must be imported again after editing.
+func TestImportOSCALTooLargeDraft(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"catalog": {"metadata": {"title": "Huge"}, "groups": [{"id": "g", "title": "G", "controls": [`)
+	for i := range 4000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"id": "c-` + strconv.Itoa(i) + `", "title": "Control ` + strconv.Itoa(i) + `"}`)
+	}
+	b.WriteString(`]}]}}`)
+	_, err := ImportOSCAL("huge.json", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "the draft (4000 questions) would be larger than a framework file may be: the document holds more than 100000 values") {
+		t.Errorf("ImportOSCAL(4000 controls) = %v", err)
 	}
 }

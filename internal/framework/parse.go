@@ -60,8 +60,8 @@ const MaxFileSize = 8 << 20
 var Limits = inputguard.Limits{MaxBytes: MaxFileSize, MaxDepth: maxDepth, MaxTokens: 100000,
 	Timeout: 30 * time.Second, Expansion: 40}
 
-// trustedLimits check a framework this program wrote itself (Validate): the depth still, the
-// number of values not, since a large imported catalogue may exceed what a hand-written file has.
+// trustedLimits check a framework this program wrote itself (Validate, ParseStored): the depth
+// still, the number of values not.
 var trustedLimits = inputguard.Limits{MaxBytes: 64 << 20, MaxDepth: maxDepth}
 
 const (
@@ -75,6 +75,13 @@ const (
 // *ValidationError; filename is only used in those messages.
 func Parse(filename string, data []byte) (*Framework, error) {
 	return parse(filename, data, Limits)
+}
+
+// ParseStored reads a framework this program stored after Parse or ImportOSCAL accepted it: the
+// nesting is still checked, the number of values not, so that no stored framework stops parsing
+// when the limits for uploaded files change.
+func ParseStored(name string, data []byte) (*Framework, error) {
+	return parse(name, data, trustedLimits)
 }
 
 func parse(filename string, data []byte, limits inputguard.Limits) (*Framework, error) {

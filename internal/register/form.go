@@ -127,13 +127,26 @@ func ParseFilter(q url.Values) (vaern.SystemFilter, error) {
 	if err != nil {
 		return vaern.SystemFilter{}, err
 	}
+	hosting, err := httpx.ChoiceParam(q, "hosting", "", string(vaern.HostingOwn), string(vaern.HostingShared),
+		string(vaern.HostingSupplier), string(vaern.HostingSaaS))
+	if err != nil {
+		return vaern.SystemFilter{}, err
+	}
+	keys := make([]string, len(vaern.PDCategories))
+	for i, c := range vaern.PDCategories {
+		keys[i] = c.Key
+	}
+	pd, err := httpx.ChoiceParam(q, "pd", "", keys...)
+	if err != nil {
+		return vaern.SystemFilter{}, err
+	}
 	f := vaern.SystemFilter{
-		Search: q.Get("q"), Hosting: vaern.Hosting(q.Get("hosting")), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
+		Search: q.Get("q"), Hosting: vaern.Hosting(hosting), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
 		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
 		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"), UnitID: unit,
 	}
 	for _, c := range vaern.PDCategories {
-		if q.Get("pd") == c.Key {
+		if pd == c.Key {
 			f.PersonalData = c.Bit
 		}
 	}

@@ -123,7 +123,7 @@ func ReadCSV(data []byte) (*Table, error) {
 	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
 		// The BOM says which byte order; without one, UTF-16 is not guessed.
 		dec, err := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
-		if err != nil {
+		if err != nil || bytes.Contains(dec, []byte("\uFFFD")) {
 			return nil, errors.New("the file starts as UTF-16 text but is not valid UTF-16")
 		}
 		data = dec

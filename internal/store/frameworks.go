@@ -123,7 +123,7 @@ func (s *Store) Framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *
 	if err := s.queryRow(ctx, "SELECT source FROM frameworks WHERE id = ?", id).Scan(&src); err != nil {
 		return info, nil, mapErr(err)
 	}
-	fw, err = framework.Parse(fmt.Sprintf("framework %d", id), []byte(src))
+	fw, err = framework.ParseStored(fmt.Sprintf("framework %d", id), []byte(src))
 	if err != nil {
 		return info, nil, fmt.Errorf("stored framework %d no longer parses: %w", id, err)
 	}

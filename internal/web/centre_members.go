@@ -55,7 +55,10 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	country := r.URL.Query().Get("country")
+	country, err := httpx.ChoiceParam(r.URL.Query(), "country", "", "DK", "NO")
+	if s.badParam(w, r, err) {
+		return
+	}
 	d := membersData{Query: q, Country: country}
 	for _, m := range all {
 		if country != "" && m.Country != country {

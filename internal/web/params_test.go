@@ -35,6 +35,9 @@ func TestMalformedQueryParameters(t *testing.T) {
 				{coord, "/register/export.csv?unit=x", "unit", "a whole number from 0"},
 				{coord, "/org/audit?before=yesterday", "before", "a whole number from 0"},
 				{admin, "/centre/national?round=abc", "round", "a whole number from 0"},
+				{coord, "/register/systems?hosting=cloud", "hosting", "one of own, shared, supplier, saas"},
+				{coord, "/register/systems?pd=secret", "pd", "one of ordinary, sensitive, national_id"},
+				{admin, "/centre/members?country=SE", "country", "one of DK, NO"},
 				{admin, "/centre/national/export?format=exe", "format", "one of pdf, xlsx, csv, json"},
 				{admin, "/centre/national/export?format=pdf&round=abc", "round", "a whole number from 0"},
 			} {
@@ -50,6 +53,7 @@ func TestMalformedQueryParameters(t *testing.T) {
 			for _, c := range []struct{ path, name, want string }{
 				{"/api/v1/national?round=abc", "round", "must be a whole number from 0"},
 				{"/api/v1/national/export?format=exe", "format", "must be one of pdf, xlsx, csv, json"},
+				{"/api/v1/orgs?country=se", "country", "must be one of DK, NO"},
 			} {
 				r := admin.api(http.MethodGet, c.path, tok, "")
 				var p struct {

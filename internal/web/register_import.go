@@ -10,6 +10,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/inputguard"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
 )
@@ -33,7 +34,15 @@ func (s *Server) regImportUpload(w http.ResponseWriter, r *http.Request) {
 		again(err)
 		return
 	}
-	if _, err := register.ReadTable(b); err != nil {
+	ctx, done, err := inputguard.Admit(r.Context(), register.TableLimits, len(b))
+	defer done()
+	if err == nil {
+		_, err = register.ReadTable(b)
+	}
+	if err == nil {
+		err = register.TableLimits.Err(ctx)
+	}
+	if err != nil {
 		pg := s.page(w, r, "reg.import.title", register.Fields)
 		pg.Errors = map[string]string{"file": pg.L.T("reg.import.unreadable", err.Error())}
 		pg.Error = pg.L.T("form.has_errors")
