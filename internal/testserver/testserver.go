@@ -53,6 +53,8 @@ type Options struct {
 	// RateLimits and TrustProxy are passed to the web server (no limits by default).
 	RateLimits web.RateLimits
 	TrustProxy bool
+	// DemoBanner shows the demo banner on every page, as `vaern demo` does.
+	DemoBanner bool
 }
 
 // Start runs a server on engine e until the test ends.
@@ -77,7 +79,7 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
 	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {},
-		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy}, st)
+		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

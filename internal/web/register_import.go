@@ -12,6 +12,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
 )
@@ -58,7 +59,7 @@ func (s *Server) regImportUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := register.ReadTable(b); err != nil {
 		pg := s.page(w, r, "reg.import.title", register.Fields)
-		pg.Errors = map[string]string{"file": pg.L.T("reg.import.unreadable", err.Error())}
+		pg.Errors = map[string]string{"file": pg.L.T("reg.import.unreadable", importErr(pg.L, err))}
 		pg.Error = pg.L.T("form.has_errors")
 		s.render(w, r, http.StatusUnprocessableEntity, "register_import", pg)
 		return
@@ -329,4 +330,13 @@ func (s *Server) regImportProgress(w http.ResponseWriter, r *http.Request) {
 		out["done"] = job.Total
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// importErr says why a file cannot be read in the reader's language, so the message is not half
+// Danish, half English.
+func importErr(l *i18n.Localizer, err error) string {
+	return register.Translate(err, func(key string) (string, bool) {
+		v := l.Maybe(key, "")
+		return v, v != ""
+	})
 }

@@ -534,7 +534,7 @@ func (s *Server) regSBOM(w http.ResponseWriter, r *http.Request) {
 			s.failErr(w, r, perr)
 			return
 		}
-		pg.Errors = map[string]string{"sbom": pg.L.T("reg.sbom.unreadable", err.Error())}
+		pg.Errors = map[string]string{"sbom": pg.L.T("reg.sbom.unreadable", importErr(pg.L, err))}
 		pg.Error = pg.L.T("form.has_errors")
 		s.render(w, r, http.StatusUnprocessableEntity, "register_system", pg)
 		return
