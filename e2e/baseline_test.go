@@ -285,8 +285,10 @@ func TestBaselineWholeLoop(t *testing.T) {
 	visit(t, coord, e.base+unitArea)
 	blSubmit(t, coord, "approve the fixed UNIT-01", q1+` form.review button[value="approve"]`, 200)
 
-	// The coordinator answers the organisation questions (autosave) and approves them.
-	blSubmit(t, coord, "open the ORG area", `nav.area-nav a[href="`+orgArea+`"]`, 200)
+	// The coordinator answers the organisation questions (autosave) and approves them. (The tabs
+	// of a unit's page keep to that unit's questions, so the organisation's area is opened from
+	// its address.)
+	visit(t, coord, e.base+orgArea)
 	for _, x := range []struct{ q, value string }{{"#q-ORG-01", "3"}, {"#q-ORG-02", "yes"}} {
 		do(t, coord, "answer "+x.q, chromedp.Click(chromedp.CSS(`label[for="`+x.q[1:]+`-v`+x.value+`"]`)))
 		blWaitText(t, coord, "autosave "+x.q, x.q+" .save-state", blText(t, nb, "bl.saved"))

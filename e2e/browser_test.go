@@ -35,6 +35,10 @@ const (
 // axeTags are the rule sets run on every page: WCAG 2.0 and 2.1, levels A and AA.
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 
+// axeRules are rules run on every page whatever their impact: all content inside landmarks, and
+// no two landmarks of the same kind with the same name.
+var axeRules = []string{"region", "landmark-unique"}
+
 // env is one test's server and browser.
 type env struct {
 	srv  *testserver.Server
@@ -54,7 +58,8 @@ func start(t *testing.T) *env {
 	if axeSource(t) == "" {
 		t.Log("VAERN_AXE is not set: pages are not checked with axe-core (npm install --prefix DIR axe-core@4, then VAERN_AXE=DIR/node_modules/axe-core/axe.min.js)")
 	}
-	srv := testserver.Start(t, store.SQLite, testserver.Options{})
+	// The demo banner is on, so that the landmark rules check it on every page too.
+	srv := testserver.Start(t, store.SQLite, testserver.Options{DemoBanner: true})
 
 	out := &lockedBuffer{}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -290,9 +295,16 @@ func checkAxe(t *testing.T, ctx context.Context, what string) {
 	}
 	do(t, ctx, what+": inject axe-core", chromedp.Evaluate[chromedp.Void](src))
 	tags, _ := json.Marshal(axeTags)
+	rules, _ := json.Marshal(axeRules)
+	// Two runs: the WCAG rule sets (serious and critical findings), and the landmark rules at any
+	// impact (axe files them as best practice, moderate, but a screen reader user navigating by
+	// landmark misses content outside them and cannot tell same-named ones apart).
+	// (axe-core runs one check at a time, so the second starts when the first is done.)
 	expr := `axe.run(document, {runOnly: {type: "tag", values: ` + string(tags) + `}, resultTypes: ["violations"]})
-		.then(r => r.violations
-			.filter(v => v.impact === "serious" || v.impact === "critical")
+		.then(r => r.violations.filter(v => v.impact === "serious" || v.impact === "critical"))
+		.then(a => axe.run(document, {runOnly: {type: "rule", values: ` + string(rules) + `}, resultTypes: ["violations"]})
+			.then(r => a.concat(r.violations)))
+		.then(vs => vs
 			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
 				target: v.nodes.length ? v.nodes[0].target.join(" ") : "",
 				html: v.nodes.length ? v.nodes[0].html : ""})))`

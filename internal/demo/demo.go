@@ -145,7 +145,7 @@ func seedDelegations(ctx context.Context, st *store.Store, members map[string]va
 		due := open.Round.ClosesAt.AddDate(0, 0, -10)
 		for _, d := range []vaern.Delegation{
 			{AssessmentID: open.ID, ScopeKind: vaern.DelegateDepartment, AssigneeUnitID: unit, UnitID: unit, Due: due,
-				Note: "Svar for jeres egen afdeling / Svar for egen enhet."},
+				Note: delegationNote(m.Country)},
 			{AssessmentID: open.ID, ScopeKind: vaern.DelegateArea, ScopeRef: "AWARE", AssigneeUserID: resp.ID, UnitID: unit, Due: due},
 		} {
 			if _, err := st.CreateDelegation(ctx, sys, m.ID, d, nil); err != nil {
@@ -154,6 +154,15 @@ func seedDelegations(ctx context.Context, st *store.Store, members map[string]va
 		}
 	}
 	return nil
+}
+
+// delegationNote is the coordinator's note on the demo's department delegation, written in the
+// member's own language as a coordinator there would write it.
+func delegationNote(country string) string {
+	if strings.EqualFold(country, "NO") {
+		return "Svar for egen enhet."
+	}
+	return "Svar for jeres egen afdeling."
 }
 
 // langOf gives Norwegian users bokmål; everyone else follows the browser.

@@ -42,7 +42,7 @@ func ParseSBOM(r io.Reader) (SBOM, error) {
 		return SBOM{}, fmt.Errorf("read SBOM: %w", err)
 	}
 	if len(b) > MaxSBOMBytes {
-		return SBOM{}, fmt.Errorf("the SBOM is larger than %d MiB", MaxSBOMBytes>>20)
+		return SBOM{}, fileError("sbom_too_large", "the SBOM is larger than %d MiB", MaxSBOMBytes>>20)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if err := SBOMLimits.CheckJSON(b); err != nil {
@@ -55,25 +55,25 @@ func ParseSBOM(r io.Reader) (SBOM, error) {
 		Context     json.RawMessage `json:"@context"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return SBOM{}, fmt.Errorf("the SBOM is not valid JSON: %s", jsonErr(b, err))
+		return SBOM{}, fileError("sbom_json", "the SBOM is not valid JSON: %s", jsonErr(b, err))
 	}
 	switch {
 	case probe.BOMFormat == "CycloneDX":
 		switch probe.SpecVersion {
 		case "1.2", "1.3", "1.4", "1.5", "1.6":
 		default:
-			return SBOM{}, fmt.Errorf("CycloneDX specVersion %q is not supported (1.4 to 1.6 are)", probe.SpecVersion)
+			return SBOM{}, fileError("cyclonedx_version", "CycloneDX specVersion %q is not supported (1.4 to 1.6 are)", probe.SpecVersion)
 		}
 		return parseCycloneDX(b, probe.SpecVersion)
 	case probe.SPDXVersion != "":
 		if probe.SPDXVersion != "SPDX-2.3" && probe.SPDXVersion != "SPDX-2.2" {
-			return SBOM{}, fmt.Errorf("spdxVersion %q is not supported (SPDX-2.3 is)", probe.SPDXVersion)
+			return SBOM{}, fileError("spdx_version", "spdxVersion %q is not supported (SPDX-2.3 is)", probe.SPDXVersion)
 		}
 		return parseSPDX(b, probe.SPDXVersion)
 	case bytes.Contains(probe.Context, []byte("spdx.org/rdf/3")):
 		return parseSPDX3(b)
 	}
-	return SBOM{}, errors.New("not a CycloneDX or SPDX JSON document: it has neither bomFormat \"CycloneDX\" nor spdxVersion")
+	return SBOM{}, fileError("sbom_kind", "not a CycloneDX or SPDX JSON document: it has neither bomFormat \"CycloneDX\" nor spdxVersion")
 }
 
 // jsonErr names the line of a syntax error.

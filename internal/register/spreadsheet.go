@@ -105,7 +105,7 @@ type Table struct {
 // ReadTable reads a CSV or XLSX file, telling them apart by content (an XLSX file is a zip).
 func ReadTable(data []byte) (*Table, error) {
 	if len(data) > MaxImportBytes {
-		return nil, fmt.Errorf("the file is larger than %d MiB", MaxImportBytes>>20)
+		return nil, fileError("too_large", "the file is larger than %d MiB", MaxImportBytes>>20)
 	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return ReadXLSX(data)
@@ -132,12 +132,12 @@ func ReadCSV(data []byte) (*Table, error) {
 	if !utf8.Valid(data) {
 		dec, err := charmap.Windows1252.NewDecoder().Bytes(data)
 		if err != nil {
-			return nil, errors.New("the file is neither UTF-8 nor Windows-1252 text")
+			return nil, fileError("encoding", "the file is neither UTF-8 nor Windows-1252 text")
 		}
 		data = dec
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, errors.New("the file is not a CSV text file (it contains NUL bytes); save it as CSV or XLSX")
+		return nil, fileError("not_csv", "the file is not a CSV text file (it contains NUL bytes); save it as CSV or XLSX")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = sniffComma(data)
@@ -152,7 +152,7 @@ func ReadCSV(data []byte) (*Table, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("row %d: %v", pe.Line, pe.Err)
+				return nil, fileError("row", "row %d: %v", pe.Line, pe.Err)
 			}
 			return nil, err
 		}
@@ -200,7 +200,7 @@ func (t *Table) add(rec []string, line int) error {
 		return nil
 	}
 	if len(rec) > MaxColumns {
-		return fmt.Errorf("row %d: more than %d columns", line, MaxColumns)
+		return fileError("columns", "row %d: more than %d columns", line, MaxColumns)
 	}
 	for i, v := range rec {
 		if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
@@ -212,7 +212,7 @@ func (t *Table) add(rec []string, line int) error {
 		return nil
 	}
 	if len(t.Rows) >= MaxImportRows {
-		return fmt.Errorf("more than %d rows", MaxImportRows)
+		return fileError("rows", "more than %d rows", MaxImportRows)
 	}
 	t.Rows = append(t.Rows, rec)
 	t.RowNums = append(t.RowNums, line)
@@ -221,7 +221,7 @@ func (t *Table) add(rec []string, line int) error {
 
 func (t *Table) done() (*Table, error) {
 	if t.Header == nil {
-		return nil, errors.New("the file is empty")
+		return nil, fileError("empty", "the file is empty")
 	}
 	return t, nil
 }
@@ -232,7 +232,7 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 	// A malformed workbook must answer with an error, never take the server down.
 	defer func() {
 		if v := recover(); v != nil {
-			t, err = nil, fmt.Errorf("the XLSX file cannot be read: %v", v)
+			t, err = nil, fileError("xlsx", "the XLSX file cannot be read: %v", v)
 		}
 	}()
 	// The guard checks what the zip unpacks to and how the XML in it nests before excelize reads
@@ -242,12 +242,12 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: XLSXLimits.MaxUnpacked, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
-		return nil, fmt.Errorf("the XLSX file cannot be read: %v", err)
+		return nil, fileError("xlsx", "the XLSX file cannot be read: %v", err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errors.New("the workbook has no sheets")
+		return nil, fileError("no_sheets", "the workbook has no sheets")
 	}
 	sheet := sheets[0]
 	for _, s := range sheets {
@@ -258,7 +258,7 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("the XLSX file cannot be read: %v", err)
+		return nil, fileError("xlsx", "the XLSX file cannot be read: %v", err)
 	}
 	defer rows.Close()
 	t = &Table{}
@@ -267,14 +267,14 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 		n++
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, fmt.Errorf("row %d: %v", n, err)
+			return nil, fileError("row", "row %d: %v", n, err)
 		}
 		if err := t.add(rec, n); err != nil {
 			return nil, err
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fmt.Errorf("the XLSX file cannot be read: %v", err)
+		return nil, fileError("xlsx", "the XLSX file cannot be read: %v", err)
 	}
 	return t.done()
 }
@@ -324,7 +324,7 @@ func GuessMapping(header []string) []string {
 // CheckMapping refuses a mapping without the name column or with a field mapped twice.
 func CheckMapping(header, mapping []string) error {
 	if len(mapping) != len(header) {
-		return errors.New("the mapping does not fit the file's columns")
+		return fileError("mapping", "the mapping does not fit the file's columns")
 	}
 	seen := map[string]int{}
 	for i, key := range mapping {
@@ -332,15 +332,15 @@ func CheckMapping(header, mapping []string) error {
 			continue
 		}
 		if !knownField(key) {
-			return fmt.Errorf("column %q: unknown field %q", header[i], key)
+			return fileError("unknown_field", "column %q: unknown field %q", header[i], key)
 		}
 		if j, dup := seen[key]; dup {
-			return fmt.Errorf("columns %q and %q are both mapped to %s", header[j], header[i], key)
+			return fileError("mapped_twice", "columns %q and %q are both mapped to %s", header[j], header[i], key)
 		}
 		seen[key] = i
 	}
 	if _, ok := seen["name"]; !ok {
-		return errors.New("no column is mapped to the system's name")
+		return fileError("no_name", "no column is mapped to the system's name")
 	}
 	return nil
 }

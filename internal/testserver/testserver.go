@@ -57,6 +57,8 @@ type Options struct {
 	// DSN, if set, rewrites the new database's connection string before the store opens it (to
 	// reach the database through a proxy that a test can cut, say).
 	DSN func(string) string
+	// DemoBanner shows the demo banner on every page, as `vaern demo` does.
+	DemoBanner bool
 }
 
 // Start runs a server on engine e until the test ends.
@@ -89,7 +91,7 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
 	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: s.Jobs.Wake,
-		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy}, st)
+		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

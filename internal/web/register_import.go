@@ -10,6 +10,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/inputguard"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
@@ -44,7 +45,7 @@ func (s *Server) regImportUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		pg := s.page(w, r, "reg.import.title", register.Fields)
-		pg.Errors = map[string]string{"file": pg.L.T("reg.import.unreadable", err.Error())}
+		pg.Errors = map[string]string{"file": pg.L.T("reg.import.unreadable", importErr(pg.L, err))}
 		pg.Error = pg.L.T("form.has_errors")
 		s.render(w, r, http.StatusUnprocessableEntity, "register_import", pg)
 		return
@@ -328,4 +329,13 @@ func (s *Server) awaitJob(ctx context.Context, id int64, d time.Duration) store.
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// importErr says why a file cannot be read in the reader's language, so the message is not half
+// Danish, half English.
+func importErr(l *i18n.Localizer, err error) string {
+	return register.Translate(err, func(key string) (string, bool) {
+		v := l.Maybe(key, "")
+		return v, v != ""
+	})
 }

@@ -57,7 +57,7 @@ func (s *Server) regSBOM(w http.ResponseWriter, r *http.Request) {
 		err = register.SBOMLimits.Err(ctx)
 	}
 	if err != nil {
-		s.regSBOMProblem(w, r, "reg.sbom.unreadable", err.Error())
+		s.regSBOMProblem(w, r, "reg.sbom.unreadable", err)
 		return
 	}
 	source := doc.Format + " " + name
@@ -122,12 +122,18 @@ func (s *Server) regSBOMClear(w http.ResponseWriter, r *http.Request, sys vaern.
 	http.Redirect(w, r, fmt.Sprintf("/register/systems/%d#components", sys.ID), http.StatusSeeOther)
 }
 
-// regSBOMProblem shows the system page again with a message at the SBOM field; nothing changed.
+// regSBOMProblem shows the system page again with a message at the SBOM field (an error among args
+// is put in the person's words); nothing changed.
 func (s *Server) regSBOMProblem(w http.ResponseWriter, r *http.Request, key string, args ...any) {
 	pg, err := s.regSystemPage(w, r)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
+	}
+	for i, a := range args {
+		if e, ok := a.(error); ok {
+			args[i] = importErr(pg.L, e) // an importer's error, in the person's language
+		}
 	}
 	pg.Errors = map[string]string{"sbom": pg.L.T(key, args...)}
 	pg.Error = pg.L.T("form.has_errors")

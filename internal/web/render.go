@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
 )
@@ -128,6 +129,17 @@ type Page struct {
 	Langs     []LangOption
 	Demo      bool
 	Data      any
+	// fwTitle gives a framework's title in the page's language.
+	fwTitle func(vaern.FrameworkInfo) string
+}
+
+// Framework names a framework in the reader's language, with its version once.
+func (p *Page) Framework(info vaern.FrameworkInfo) string {
+	title := info.Title
+	if p.fwTitle != nil {
+		title = p.fwTitle(info)
+	}
+	return framework.DisplayName(title, info.Version)
 }
 
 // NavItem is a link in the main navigation.
@@ -211,6 +223,16 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 	}
 	for _, l := range i18n.Langs {
 		pg.Langs = append(pg.Langs, LangOption{Code: l, Name: i18n.Names[l], Current: l == lang})
+	}
+	ctx := r.Context()
+	pg.fwTitle = func(info vaern.FrameworkInfo) string {
+		// Parsed frameworks are cached by the store, so this is a map lookup after the first.
+		if _, fw, err := s.st.Framework(ctx, info.ID); err == nil {
+			if t := fw.Title.Get(lang); t != "" {
+				return t
+			}
+		}
+		return info.Title
 	}
 	if c, err := r.Cookie("vaern_flash"); err == nil && c.Value != "" {
 		key, args, _ := strings.Cut(c.Value, "|")

@@ -77,13 +77,15 @@
 
     // A wide table scrolls sideways inside its .table-wrap (on a phone, say); keyboard users can
     // only scroll it once it can take focus. Templates should mark the wrapper themselves
-    // (tabindex="0" role="region" aria-labelledby="<caption id>"); this covers any that do not.
+    // (tabindex="0" role="group" aria-labelledby="<caption id>"); this covers any that do not.
+    // A group, not a region: a region is a landmark, and one named like the section around it
+    // (a table captioned as its heading) gives two landmarks of the same name.
     document.querySelectorAll(".table-wrap:not([tabindex])").forEach(function (wrap, i) {
       wrap.setAttribute("tabindex", "0");
       var cap = wrap.querySelector("caption");
       if (cap) {
         if (!cap.id) { cap.id = "table-caption-" + i; }
-        wrap.setAttribute("role", "region");
+        wrap.setAttribute("role", "group");
         wrap.setAttribute("aria-labelledby", cap.id);
       }
     });
