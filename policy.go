@@ -75,6 +75,10 @@ const (
 	PermReportsView   Permission = "reports.view"     // the own organisation's reports, benchmark position and exports
 	PermActionsManage Permission = "reports.actions"  // turn recommendations into tasks and follow them up
 	PermNationalView  Permission = "reports.national" // the centre's national report: anonymous aggregates only
+
+	// PermManageWebhooks lets a member's coordinator register webhooks that receive the member's
+	// notifications, and read their delivery log.
+	PermManageWebhooks Permission = "notify.webhooks"
 )
 
 // grants is the one place that says which role holds which permission.
@@ -104,6 +108,8 @@ var grants = map[Permission][]Role{
 	PermReportsView:   {RoleCoordinator, RoleRespondent, RoleViewer},
 	PermActionsManage: {RoleCoordinator},
 	PermNationalView:  {RoleCentreAdmin, RoleCentreAnalyst},
+	// A member's events are the member's own: the centre registers no webhooks for them.
+	PermManageWebhooks: {RoleCoordinator},
 }
 
 // Can reports whether role r holds permission p.
@@ -125,7 +131,7 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView}
+		PermReportsView, PermActionsManage, PermNationalView, PermManageWebhooks}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

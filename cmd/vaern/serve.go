@@ -12,6 +12,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/jobs"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/web"
 )
@@ -75,6 +76,9 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		ln.Close()
 		return err
 	}
+	// Attached before any request or worker writes, so every change tells whom it should.
+	notifier := notify.New(srv.Catalog(), c.baseURL)
+	notifier.Attach(st)
 	// Timeouts keep slow or stalled clients from holding connections open: headers must arrive within
 	// 10 s, a whole request (an upload included) within 60 s.
 	t := c.timeouts.orDefaults()
@@ -93,6 +97,12 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 	registerJobs := jobs.NewRegisterReminders(st, srv.Catalog(), c.baseURL, log)
 	registerJobs.Wake = mailer.Wake
 	go registerJobs.Run(bg)
+	// Notifications: changes tell people in their own transaction; webhooks and digests go out
+	// from workers that are safe on several nodes (claims with leases, one transaction per digest).
+	go jobs.NewWebhookWorker(st, false, log).Run(bg)
+	digests := jobs.NewDigestWorker(st, notifier, log)
+	digests.Wake = mailer.Wake
+	go digests.Run(bg)
 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()

@@ -18,6 +18,7 @@ import (
 	"github.com/vaern/vaern/internal/auth"
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/jobs"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 	"github.com/vaern/vaern/internal/web"
@@ -42,8 +43,10 @@ type Server struct {
 	Store  *store.Store
 	Web    *web.Server
 	Mailer *jobs.MailWorker
-	Fix    Fixture
-	http   *httptest.Server
+	// Notifier is attached to the store, so changes made through the server notify people.
+	Notifier *notify.Notifier
+	Fix      Fixture
+	http     *httptest.Server
 }
 
 // Options tune the server.
@@ -53,6 +56,8 @@ type Options struct {
 	// RateLimits and TrustProxy are passed to the web server (no limits by default).
 	RateLimits web.RateLimits
 	TrustProxy bool
+	// WebhookAllowPrivate admits webhooks on loopback (a local TLS test server).
+	WebhookAllowPrivate bool
 }
 
 // Start runs a server on engine e until the test ends.
@@ -77,10 +82,13 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
 	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {},
-		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy}, st)
+		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, WebhookAllowPrivate: opt.WebhookAllowPrivate}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
+	// What happens through the server tells people, as in production (the seed above told nobody).
+	s.Notifier = notify.New(srv.Catalog(), s.URL)
+	s.Notifier.Attach(st)
 	s.Web = srv
 	s.http.Config.Handler = srv.Handler()
 	s.http.Start()

@@ -127,6 +127,7 @@ type Page struct {
 	RequestID string
 	Langs     []LangOption
 	Demo      bool
+	Unread    int // the signed-in person's unread notifications (the bell)
 	Data      any
 }
 
@@ -208,6 +209,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 	}
 	for _, l := range i18n.Langs {
 		pg.Langs = append(pg.Langs, LangOption{Code: l, Name: i18n.Names[l], Current: l == lang})
+	}
+	if p != nil {
+		// A failed count shows an empty bell rather than failing the page.
+		pg.Unread, _ = s.st.UnreadNotifications(r.Context(), p.Org.ID, p.User.ID)
 	}
 	if c, err := r.Cookie("vaern_flash"); err == nil && c.Value != "" {
 		if s.cat.Has(lang, c.Value) {
