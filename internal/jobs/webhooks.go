@@ -109,7 +109,9 @@ func (w *WebhookWorker) post(ctx context.Context, d vaern.WebhookDelivery) (int,
 	req.Header.Set("User-Agent", "Vaern-Webhook/"+vaern.Version)
 	req.Header.Set(notify.HeaderEvent, d.Kind)
 	req.Header.Set(notify.HeaderDelivery, strconv.FormatInt(d.ID, 10))
-	req.Header.Set(notify.HeaderSignature, notify.Sign(d.Secret, w.St.Now(), d.Payload))
+	// The wall clock, not the store's: the timestamp tells the receiver when this request was sent,
+	// so that it can refuse an old one replayed.
+	req.Header.Set(notify.HeaderSignature, notify.Sign(d.Secret, time.Now(), d.Payload))
 	resp, err := w.HTTP.Do(req)
 	if err != nil {
 		return 0, err
