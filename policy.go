@@ -76,6 +76,9 @@ const (
 	PermActionsManage Permission = "reports.actions"  // turn recommendations into tasks and follow them up
 	PermNationalView  Permission = "reports.national" // the centre's national report: anonymous aggregates only
 
+	// PermJobs: the installation's background jobs (queued, running, failed), retry and cancel.
+	PermJobs Permission = "centre.jobs"
+
 	// PermManageWebhooks lets a member's coordinator register webhooks that receive the member's
 	// notifications, and read their delivery log.
 	PermManageWebhooks Permission = "notify.webhooks"
@@ -108,6 +111,7 @@ var grants = map[Permission][]Role{
 	PermReportsView:   {RoleCoordinator, RoleRespondent, RoleViewer},
 	PermActionsManage: {RoleCoordinator},
 	PermNationalView:  {RoleCentreAdmin, RoleCentreAnalyst},
+	PermJobs:          {RoleCentreAdmin},
 	// A member's events are the member's own: the centre registers no webhooks for them.
 	PermManageWebhooks: {RoleCoordinator},
 }
@@ -131,7 +135,7 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView, PermManageWebhooks}
+		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

@@ -124,7 +124,8 @@ type serverConfig struct {
 	smtpFrom      string
 	smtpTLS       string
 	allowPublic   bool
-	benchmarkK    int // smallest group the benchmark shows
+	benchmarkK    int           // smallest group the benchmark shows
+	jobLease      time.Duration // how long a job's claim holds without renewal
 	fastAck       bool
 	rateAPI       float64
 	rateAPIBurst  int
@@ -150,6 +151,7 @@ func (c *serverConfig) register(fs *flag.FlagSet, e env, defAddr string) {
 	fs.StringVar(&c.smtpPassword, "smtp-password", e.getenv("VAERN_SMTP_PASSWORD"), "SMTP password; env VAERN_SMTP_PASSWORD")
 	fs.StringVar(&c.smtpFrom, "smtp-from", e.getenv("VAERN_SMTP_FROM"), "sender address, e.g. Værn <vaern@example.dk>; env VAERN_SMTP_FROM")
 	fs.StringVar(&c.smtpTLS, "smtp-tls", envOr(e, "VAERN_SMTP_TLS", "starttls"), "starttls, tls or none; env VAERN_SMTP_TLS")
+	fs.DurationVar(&c.jobLease, "job-lease", envDuration(e, "VAERN_JOB_LEASE", 2*time.Minute), "how long a background job's claim holds without renewal: a stopped node's jobs are taken up after it; env VAERN_JOB_LEASE")
 	fs.IntVar(&c.benchmarkK, "benchmark-k", envInt(e, "VAERN_BENCHMARK_K", 5), "smallest group of members the benchmark and the national report show; env VAERN_BENCHMARK_K")
 	fs.BoolVar(&c.allowPublic, "insecure-public-http", envBool(e.getenv("VAERN_INSECURE_PUBLIC_HTTP")), "allow plain HTTP on a public address (not for production); env VAERN_INSECURE_PUBLIC_HTTP")
 	fs.BoolVar(&c.fastAck, "sqlite-fast-accept-loss", envBool(e.getenv("VAERN_SQLITE_FAST_ACCEPT_LOSS")), "acknowledge that --sqlite-fast on a public listener may lose the last acknowledged writes on a power loss; env VAERN_SQLITE_FAST_ACCEPT_LOSS")
@@ -217,6 +219,9 @@ func (c *serverConfig) validate() error {
 	}
 	if c.metricsToken != "" && len(c.metricsToken) < 16 {
 		problems = append(problems, "metrics-token must be at least 16 characters")
+	}
+	if c.jobLease < time.Second {
+		problems = append(problems, fmt.Sprintf("job-lease %s: must be at least 1s", c.jobLease))
 	}
 	if c.benchmarkK < 2 {
 		problems = append(problems, fmt.Sprintf("benchmark-k %d: must be at least 2, or one member's figures would be shown", c.benchmarkK))

@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"register":     {"the system register: import, import-sbom, export", cmdRegister},
 		"version":      {"print the version", cmdVersion},
 		"framework":    {"question frameworks: validate, import, list, export, import-oscal", cmdFramework},
+		"jobs":         {"background jobs: jobs list", cmdJobs},
 		"centre":       {"create the installation's security centre: centre create", cmdCentre},
 		"backup":       {"write a consistent, verified backup while the server runs: backup --to FILE", cmdBackup},
 		"restore":      {"load a backup into the database and verify it: restore --from FILE", cmdRestore},

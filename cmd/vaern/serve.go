@@ -59,7 +59,9 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		}
 		sender = s
 	}
-	mailer := jobs.NewMailWorker(st, sender, log)
+	reg := jobs.NewRegistry()
+	worker := jobs.NewWorker(st, reg, log)
+	worker.Lease = c.jobLease
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", c.addr, err)
@@ -70,7 +72,7 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		c.baseURL = "http://" + ln.Addr().String()
 	}
 	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
-		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: mailer.Wake,
+		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: worker.Wake,
 		RateLimits: c.rateLimits(), BenchmarkK: c.benchmarkK}, st)
 	if err != nil {
 		ln.Close()
@@ -87,22 +89,13 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBG()
-	go mailer.Run(bg)
 	go srv.Background(bg)
-	// Closing rounds at their deadline and reminders; safe on several nodes (each step is idempotent).
-	baselineJobs := jobs.NewBaselineWorker(st, srv.Catalog(), c.baseURL, log)
-	baselineJobs.Wake = mailer.Wake
-	baselineJobs.BenchmarkK = c.benchmarkK
-	go baselineJobs.Run(bg)
-	registerJobs := jobs.NewRegisterReminders(st, srv.Catalog(), c.baseURL, log)
-	registerJobs.Wake = mailer.Wake
-	go registerJobs.Run(bg)
-	// Notifications: changes tell people in their own transaction; webhooks and digests go out
-	// from workers that are safe on several nodes (claims with leases, one transaction per digest).
-	go jobs.NewWebhookWorker(st, false, log).Run(bg)
-	digests := jobs.NewDigestWorker(st, notifier, log)
-	digests.Wake = mailer.Wake
-	go digests.Run(bg)
+	// Mail, imports, closing rounds at their deadline, reminders, webhooks, digests: durable jobs, safe on several
+	// nodes (see docs/jobs.md).
+	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: c.baseURL, Log: log, Sender: sender, BenchmarkK: c.benchmarkK,
+		Notify: notifier})
+	workerDone := make(chan struct{})
+	go func() { defer close(workerDone); worker.Run(bg) }()
 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
@@ -137,6 +130,7 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		ms.Shutdown(sctx)
 	}
 	cancelBG()
+	<-workerDone // running attempts record their outcome before the store closes
 	return err
 }
 

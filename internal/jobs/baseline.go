@@ -44,7 +44,6 @@ type BaselineWorker struct {
 	N       *notify.Notifier // tells people, with the links to BaseURL
 	BaseURL string           // for the link to the assessment in reminders
 	Log     *slog.Logger
-	Every   time.Duration // default one minute
 	// Wake, when set, is called after reminders were queued so the mail worker sends them at once.
 	Wake func()
 	// BenchmarkK is the smallest group the benchmark shows (default 5); closed rounds get their
@@ -52,29 +51,9 @@ type BaselineWorker struct {
 	BenchmarkK int
 }
 
-// NewBaselineWorker returns a worker; call Run to start it.
+// NewBaselineWorker returns the work of the periodic job BaselineKind.
 func NewBaselineWorker(st *store.Store, cat *i18n.Catalog, baseURL string, log *slog.Logger) *BaselineWorker {
-	return &BaselineWorker{St: st, Cat: cat, N: notify.New(cat, baseURL), BaseURL: strings.TrimRight(baseURL, "/"), Log: log, Every: time.Minute}
-}
-
-// Run does the work every minute until ctx ends.
-func (w *BaselineWorker) Run(ctx context.Context) {
-	every := w.Every
-	if every <= 0 {
-		every = time.Minute
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			w.Log.Error("baseline: scheduled work", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return &BaselineWorker{St: st, Cat: cat, N: notify.New(cat, baseURL), BaseURL: strings.TrimRight(baseURL, "/"), Log: log}
 }
 
 // BaselineResult says what one run did.

@@ -12,40 +12,23 @@ import (
 	"github.com/vaern/vaern/internal/store"
 )
 
-// DigestWorker sends the daily digest: once a day, from DigestHour in Copenhagen, everyone who
-// chose a digest for some kind gets one e-mail listing the notifications of those kinds made
-// before that hour. Taking the notifications and queueing the e-mail happen in one transaction, so
-// several app nodes running this worker send each digest once, and a crash loses none.
+// DigestKind is the periodic job that sends the daily digests.
+const DigestKind = "notify.digest"
+
+// DigestWorker sends the daily digest: from Hour in Copenhagen, everyone who chose a digest for
+// some kind gets one e-mail listing the notifications of those kinds made before that hour. It runs
+// as a periodic job; taking the notifications and queueing the e-mail happen in one transaction,
+// so a digest goes out once even when two runs overlap, and a crash loses none.
 type DigestWorker struct {
-	St    *store.Store
-	N     *notify.Notifier
-	Log   *slog.Logger
-	Every time.Duration // how often to check (default 10 minutes)
-	Hour  int           // local hour from which the day's digest goes out (default 7)
-	Wake  func()        // called after digests were queued
+	St   *store.Store
+	N    *notify.Notifier
+	Log  *slog.Logger
+	Hour int // local hour from which the day's digest goes out (default 7)
 }
 
-// NewDigestWorker returns a worker; call Run to start it.
+// NewDigestWorker returns the work of the periodic job DigestKind.
 func NewDigestWorker(st *store.Store, n *notify.Notifier, log *slog.Logger) *DigestWorker {
-	return &DigestWorker{St: st, N: n, Log: log, Every: 10 * time.Minute, Hour: 7}
-}
-
-// Run sends due digests until ctx ends.
-func (w *DigestWorker) Run(ctx context.Context) {
-	t := time.NewTicker(w.Every)
-	defer t.Stop()
-	for {
-		if n, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			w.Log.Error("notifications: digests", "err", err)
-		} else if n > 0 {
-			w.Log.Info("notifications: digests queued", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return &DigestWorker{St: st, N: n, Log: log, Hour: 7}
 }
 
 // Cutoff is the moment of the most recent digest at now: Hour o'clock today in Copenhagen, or
@@ -79,9 +62,6 @@ func (w *DigestWorker) RunOnce(ctx context.Context) (int, error) {
 		if ok {
 			n++
 		}
-	}
-	if n > 0 && w.Wake != nil {
-		w.Wake()
 	}
 	return n, errors.Join(errs...)
 }

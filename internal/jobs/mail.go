@@ -1,6 +1,8 @@
-// Package jobs runs Værn's background work. The mail worker delivers the outbox: messages are
-// written in the same transaction as what caused them and sent here, with retries, so nothing that
-// was committed is lost when the SMTP server is down or the process restarts.
+// Package jobs runs Værn's background work as durable jobs (see docs/jobs.md): rows in the job
+// table, enqueued in the transaction that causes them, claimed with a lease by a Worker, retried
+// with backoff. This file delivers the outbox: messages are written in the same transaction as what
+// caused them and sent by a job, so nothing that was committed is lost when the SMTP server is down
+// or the process restarts.
 package jobs
 
 import (
@@ -85,28 +87,6 @@ func (l LogSender) Send(_ context.Context, m vaern.Mail) error {
 	return nil
 }
 
-// MailWorker delivers the outbox.
-type MailWorker struct {
-	St     *store.Store
-	Sender Sender
-	Log    *slog.Logger
-	Every  time.Duration // how often to look for due messages (default 15 s)
-	wake   chan struct{}
-}
-
-// NewMailWorker returns a worker; call Run to start it.
-func NewMailWorker(st *store.Store, s Sender, log *slog.Logger) *MailWorker {
-	return &MailWorker{St: st, Sender: s, Log: log, Every: 15 * time.Second, wake: make(chan struct{}, 1)}
-}
-
-// Wake makes the worker look at the outbox now (after something queued a message).
-func (w *MailWorker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
-
 // Backoff is how long to wait before attempt n+1 after n failed attempts.
 func Backoff(n int) time.Duration {
 	steps := []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 3 * time.Hour}
@@ -119,52 +99,36 @@ func Backoff(n int) time.Duration {
 	return steps[n-1]
 }
 
-// Run delivers due messages until ctx ends.
-func (w *MailWorker) Run(ctx context.Context) {
-	t := time.NewTicker(w.Every)
-	defer t.Stop()
-	for {
-		w.RunOnce(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.wake:
+// deliverMail is the handler of store.MailDeliverKind: it sends one outbox message and marks it
+// sent in the same transaction that finishes its job. A process killed between the send and that
+// commit sends the message again when the job is taken up (at least once: no message is lost).
+func deliverMail(st *store.Store, sender Sender, log *slog.Logger) Kind {
+	return Kind{Timeout: 2 * time.Minute, Handle: func(ctx context.Context, run *Run) error {
+		var a store.MailArgs
+		if err := run.Decode(&a); err != nil {
+			return err
 		}
-	}
-}
-
-// RunOnce sends what is due now and reports how many were sent.
-func (w *MailWorker) RunOnce(ctx context.Context) int {
-	sent := 0
-	for {
-		msgs, err := w.St.ClaimMail(ctx, w.St.Now(), 10*time.Minute, 20)
+		m, err := st.Mail(ctx, a.ID)
 		if err != nil {
-			if ctx.Err() == nil {
-				w.Log.Error("outbox: claim", "err", err)
-			}
-			return sent
+			return Permanent(fmt.Errorf("outbox message %d: %w", a.ID, err))
 		}
-		if len(msgs) == 0 {
-			return sent
+		if !m.SentAt.IsZero() {
+			return nil
 		}
-		for _, m := range msgs {
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			err := w.Sender.Send(sctx, m)
-			cancel()
-			if err != nil {
-				next := w.St.Now().Add(Backoff(m.Attempts + 1))
-				w.Log.Warn("outbox: send failed, will retry", "id", m.ID, "to", m.To, "attempt", m.Attempts+1, "next", next, "err", err)
-				if err := w.St.MailFailed(ctx, m.ID, next, err.Error()); err != nil {
-					w.Log.Error("outbox: record failure", "id", m.ID, "err", err)
-				}
-				continue
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err = sender.Send(sctx, m)
+		cancel()
+		if err != nil {
+			next := st.Now().Add(Backoff(run.Attempts))
+			if ferr := st.MailFailed(ctx, m.ID, next, err.Error()); ferr != nil {
+				log.Error("outbox: record failure", "id", m.ID, "err", ferr)
 			}
-			if err := w.St.MailSent(ctx, m.ID, w.St.Now()); err != nil {
-				w.Log.Error("outbox: record delivery", "id", m.ID, "err", err)
-				continue
-			}
-			sent++
+			return fmt.Errorf("send to %s: %w", m.To, err)
 		}
-	}
+		if err := st.MailSent(ctx, run.Lock(), m.ID); err != nil {
+			return fmt.Errorf("record delivery of message %d: %w", m.ID, err)
+		}
+		run.FinishedInTx()
+		return nil
+	}}
 }

@@ -25,37 +25,13 @@ type RegisterReminders struct {
 	N       *notify.Notifier
 	BaseURL string
 	Log     *slog.Logger
-	Every   time.Duration // default one hour
 	Lead    time.Duration // default one week
 	Wake    func()        // called after reminders were queued
 }
 
-// NewRegisterReminders returns a worker; call Run to start it.
+// NewRegisterReminders returns the work of the periodic job ReviewRemindersKind.
 func NewRegisterReminders(st *store.Store, cat *i18n.Catalog, baseURL string, log *slog.Logger) *RegisterReminders {
-	return &RegisterReminders{St: st, Cat: cat, N: notify.New(cat, baseURL), BaseURL: strings.TrimRight(baseURL, "/"), Log: log,
-		Every: time.Hour, Lead: 7 * 24 * time.Hour}
-}
-
-// Run queues due reminders now and then every hour until ctx ends.
-func (w *RegisterReminders) Run(ctx context.Context) {
-	every := w.Every
-	if every <= 0 {
-		every = time.Hour
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			w.Log.Error("register: review reminders", "err", err)
-		} else if n > 0 {
-			w.Log.Info("register: review reminders queued", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return &RegisterReminders{St: st, Cat: cat, N: notify.New(cat, baseURL), BaseURL: strings.TrimRight(baseURL, "/"), Log: log, Lead: 7 * 24 * time.Hour}
 }
 
 // RunOnce queues the reminders that are due and returns how many.

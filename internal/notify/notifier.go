@@ -120,7 +120,7 @@ func (n *Notifier) Send(ctx context.Context, tx *store.Tx, ev Event) (int, error
 		if err != nil {
 			return told, err
 		}
-		if err := tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h.ID, OrgID: ev.OrgID, EventID: id, Kind: ev.Kind, Payload: b}); err != nil {
+		if _, err := tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h.ID, OrgID: ev.OrgID, EventID: id, Kind: ev.Kind, Payload: b}); err != nil {
 			return told, fmt.Errorf("notify %s: webhook %d: %w", ev.Kind, h.ID, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 
 // TestNotificationStorage: events with a key happen once, a notification only ever reaches a person
 // of the event's organisation, reads are scoped to the person, the legal rule holds in the store,
-// a digest is taken once, and webhook deliveries are claimed by one worker at a time.
+// a digest is taken once, and a webhook delivery is queued with its job, for its own member only.
 func TestNotificationStorage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
@@ -148,6 +149,7 @@ func TestNotificationStorage(t *testing.T) {
 			t.Fatalf("B reads A's webhook: %v", err)
 		}
 		wantErr(t, s.DeleteWebhook(ctx, f.coordB(), f.B.Org.ID, h.ID), vaern.ErrNotFound)
+		var delivery int64
 		ok(t, s.Write(ctx, func(tx *store.Tx) error {
 			hooks, err := tx.ActiveWebhooks(ctx, f.A.Org.ID)
 			if err != nil || len(hooks) != 1 {
@@ -156,22 +158,32 @@ func TestNotificationStorage(t *testing.T) {
 			if hooks, _ := tx.ActiveWebhooks(ctx, f.B.Org.ID); len(hooks) != 0 {
 				t.Fatalf("B's active webhooks %v", hooks)
 			}
-			return tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h.ID, OrgID: f.A.Org.ID, EventID: first, Kind: kind, Payload: []byte(`{"a":1}`)})
+			id, err := tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h.ID, OrgID: f.A.Org.ID, EventID: first, Kind: kind, Payload: []byte(`{"a":1}`)})
+			delivery = id
+			return err
 		}))
+		// Its job is queued with it, for the organisation.
+		js := must(s.Jobs(ctx, store.JobFilter{}))(t)
+		found := false
+		for _, j := range js {
+			found = found || (j.Kind == store.WebhookDeliverKind && j.OrgID == f.A.Org.ID && strings.Contains(string(j.Args), fmt.Sprint(delivery)))
+		}
+		if !found {
+			t.Fatalf("no delivery job among %+v", js)
+		}
+		// Another member cannot queue a delivery for A's webhook.
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h.ID, OrgID: f.B.Org.ID, EventID: first, Kind: kind, Payload: []byte(`{}`)})
+			return err
+		})
+		wantErr(t, err, vaern.ErrNotFound)
+		got := must(s.WebhookDeliveryToSend(ctx, delivery))(t)
+		if got.URL != h.URL || got.Secret != strings.Repeat("k", 40) || string(got.Payload) != `{"a":1}` || got.State() != "pending" {
+			t.Fatalf("to send %+v", got)
+		}
 		now := f.clock.Now()
-		got := must(s.ClaimWebhookDeliveries(ctx, now, time.Minute, 10))(t)
-		if len(got) != 1 || got[0].URL != h.URL || got[0].Secret != strings.Repeat("k", 40) || string(got[0].Payload) != `{"a":1}` {
-			t.Fatalf("claim %+v", got)
-		}
-		if again := must(s.ClaimWebhookDeliveries(ctx, now, time.Minute, 10))(t); len(again) != 0 {
-			t.Fatalf("claimed twice: %+v", again)
-		}
-		// A worker that died: its lease runs out and the delivery is taken up again.
-		if again := must(s.ClaimWebhookDeliveries(ctx, now.Add(2*time.Minute), time.Minute, 10))(t); len(again) != 1 {
-			t.Fatal("the delivery of a dead worker is not taken up again")
-		}
-		ok(t, s.WebhookFailed(ctx, got[0].ID, now, now.Add(time.Minute), 502, strings.Repeat("ø", 400)))
-		ok(t, s.WebhookDelivered(ctx, got[0].ID, now.Add(time.Minute), 200))
+		ok(t, s.WebhookFailed(ctx, delivery, now, now.Add(time.Minute), 502, strings.Repeat("ø", 400)))
+		ok(t, s.WebhookDelivered(ctx, delivery, now.Add(time.Minute), 200))
 		ds := must(s.WebhookDeliveries(ctx, f.A.Org.ID, h.ID, 10))(t)
 		if len(ds) != 1 || ds[0].State() != "delivered" || ds[0].Attempts != 2 || ds[0].LastStatus != 200 {
 			t.Fatalf("deliveries %+v", ds)
@@ -180,6 +192,9 @@ func TestNotificationStorage(t *testing.T) {
 			t.Fatal("B reads A's delivery log")
 		}
 		ok(t, s.DeleteWebhook(ctx, f.coordA(), f.A.Org.ID, h.ID))
+		if _, err := s.WebhookDeliveryToSend(ctx, delivery); err != vaern.ErrNotFound {
+			t.Fatalf("a deleted webhook's delivery: %v", err)
+		}
 		if hooks := must(s.Webhooks(ctx, f.A.Org.ID))(t); len(hooks) != 0 {
 			t.Fatalf("deleted webhook listed: %+v", hooks)
 		}

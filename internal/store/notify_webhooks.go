@@ -96,14 +96,30 @@ func (t *Tx) ActiveWebhooks(ctx context.Context, orgID int64) ([]vaern.Webhook, 
 	})
 }
 
-// AddWebhookDelivery queues an event for one of the organisation's webhooks; another
-// organisation's webhook is not found.
-func (t *Tx) AddWebhookDelivery(ctx context.Context, d vaern.WebhookDelivery) error {
+// WebhookDeliverKind is the job kind that posts one webhook delivery; its arguments are
+// WebhookArgs.
+const WebhookDeliverKind = "notify.webhook"
+
+// WebhookArgs names the delivery a job posts.
+type WebhookArgs struct {
+	ID int64 `json:"id"`
+}
+
+// WebhookAttempts is how often a delivery is tried: with the job system's backoff, about a day.
+const WebhookAttempts = 8
+
+// AddWebhookDelivery queues an event for one of the organisation's webhooks, with the job that
+// posts it, in the event's transaction; another organisation's webhook is not found.
+func (t *Tx) AddWebhookDelivery(ctx context.Context, d vaern.WebhookDelivery) (int64, error) {
 	now := ms(t.s.now())
-	_, err := t.insert(ctx, `INSERT INTO webhook_deliveries (webhook_id, org_id, event_id, kind, payload, created_at, next_attempt_at)
+	id, err := t.insert(ctx, `INSERT INTO webhook_deliveries (webhook_id, org_id, event_id, kind, payload, created_at, next_attempt_at)
 		SELECT id, org_id, ?, ?, ?, ?, ? FROM webhooks WHERE id = ? AND org_id = ? AND deleted_at = 0`,
 		d.EventID, d.Kind, string(d.Payload), now, now, d.WebhookID, d.OrgID)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	_, err = t.EnqueueJob(ctx, WebhookDeliverKind, WebhookArgs{ID: id}, JobOpts{OrgID: d.OrgID, MaxAttempts: WebhookAttempts})
+	return id, err
 }
 
 const deliveryCols = `d.id, d.webhook_id, d.org_id, d.event_id, d.kind, d.payload, d.created_at, d.attempts, d.next_attempt_at,
@@ -127,34 +143,14 @@ func (s *Store) WebhookDeliveries(ctx context.Context, orgID, webhookID int64, l
 	return collect(rows, err, func(r scanner) (vaern.WebhookDelivery, error) { return scanDelivery(r) })
 }
 
-// ClaimWebhookDeliveries takes up to limit due deliveries, with their webhook's address and secret,
-// and pushes their next attempt forward by lease so that another app node does not post them at
-// the same time (the outbox's claim and lease).
-func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]vaern.WebhookDelivery, error) {
-	var out []vaern.WebhookDelivery
-	err := s.Write(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, "SELECT "+deliveryCols+`, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-			WHERE d.delivered_at = 0 AND d.failed_at = 0 AND d.next_attempt_at <= ? AND w.deleted_at = 0
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`, ms(now), limit)
-		ds, err := collect(rows, err, func(r scanner) (vaern.WebhookDelivery, error) {
-			var url, secret string
-			d, err := scanDelivery(r, &url, &secret)
-			d.URL, d.Secret = url, secret
-			return d, err
-		})
-		if err != nil {
-			return err
-		}
-		for _, d := range ds {
-			res, err := tx.exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ?
-				AND delivered_at = 0 AND failed_at = 0`, ms(now.Add(lease)), d.ID, ms(d.NextAttemptAt))
-			if err := affected(res, err); err == nil {
-				out = append(out, d)
-			}
-		}
-		return nil
-	})
-	return out, err
+// WebhookDeliveryToSend returns a delivery with its webhook's address and secret, for the job that
+// posts it. A delivery whose webhook was deleted is not found.
+func (s *Store) WebhookDeliveryToSend(ctx context.Context, id int64) (vaern.WebhookDelivery, error) {
+	var url, secret string
+	d, err := scanDelivery(s.queryRow(ctx, "SELECT "+deliveryCols+`, w.url, w.secret FROM webhook_deliveries d
+		JOIN webhooks w ON w.id = d.webhook_id AND w.org_id = d.org_id WHERE d.id = ? AND w.deleted_at = 0`, id), &url, &secret)
+	d.URL, d.Secret = url, secret
+	return d, err
 }
 
 // WebhookDelivered records a successful attempt.
@@ -166,7 +162,8 @@ func (s *Store) WebhookDelivered(ctx context.Context, id int64, now time.Time, s
 	})
 }
 
-// WebhookFailed records a failed attempt: tried again at next, or given up when next is zero.
+// WebhookFailed records a failed attempt: tried again at next (as the job system will), or given up
+// when next is zero.
 func (s *Store) WebhookFailed(ctx context.Context, id int64, now, next time.Time, status int, msg string) error {
 	if len(msg) > 500 {
 		msg = strings.ToValidUTF8(msg[:500], "")

@@ -8,15 +8,30 @@ import (
 	"github.com/vaern/vaern"
 )
 
-// EnqueueMail queues a message inside the transaction of what caused it, so a committed invitation
-// always has its e-mail and a rolled-back one never sends.
+// MailDeliverKind is the job kind that delivers one outbox message; its arguments are MailArgs.
+const MailDeliverKind = "mail.deliver"
+
+// MailArgs names the outbox message a delivery job sends.
+type MailArgs struct {
+	ID int64 `json:"id"`
+}
+
+// mailAttempts is how often a message is tried: with the worker's backoff, some four days.
+const mailAttempts = 20
+
+// EnqueueMail queues a message and the job that delivers it inside the transaction of what caused
+// it, so a committed invitation always has its e-mail and a rolled-back one never sends.
 func (t *Tx) EnqueueMail(ctx context.Context, m vaern.Mail) error {
 	if strings.ContainsAny(m.To, "\r\n") || strings.ContainsAny(m.Subject, "\r\n") {
 		return vaern.Invalid("email", "contains a line break")
 	}
 	now := t.s.now()
-	_, err := t.exec(ctx, "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)",
+	id, err := t.insert(ctx, "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)",
 		m.To, m.Subject, m.Body, ms(now), ms(now))
+	if err != nil {
+		return err
+	}
+	_, err = t.EnqueueJob(ctx, MailDeliverKind, MailArgs{ID: id}, JobOpts{MaxAttempts: mailAttempts})
 	return err
 }
 
@@ -25,44 +40,25 @@ func (s *Store) EnqueueMail(ctx context.Context, m vaern.Mail) error {
 	return s.Write(ctx, func(tx *Tx) error { return tx.EnqueueMail(ctx, m) })
 }
 
-// ClaimMail takes up to limit due messages and pushes their next attempt forward by lease, so that
-// another app node does not send them at the same time.
-func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]vaern.Mail, error) {
-	var out []vaern.Mail
-	err := s.Write(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT id, to_addr, subject, body, created_at, attempts, next_attempt_at FROM outbox
-			WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit)
-		msgs, err := collect(rows, err, func(r scanner) (vaern.Mail, error) {
-			var m vaern.Mail
-			var c, n int64
-			err := r.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &c, &m.Attempts, &n)
-			m.CreatedAt, m.NextAttemptAt = fromMS(c), fromMS(n)
-			return m, err
-		})
-		if err != nil {
+// Mail returns one outbox message.
+func (s *Store) Mail(ctx context.Context, id int64) (vaern.Mail, error) {
+	m, err := scanMail(s.queryRow(ctx, "SELECT "+mailCols+" FROM outbox WHERE id = ?", id))
+	return m, mapErr(err)
+}
+
+// MailSent marks a message delivered and its delivery job done in one transaction: a message
+// marked sent is never sent again, and its job is not retried.
+func (s *Store) MailSent(ctx context.Context, l JobLock, id int64) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?", ms(tx.s.now()), id); err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			res, err := tx.exec(ctx, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND sent_at = 0",
-				ms(now.Add(lease)), m.ID, ms(m.NextAttemptAt))
-			if err := affected(res, err); err == nil {
-				out = append(out, m)
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
-// MailSent marks a message delivered.
-func (s *Store) MailSent(ctx context.Context, id int64, now time.Time) error {
-	return s.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?", ms(now), id)
-		return err
+		return tx.FinishJob(ctx, l, 1, 1)
 	})
 }
 
-// MailFailed records a failed attempt and when to try again.
+// MailFailed records a failed attempt on the message, for the operator's view of the outbox; the
+// job decides when to try again.
 func (s *Store) MailFailed(ctx context.Context, id int64, next time.Time, msg string) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?", ms(next), msg, id)
@@ -70,15 +66,18 @@ func (s *Store) MailFailed(ctx context.Context, id int64, next time.Time, msg st
 	})
 }
 
+const mailCols = "id, to_addr, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error"
+
+func scanMail(r scanner) (vaern.Mail, error) {
+	var m vaern.Mail
+	var c, n, st int64
+	err := r.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &c, &m.Attempts, &n, &st, &m.LastError)
+	m.CreatedAt, m.NextAttemptAt, m.SentAt = fromMS(c), fromMS(n), fromMS(st)
+	return m, err
+}
+
 // Outbox lists the newest messages (operators, tests).
 func (s *Store) Outbox(ctx context.Context, limit int) ([]vaern.Mail, error) {
-	rows, err := s.query(ctx, `SELECT id, to_addr, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error
-		FROM outbox ORDER BY id DESC LIMIT ?`, limit)
-	return collect(rows, err, func(r scanner) (vaern.Mail, error) {
-		var m vaern.Mail
-		var c, n, st int64
-		err := r.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &c, &m.Attempts, &n, &st, &m.LastError)
-		m.CreatedAt, m.NextAttemptAt, m.SentAt = fromMS(c), fromMS(n), fromMS(st)
-		return m, err
-	})
+	rows, err := s.query(ctx, "SELECT "+mailCols+" FROM outbox ORDER BY id DESC LIMIT ?", limit)
+	return collect(rows, err, scanMail)
 }

@@ -332,6 +332,7 @@ type ImportJob struct {
 	Status    string // uploaded, checked, running, done, failed
 	Total     int
 	Result    string // JSON: problems of the dry run, or the counts of the import
+	JobID     int64  // the job that runs (or ran) the import; its row holds the progress
 	CreatedAt time.Time
 }
 
@@ -370,9 +371,9 @@ func (s *Store) RegisterImport(ctx context.Context, orgID, id int64) (ImportJob,
 	var j ImportJob
 	var mapping string
 	var c int64
-	err := s.queryRow(ctx, `SELECT id, org_id, user_id, filename, data, mapping, status, rows_total, result, created_at
+	err := s.queryRow(ctx, `SELECT id, org_id, user_id, filename, data, mapping, status, rows_total, result, job_id, created_at
 		FROM register_imports WHERE org_id = ? AND id = ?`, orgID, id).Scan(&j.ID, &j.OrgID, &j.UserID, &j.Filename, &j.Data,
-		&mapping, &j.Status, &j.Total, &j.Result, &c)
+		&mapping, &j.Status, &j.Total, &j.Result, &j.JobID, &c)
 	if mapping != "" {
 		_ = json.Unmarshal([]byte(mapping), &j.Mapping)
 	}

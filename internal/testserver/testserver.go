@@ -39,10 +39,10 @@ type Fixture struct {
 
 // Server is a running test server.
 type Server struct {
-	URL    string
-	Store  *store.Store
-	Web    *web.Server
-	Mailer *jobs.MailWorker
+	URL   string
+	Store *store.Store
+	Web   *web.Server
+	Jobs  *jobs.Worker // runs the jobs (not the periodic ones: tests move the clock themselves)
 	// Notifier is attached to the store, so changes made through the server notify people.
 	Notifier *notify.Notifier
 	Fix      Fixture
@@ -58,6 +58,8 @@ type Options struct {
 	TrustProxy bool
 	// WebhookAllowPrivate admits webhooks on loopback (a local TLS test server).
 	WebhookAllowPrivate bool
+	// WebhookClient posts the webhook jobs (default: the production client, which refuses loopback).
+	WebhookClient *http.Client
 }
 
 // Start runs a server on engine e until the test ends.
@@ -78,10 +80,13 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 		w = io.Discard
 	}
 	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s.Mailer = jobs.NewMailWorker(st, jobs.LogSender{Log: log}, log)
+	reg := jobs.NewRegistry()
+	s.Jobs = jobs.NewWorker(st, reg, log)
+	s.Jobs.NoSchedule = true
+	s.Jobs.Poll = 50 * time.Millisecond
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
-	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: func() {},
+	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: s.Jobs.Wake,
 		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, WebhookAllowPrivate: opt.WebhookAllowPrivate}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -90,6 +95,12 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.Notifier = notify.New(srv.Catalog(), s.URL)
 	s.Notifier.Attach(st)
 	s.Web = srv
+	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: s.URL, Log: log, Sender: jobs.LogSender{Log: log},
+		Notify: s.Notifier, WebhookClient: opt.WebhookClient})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.Jobs.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 	s.http.Config.Handler = srv.Handler()
 	s.http.Start()
 	t.Cleanup(s.http.Close)

@@ -3,10 +3,8 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/jobs"
 	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/testserver"
@@ -63,11 +60,11 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestWebhookDelivery(t *testing.T) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
-			s := testserver.Start(t, e, testserver.Options{WebhookAllowPrivate: true})
-			ctx := context.Background()
 			rc := &receiver{fails: 1}
 			ts := httptest.NewTLSServer(rc)
 			defer ts.Close()
+			s := testserver.Start(t, e, testserver.Options{WebhookAllowPrivate: true, WebhookClient: trusting(ts, true)})
+			ctx := context.Background()
 			coord := s.Login(t, "A:coordinator")
 			f := baselineFor(t, s) // the round opens before the webhook exists: that event is not posted
 
@@ -81,7 +78,9 @@ func TestWebhookDelivery(t *testing.T) {
 			if st != http.StatusOK || m == nil {
 				t.Fatalf("create webhook: %d %.600s", st, body)
 			}
+			rc.mu.Lock()
 			rc.secret = m[1]
+			rc.mu.Unlock()
 			_, page := get(t, coord, s.URL+"/org/webhooks")
 			if strings.Contains(page, rc.secret) || !strings.Contains(page, ts.URL+"/hook") {
 				t.Fatal("the webhook list shows the secret again, or not the webhook")
@@ -102,48 +101,36 @@ func TestWebhookDelivery(t *testing.T) {
 				t.Fatalf("%d deliveries, want the delegation's only", len(ds))
 			}
 
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			// In production the worker refuses the loopback address outright.
-			strict := jobs.NewWebhookWorker(s.Store, false, log)
-			strict.HTTP.Transport.(*http.Transport).TLSClientConfig = ts.Client().Transport.(*http.Transport).TLSClientConfig
-			if n := strict.RunOnce(ctx); n != 0 {
-				t.Fatal("the strict worker delivered to loopback")
-			}
+			// The job worker posts it at once; the receiver answers 503, so the delivery waits for
+			// its backoff, then goes through on the next attempt, with the same delivery id.
+			waitDelivery(t, s, hooks[0].ID, func(d vaern.WebhookDelivery) bool { return d.Attempts == 1 })
 			ds, _ = s.Store.WebhookDeliveries(ctx, s.Fix.A.ID, hooks[0].ID, 10)
-			if ds[0].Attempts != 1 || !strings.Contains(ds[0].LastError, "internal address") || ds[0].State() != "pending" {
-				t.Fatalf("after the refused attempt: %+v", ds[0])
-			}
-			if len(rc.ids) != 0 {
-				t.Fatal("the receiver was reached by the strict worker")
-			}
-
-			w := jobs.NewWebhookWorker(s.Store, true, log)
-			w.HTTP.Transport.(*http.Transport).TLSClientConfig = ts.Client().Transport.(*http.Transport).TLSClientConfig
-			// Not due yet: the backoff after the first failure holds it back.
-			if n := w.RunOnce(ctx); n != 0 || len(rc.ids) != 0 {
-				t.Fatalf("delivered before its backoff: %d", n)
-			}
 			clock := s.Store.Now()
-			s.Store.SetClock(func() time.Time { return clock.Add(2 * time.Minute) })
-			if n := w.RunOnce(ctx); n != 0 || len(rc.ids) != 1 {
-				t.Fatalf("second attempt: delivered %d, receiver saw %d", n, len(rc.ids))
-			}
-			ds, _ = s.Store.WebhookDeliveries(ctx, s.Fix.A.ID, hooks[0].ID, 10)
-			if ds[0].Attempts != 2 || ds[0].LastStatus != 503 || ds[0].State() != "pending" || !ds[0].NextAttemptAt.After(clock.Add(5*time.Minute)) {
+			if ds[0].LastStatus != 503 || ds[0].State() != "pending" || !ds[0].NextAttemptAt.After(clock) {
 				t.Fatalf("after the 503: %+v", ds[0])
 			}
-			s.Store.SetClock(func() time.Time { return clock.Add(time.Hour) })
-			if n := w.RunOnce(ctx); n != 1 {
-				t.Fatalf("third attempt delivered %d", n)
+			_, page = get(t, coord, fmt.Sprintf("%s/org/webhooks/%d", s.URL, hooks[0].ID))
+			if !strings.Contains(page, "503 the receiver answered 503 Service Unavailable") || !strings.Contains(page, "0 delivered, 0 failed, 1 waiting") {
+				t.Errorf("delivery log after the failed attempt: %.3000s", page)
 			}
-			if n := w.RunOnce(ctx); n != 0 || len(rc.ids) != 2 {
-				t.Fatalf("delivered twice: %d, %v", n, rc.ids)
+			time.Sleep(200 * time.Millisecond)
+			rc.mu.Lock()
+			early := len(rc.ids)
+			rc.mu.Unlock()
+			if early != 1 {
+				t.Fatalf("retried before the backoff: %d requests", early)
 			}
+			s.Store.SetClock(func() time.Time { return clock.Add(2 * time.Minute) })
+			s.Jobs.Wake()
+			waitDelivery(t, s, hooks[0].ID, func(d vaern.WebhookDelivery) bool { return d.State() == "delivered" })
+			ds, _ = s.Store.WebhookDeliveries(ctx, s.Fix.A.ID, hooks[0].ID, 10)
+			rc.mu.Lock()
+			defer rc.mu.Unlock()
 			if len(rc.errs) != 0 {
 				t.Fatalf("the receiver rejected requests: %v", rc.errs)
 			}
-			if rc.ids[0] != rc.ids[1] || rc.ids[0] != fmt.Sprint(ds[0].ID) {
-				t.Errorf("delivery ids %v, want the same id on each retry", rc.ids)
+			if len(rc.ids) != 2 || rc.ids[0] != rc.ids[1] || rc.ids[0] != fmt.Sprint(ds[0].ID) || ds[0].Attempts != 2 || ds[0].LastStatus != 204 {
+				t.Errorf("delivery ids %v, delivery %+v: want two attempts with the same id", rc.ids, ds[0])
 			}
 			p := rc.got[0]
 			if p.Kind != notify.Delegated || p.OrgID != s.Fix.A.ID || p.URL != s.URL+"/tasks" || !strings.HasPrefix(p.Title, "Questions for you") ||
@@ -169,44 +156,68 @@ func TestWebhookDelivery(t *testing.T) {
 	}
 }
 
-// TestWebhookGivesUp: a receiver that keeps failing is tried MaxAttempts times, then the delivery
-// is marked failed with the last answer, and nothing is tried again.
+// TestWebhookGivesUp: a receiver that keeps failing is tried as often as the delivery's job
+// allows, then the delivery is marked failed with the last answer and nothing is tried again; and
+// the production client refuses to connect to a loopback address at all.
 func TestWebhookGivesUp(t *testing.T) {
-	s := testserver.Start(t, store.SQLite, testserver.Options{})
-	ctx := context.Background()
 	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", http.StatusInternalServerError) }))
 	defer ts.Close()
+	s := testserver.Start(t, store.SQLite, testserver.Options{WebhookClient: trusting(ts, true)})
+	ctx := context.Background()
 	hook, err := s.Store.CreateWebhook(ctx, vaern.System("test"), s.Fix.A.ID, vaern.Webhook{URL: ts.URL, Lang: "da"}, notify.NewSecret())
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := hook.ID
 	if err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		ev, _, err := tx.NotifyEvent(ctx, s.Fix.A.ID, notify.ActionOwner, "")
 		if err != nil {
 			return err
 		}
-		return tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h, OrgID: s.Fix.A.ID, EventID: ev, Kind: notify.ActionOwner, Payload: []byte(`{}`)})
+		_, err = tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: hook.ID, OrgID: s.Fix.A.ID, EventID: ev, Kind: notify.ActionOwner, Payload: []byte(`{}`)})
+		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// Another member cannot queue deliveries for A's webhook.
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		ev, _, _ := tx.NotifyEvent(ctx, s.Fix.B.ID, notify.ActionOwner, "")
-		return tx.AddWebhookDelivery(ctx, vaern.WebhookDelivery{WebhookID: h, OrgID: s.Fix.B.ID, EventID: ev, Kind: notify.ActionOwner, Payload: []byte(`{}`)})
-	})
-	if !errors.Is(err, vaern.ErrNotFound) {
-		t.Fatalf("delivery to another member's webhook: %v", err)
+	clock := s.Store.Now()
+	for n := 1; n <= store.WebhookAttempts; n++ {
+		waitDelivery(t, s, hook.ID, func(d vaern.WebhookDelivery) bool { return d.Attempts == n })
+		clock = clock.Add(7 * time.Hour) // past the longest backoff
+		s.Store.SetClock(func() time.Time { return clock })
+		s.Jobs.Wake()
 	}
-	w := jobs.NewWebhookWorker(s.Store, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	w.MaxAttempts = 3
-	w.Backoff = func(int) time.Duration { return 0 }
-	w.HTTP.Transport.(*http.Transport).TLSClientConfig = ts.Client().Transport.(*http.Transport).TLSClientConfig
-	for i := 0; i < 5; i++ {
-		w.RunOnce(ctx)
-	}
-	ds, _ := s.Store.WebhookDeliveries(ctx, s.Fix.A.ID, h, 10)
-	if len(ds) != 1 || ds[0].State() != "failed" || ds[0].Attempts != 3 || ds[0].LastStatus != 500 {
+	waitDelivery(t, s, hook.ID, func(d vaern.WebhookDelivery) bool { return d.State() == "failed" })
+	time.Sleep(200 * time.Millisecond)
+	ds, _ := s.Store.WebhookDeliveries(ctx, s.Fix.A.ID, hook.ID, 10)
+	if len(ds) != 1 || ds[0].Attempts != store.WebhookAttempts || ds[0].LastStatus != 500 {
 		t.Fatalf("deliveries %+v", ds)
 	}
+
+	// In production the client never reaches loopback, whatever the URL says.
+	req, _ := http.NewRequest(http.MethodPost, ts.URL, strings.NewReader("{}"))
+	if _, err := trusting(ts, false).Do(req); err == nil || !strings.Contains(err.Error(), "internal address") {
+		t.Fatalf("the production client posted to loopback: %v", err)
+	}
+}
+
+// trusting is the webhook client, trusting the test server's certificate.
+func trusting(ts *httptest.Server, allowPrivate bool) *http.Client {
+	c := notify.Client(allowPrivate, 10*time.Second)
+	c.Transport.(*http.Transport).TLSClientConfig = ts.Client().Transport.(*http.Transport).TLSClientConfig
+	return c
+}
+
+// waitDelivery waits until the webhook's newest delivery satisfies ok (the job worker runs in the
+// background).
+func waitDelivery(t *testing.T, s *testserver.Server, hook int64, ok func(vaern.WebhookDelivery) bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, err := s.Store.WebhookDeliveries(context.Background(), s.Fix.A.ID, hook, 1)
+		if err == nil && len(ds) == 1 && ok(ds[0]) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ds, _ := s.Store.WebhookDeliveries(context.Background(), s.Fix.A.ID, hook, 1)
+	t.Fatalf("delivery did not get there: %+v", ds)
 }

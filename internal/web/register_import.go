@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -16,29 +14,8 @@ import (
 	"github.com/vaern/vaern/internal/store"
 )
 
-// importProgress tracks imports running on this node, keyed by store and import id. The database
-// holds the outcome; how far a running import has come is known to the node that runs it.
-var importProgress sync.Map
-
-type progressKey struct {
-	st *store.Store
-	id int64
-}
-
-type progress struct{ done, total atomic.Int64 }
-
-// importResult is what an import's result column holds: the dry run's problems and counts, or
-// what the import did.
-type importResult struct {
-	Rows      int                `json:"rows"`
-	New       int                `json:"new"`
-	Update    int                `json:"update"`
-	Problems  []register.Problem `json:"problems,omitempty"`
-	Created   int                `json:"created"`
-	Updated   int                `json:"updated"`
-	Unchanged int                `json:"unchanged"`
-	Error     string             `json:"error,omitempty"`
-}
+// importResult is what an import's result column holds (shared with the job that runs it).
+type importResult = register.ImportReport
 
 func (s *Server) regImport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "register_import", s.page(w, r, "reg.import.title", register.Fields))
@@ -96,6 +73,8 @@ type regImportData struct {
 	Total    int64
 	Percent  int
 	Running  bool
+	Retrying bool   // an attempt failed or its process stopped; the job tries again
+	JobState string // the state of the job that runs the import
 }
 
 func (s *Server) regImportPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -143,13 +122,7 @@ func (s *Server) regImportPage(w http.ResponseWriter, r *http.Request) (*Page, e
 	if job.Status == store.ImportRunning {
 		d.Running = true
 		d.Total = int64(job.Total)
-		if v, ok := importProgress.Load(progressKey{s.st, job.ID}); ok {
-			pr := v.(*progress)
-			d.Done, d.Total = pr.done.Load(), pr.total.Load()
-		}
-		if d.Total > 0 {
-			d.Percent = int(d.Done * 100 / d.Total)
-		}
+		s.importProgress(ctx, pg, &d)
 	}
 	pg.Data = d
 	return pg, nil
@@ -268,43 +241,47 @@ func (s *Server) regImportRun(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, to+"#result", "")
 		return
 	}
-	if err := s.st.UpdateImport(ctx, p.Org.ID, id, job.Mapping, store.ImportRunning, len(recs), ""); err != nil {
+	if _, err := s.st.StartImport(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, len(recs)); err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	pr := &progress{}
-	pr.total.Store(int64(len(recs)))
-	key := progressKey{s.st, id}
-	importProgress.Store(key, pr)
-	actor := p.Actor(s.clientIP(r))
-	orgID, source := p.Org.ID, job.Filename
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer func() {
-			// Keep the progress a little after the end, for a page that asks just then.
-			time.AfterFunc(time.Minute, func() { importProgress.Delete(key) })
-		}()
-		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
-		defer cancel()
-		result, err := s.st.ImportSystems(bg, actor, orgID, recs, source, func(d, t int) { pr.done.Store(int64(d)) })
-		out := importResult{Rows: len(recs), Created: result.Created, Updated: result.Updated, Unchanged: result.Unchanged}
-		status := store.ImportDone
-		if err != nil {
-			s.log.Error("register import", "import", id, "err", err)
-			status, out = store.ImportFailed, importResult{Rows: len(recs), Error: err.Error()}
-		}
-		b, _ := json.Marshal(out)
-		if err := s.st.UpdateImport(bg, orgID, id, job.Mapping, status, len(recs), string(b)); err != nil {
-			s.log.Error("register import: record outcome", "import", id, "err", err)
-		}
-	}()
+	s.wakeJobs()
 	// A small import is done before the answer goes out; a large one shows its progress.
-	select {
-	case <-done:
-	case <-time.After(1500 * time.Millisecond):
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		time.Sleep(25 * time.Millisecond)
+		if j, err := s.st.RegisterImport(ctx, p.Org.ID, id); err != nil || j.Status != store.ImportRunning {
+			break
+		}
 	}
 	s.redirect(w, r, to, "")
+}
+
+// importProgress fills a running import's progress from its job's row, which every node (and a
+// restarted one) reads alike. A job that ended without the import finishing (cancelled, or failed
+// after its process died on every attempt) makes the import failed, with the job's reason.
+func (s *Server) importProgress(ctx context.Context, pg *Page, d *regImportData) {
+	if d.Job.JobID == 0 {
+		return
+	}
+	j, err := s.st.Job(ctx, d.Job.JobID)
+	if err != nil {
+		return
+	}
+	if j.ProgressTotal > 0 {
+		d.Done, d.Total = j.ProgressDone, j.ProgressTotal
+	}
+	if d.Total > 0 {
+		d.Percent = int(d.Done * 100 / d.Total)
+	}
+	d.JobState = j.State
+	if j.State == store.JobFailed || j.State == store.JobCancelled {
+		d.Running = false
+		d.Job.Status = store.ImportFailed
+		d.Result = importResult{Rows: d.Job.Total, Error: pg.L.T("jobs.import_stopped", pg.L.T("jobs.state."+j.State), j.LastError)}
+	} else if j.State == store.JobQueued && j.Attempts > 0 {
+		d.Retrying = true
+	}
 }
 
 // regImportProgress answers how far an import has come, for the page's script.
@@ -320,13 +297,26 @@ func (s *Server) regImportProgress(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	out := map[string]any{"status": job.Status, "done": 0, "total": job.Total}
-	if v, ok := importProgress.Load(progressKey{s.st, id}); ok {
-		pr := v.(*progress)
-		out["done"], out["total"] = pr.done.Load(), pr.total.Load()
+	pg := s.page(w, r, "reg.import.title", nil)
+	d := regImportData{Job: job, Total: int64(job.Total)}
+	if job.Status == store.ImportRunning {
+		s.importProgress(r.Context(), pg, &d)
 	}
-	if job.Status == store.ImportDone {
-		out["done"] = job.Total
+	if d.Job.Status == store.ImportDone {
+		d.Done = d.Total
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"status": d.Job.Status, "done": d.Done, "total": d.Total})
+}
+
+// awaitJob waits up to d for a job to end, so that short work answers in the same request, and
+// returns the job as it is then.
+func (s *Server) awaitJob(ctx context.Context, id int64, d time.Duration) store.Job {
+	deadline := time.Now().Add(d)
+	for {
+		j, err := s.st.Job(ctx, id)
+		if err != nil || j.State == store.JobDone || j.State == store.JobFailed || j.State == store.JobCancelled || !time.Now().Before(deadline) {
+			return j
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

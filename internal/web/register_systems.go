@@ -532,11 +532,23 @@ func (s *Server) regSBOM(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "register_system", pg)
 		return
 	}
-	if err := s.st.ReplaceComponents(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys.ID, doc.Components, doc.Format+" "+name); err != nil {
+	_ = doc // read here only to answer a broken file at once; the job reads it again
+	jobID, err := s.st.StartSBOMImport(r.Context(), store.SBOMArgs{OrgID: p.Org.ID, SystemID: sys.ID, Source: name, Data: b,
+		Actor: p.Actor(s.clientIP(r))})
+	if err != nil {
 		again(err)
 		return
 	}
-	s.redirect(w, r, fmt.Sprintf("/register/systems/%d#components", sys.ID), "flash.reg_sbom_imported")
+	s.wakeJobs()
+	to := fmt.Sprintf("/register/systems/%d#components", sys.ID)
+	switch j := s.awaitJob(r.Context(), jobID, 3*time.Second); j.State {
+	case store.JobDone:
+		s.redirect(w, r, to, "flash.reg_sbom_imported")
+	case store.JobFailed:
+		again(vaern.Invalid("sbom", "%s", j.LastError))
+	default:
+		s.redirect(w, r, to, "flash.reg_sbom_queued")
+	}
 }
 
 // ---- exports ----

@@ -167,6 +167,9 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	if vaern.Can(p.Role, vaern.PermRoundsView) {
 		items = append(items, NavItem{Href: "/centre/rounds", Key: "bc.nav.rounds"}, NavItem{Href: "/centre/frameworks", Key: "bc.nav.frameworks"})
 	}
+	if vaern.Can(p.Role, vaern.PermJobs) {
+		items = append(items, NavItem{Href: "/centre/jobs", Key: "jobs.nav"})
+	}
 	if vaern.Can(p.Role, vaern.PermBaselineView) {
 		items = append(items, NavItem{Href: "/baseline", Key: "nav.baseline"})
 	}

@@ -25,7 +25,8 @@ type Config struct {
 	TrustProxy   bool          // take the client address from X-Forwarded-For (behind a reverse proxy)
 	Demo         bool          // show the demo banner
 	Logger       *slog.Logger
-	// MailWake, when set, is called after e-mail is queued so the outbox worker sends it at once.
+	// MailWake, when set, is called after a job was enqueued (an e-mail's delivery, an import) so
+	// the job worker takes it up at once instead of at its next poll.
 	MailWake func()
 	// RateLimits are the per-node request rate limits; the zero value limits nothing.
 	RateLimits RateLimits
@@ -124,7 +125,9 @@ func (s *Server) Background(ctx context.Context) {
 	}
 }
 
-func (s *Server) wakeMail() {
+func (s *Server) wakeMail() { s.wakeJobs() }
+
+func (s *Server) wakeJobs() {
 	if s.cfg.MailWake != nil {
 		s.cfg.MailWake()
 	}
