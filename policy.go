@@ -78,6 +78,10 @@ const (
 
 	// PermJobs: the installation's background jobs (queued, running, failed), retry and cancel.
 	PermJobs Permission = "centre.jobs"
+
+	// PermManageWebhooks lets a member's coordinator register webhooks that receive the member's
+	// notifications, and read their delivery log.
+	PermManageWebhooks Permission = "notify.webhooks"
 )
 
 // grants is the one place that says which role holds which permission.
@@ -108,6 +112,8 @@ var grants = map[Permission][]Role{
 	PermActionsManage: {RoleCoordinator},
 	PermNationalView:  {RoleCentreAdmin, RoleCentreAnalyst},
 	PermJobs:          {RoleCentreAdmin},
+	// A member's events are the member's own: the centre registers no webhooks for them.
+	PermManageWebhooks: {RoleCoordinator},
 }
 
 // Can reports whether role r holds permission p.
@@ -129,7 +135,7 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView, PermJobs}
+		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

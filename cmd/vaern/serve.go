@@ -12,6 +12,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/jobs"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/web"
 )
@@ -77,6 +78,9 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		ln.Close()
 		return err
 	}
+	// Attached before any request or worker writes, so every change tells whom it should.
+	notifier := notify.New(srv.Catalog(), c.baseURL)
+	notifier.Attach(st)
 	// Timeouts keep slow or stalled clients from holding connections open: headers must arrive within
 	// 10 s, a whole request (an upload included) within 60 s.
 	t := c.timeouts.orDefaults()
@@ -86,9 +90,10 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBG()
 	go srv.Background(bg)
-	// Mail, imports, closing rounds at their deadline, reminders: durable jobs, safe on several
+	// Mail, imports, closing rounds at their deadline, reminders, webhooks, digests: durable jobs, safe on several
 	// nodes (see docs/jobs.md).
-	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: c.baseURL, Log: log, Sender: sender, BenchmarkK: c.benchmarkK})
+	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: c.baseURL, Log: log, Sender: sender, BenchmarkK: c.benchmarkK,
+		Notify: notifier})
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); worker.Run(bg) }()
 

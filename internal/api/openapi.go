@@ -29,6 +29,10 @@ var schemas = map[string]any{
 		"id": integer(), "parent_id": integer(), "name": str(""), "depth": integer(), "created_at": str("date-time"),
 	}, "id", "name"),
 	"NewUnit": obj(map[string]any{"name": str(""), "parent_id": integer()}, "name"),
+	"Notification": obj(map[string]any{
+		"id": integer(), "kind": str(""), "created_at": str("date-time"), "read": boolean(), "read_at": str("date-time"),
+		"title": str(""), "body": str(""), "url": str(""),
+	}, "id", "kind", "created_at", "read", "title", "url"),
 	"Problem": obj(map[string]any{
 		"type": str(""), "title": str(""), "status": integer(), "detail": str(""), "instance": str(""), "request_id": str(""),
 		"errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str(""), "message": str("")}, "field", "message")},

@@ -12,6 +12,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -40,7 +41,8 @@ var deadlineZone = func() *time.Location {
 type BaselineWorker struct {
 	St      *store.Store
 	Cat     *i18n.Catalog
-	BaseURL string // for the link to the assessment in reminders
+	N       *notify.Notifier // tells people, with the links to BaseURL
+	BaseURL string           // for the link to the assessment in reminders
 	Log     *slog.Logger
 	// Wake, when set, is called after reminders were queued so the mail worker sends them at once.
 	Wake func()
@@ -51,7 +53,7 @@ type BaselineWorker struct {
 
 // NewBaselineWorker returns the work of the periodic job BaselineKind.
 func NewBaselineWorker(st *store.Store, cat *i18n.Catalog, baseURL string, log *slog.Logger) *BaselineWorker {
-	return &BaselineWorker{St: st, Cat: cat, BaseURL: strings.TrimRight(baseURL, "/"), Log: log}
+	return &BaselineWorker{St: st, Cat: cat, N: notify.New(cat, baseURL), BaseURL: strings.TrimRight(baseURL, "/"), Log: log}
 }
 
 // BaselineResult says what one run did.
@@ -188,33 +190,13 @@ func (w *BaselineWorker) remind(ctx context.Context, r vaern.Round, now time.Tim
 				}
 			}
 		}
-		for _, m := range people { // in a stable order
-			rc, ok := byUser[m.ID]
-			if !ok || rc.user.Disabled || rc.user.Email == "" || (!rc.coordinator && rc.open == 0) {
-				continue
-			}
-			mail := w.reminderMail(rc, org, r, a, kind)
-			ok, err := w.St.ReminderSent(ctx, r.ID, rc.user.ID, kind, mail)
-			if err != nil {
-				return sent, err
-			}
-			if ok {
-				sent++
-			}
+		n, err := w.queue(ctx, r, a, org, byUser, kind)
+		sent += n
+		if err != nil {
+			return sent, err
 		}
 	}
 	return sent, nil
-}
-
-// langFor is the recipient's language: their own choice, else the member's country's.
-func langFor(u vaern.User, org vaern.Org) string {
-	if u.Lang != "" {
-		return u.Lang
-	}
-	if org.Country == "NO" {
-		return "nb"
-	}
-	return "da"
 }
 
 // LastDay is the last calendar day on which answers can be changed: rounds close at the start of
@@ -223,27 +205,64 @@ func lastDay(closesAt time.Time) string {
 	return closesAt.Add(-time.Nanosecond).In(deadlineZone).Format(time.DateOnly)
 }
 
-func (w *BaselineWorker) reminderMail(rc *recipient, org vaern.Org, r vaern.Round, a vaern.Assessment, kind string) vaern.Mail {
-	l := w.Cat.For(langFor(rc.user, org))
-	name := rc.user.Name
-	if name == "" {
-		name = rc.user.Email
+// queue tells the people of one assessment that the deadline is near, each once per round and
+// reminder kind: the reminder rows and the notifications are written in one transaction, so two
+// app nodes never remind anyone twice. Who may be reminded follows the notification rules (a
+// viewer is not reminded of questions they cannot answer).
+func (w *BaselineWorker) queue(ctx context.Context, r vaern.Round, a vaern.Assessment, org vaern.Org, byUser map[int64]*recipient, kind string) (int, error) {
+	if len(byUser) == 0 {
+		return 0, nil
 	}
-	var b strings.Builder
-	b.WriteString(l.T("bc.mail.reminder.hello", name))
-	b.WriteString("\n\n")
+	told := 0
+	err := w.St.Write(ctx, func(tx *store.Tx) error {
+		told = 0
+		all, err := tx.Recipients(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		k, _ := notify.Lookup(notify.RoundDeadline)
+		var ids []int64
+		for id, rc := range byUser {
+			if rc.coordinator || rc.open > 0 {
+				ids = append(ids, id)
+			}
+		}
+		var to []vaern.Recipient
+		for _, p := range notify.People(k, all, 0, ids...) {
+			fresh, err := tx.ReminderOnce(ctx, r.ID, p.UserID, kind)
+			if err != nil {
+				return err
+			}
+			if fresh {
+				to = append(to, p)
+			}
+		}
+		if len(to) == 0 {
+			return nil
+		}
+		n, err := w.N.Send(ctx, tx, notify.Event{Kind: notify.RoundDeadline, OrgID: a.OrgID, Path: fmt.Sprintf("/baseline/%d", a.ID), To: to,
+			Args: func(p vaern.Recipient) []any {
+				return []any{w.Cat.For(p.Lang).T("bc.mail.reminder_"+kind+".subject", r.Title), lastDay(r.ClosesAt), w.reminderLines(p, byUser[p.UserID], org, r)}
+			},
+			Data: map[string]any{"round_id": r.ID, "assessment_id": a.ID, "reminder": kind, "closes_at": r.ClosesAt.UTC().Format(time.RFC3339)}})
+		told = n
+		return err
+	})
+	return told, err
+}
+
+// reminderLines says what the person still has to do: submit (a coordinator) and answer (a delegate).
+func (w *BaselineWorker) reminderLines(p vaern.Recipient, rc *recipient, org vaern.Org, r vaern.Round) string {
+	if rc == nil {
+		return ""
+	}
+	l := w.Cat.For(p.Lang)
+	var lines []string
 	if rc.coordinator {
-		b.WriteString(l.T("bc.mail.reminder.coordinator", org.Name, r.Title))
-		b.WriteString("\n")
+		lines = append(lines, l.T("bc.mail.reminder.coordinator", org.Name, r.Title))
 	}
 	if rc.open > 0 {
-		b.WriteString(l.T("bc.mail.reminder.delegate", rc.open, r.Title))
-		b.WriteString("\n")
+		lines = append(lines, l.T("bc.mail.reminder.delegate", rc.open, r.Title))
 	}
-	b.WriteString(l.T("bc.mail.reminder.deadline", lastDay(r.ClosesAt)))
-	b.WriteString("\n\n")
-	b.WriteString(l.T("bc.mail.reminder.link", fmt.Sprintf("%s/baseline/%d", w.BaseURL, a.ID)))
-	b.WriteString("\n\n")
-	b.WriteString(l.T("bc.mail.reminder.footer"))
-	return vaern.Mail{To: rc.user.Email, Subject: l.T("bc.mail.reminder_"+kind+".subject", r.Title), Body: b.String()}
+	return strings.Join(lines, "\n")
 }

@@ -3,9 +3,11 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -23,6 +25,10 @@ type Config struct {
 	Log        *slog.Logger
 	Sender     Sender
 	BenchmarkK int // smallest group the benchmark shows (default 5)
+	// Notify writes notifications (default: one over Cat and BaseURL).
+	Notify *notify.Notifier
+	// WebhookClient posts webhooks (default: notify.Client, which refuses internal addresses).
+	WebhookClient *http.Client
 }
 
 // Standard registers Værn's job kinds and periodic jobs on reg. Modules add theirs with
@@ -46,4 +52,25 @@ func Standard(reg *Registry, c Config) {
 		return err
 	}})
 	reg.Every(ReviewRemindersKind, time.Hour, nil)
+
+	notifyJobs(reg, c)
+}
+
+// notifyJobs registers the notifications' jobs: webhook deliveries and the daily digest.
+func notifyJobs(reg *Registry, c Config) {
+	client := c.WebhookClient
+	if client == nil {
+		client = notify.Client(false, 15*time.Second)
+	}
+	reg.Handle(store.WebhookDeliverKind, deliverWebhook(c.St, client, c.Log))
+	n := c.Notify
+	if n == nil {
+		n = notify.New(c.Cat, c.BaseURL)
+	}
+	dw := NewDigestWorker(c.St, n, c.Log)
+	reg.Handle(DigestKind, Kind{Timeout: 10 * time.Minute, Handle: func(ctx context.Context, _ *Run) error {
+		_, err := dw.RunOnce(ctx)
+		return err
+	}})
+	reg.Every(DigestKind, 10*time.Minute, nil)
 }

@@ -416,22 +416,16 @@ func (s *Store) DeleteDelegation(ctx context.Context, a vaern.Actor, orgID, id i
 	})
 }
 
-// ReminderSent records that a reminder went out; it reports false when it had already been sent.
-func (s *Store) ReminderSent(ctx context.Context, roundID, userID int64, kind string, m vaern.Mail) (bool, error) {
-	sent := false
-	err := s.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `INSERT INTO baseline_reminders (round_id, user_id, kind, sent_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (round_id, user_id, kind) DO NOTHING`, roundID, userID, kind, ms(tx.s.now()))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		sent = true
-		return tx.EnqueueMail(ctx, m)
-	})
-	return sent, err
+// ReminderOnce records inside tx that the person is reminded of the round with kind; it reports
+// false when they had already been, so that each reminder goes out once.
+func (t *Tx) ReminderOnce(ctx context.Context, roundID, userID int64, kind string) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO baseline_reminders (round_id, user_id, kind, sent_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (round_id, user_id, kind) DO NOTHING`, roundID, userID, kind, ms(t.s.now()))
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // OpenRoundsClosingBefore lists open rounds (of every centre) whose deadline is before t.

@@ -61,6 +61,9 @@ func (t *Tx) Audit(ctx context.Context, a vaern.Actor, c Change) error {
 	if _, err := t.exec(ctx, "UPDATE audit_heads SET hash = ? WHERE chain = ? AND shard = ?", e.Hash, e.Chain, e.Shard); err != nil {
 		return fmt.Errorf("audit %s: head: %w", c.Action, err)
 	}
+	if t.s.hook != nil {
+		return t.s.hook(ctx, t, a, c)
+	}
 	return nil
 }
 

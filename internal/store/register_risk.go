@@ -422,21 +422,18 @@ func (s *Store) TreatmentAssessment(ctx context.Context, orgID, id int64) (int64
 
 // DueReview is an assessment whose review is due, with whom to remind.
 type DueReview struct {
-	Assessment vaern.RiskAssessment
-	OrgName    string
-	OwnerMail  string
-	OwnerName  string
-	OwnerLang  string
+	Assessment    vaern.RiskAssessment
+	OrgName       string
+	SystemOwnerID int64
+	DataOwnerID   int64
 }
 
-// QueueReviewReminders queues one e-mail per assessment and review date to the system owner (or,
-// without one, the data owner) when the review falls within lead of now. The reminder row and the
-// e-mail are written in one transaction, so a reminder is never sent twice nor lost. It returns
-// the number of reminders queued.
-func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead time.Duration, compose func(DueReview) vaern.Mail) (int, error) {
-	rows, err := s.query(ctx, `SELECT `+riskCols+`, o.name, COALESCE(u.email, ''), COALESCE(u.name, ''), COALESCE(u.lang, '')
+// QueueReviewReminders calls send once per assessment and review date when the review falls
+// within lead of now, inside the transaction that records the reminder, so a reminder is never
+// sent twice nor lost. It returns the number of reminders recorded.
+func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead time.Duration, send func(*Tx, DueReview) error) (int, error) {
+	rows, err := s.query(ctx, `SELECT `+riskCols+`, o.name, COALESCE(s.system_owner_id, 0), COALESCE(s.data_owner_id, 0)
 		FROM risk_assessments r JOIN systems s ON s.id = r.system_id JOIN orgs o ON o.id = r.org_id
-		LEFT JOIN users u ON u.id = COALESCE(s.system_owner_id, s.data_owner_id)
 		WHERE r.next_review > 0 AND r.next_review <= ?
 		AND NOT EXISTS (SELECT 1 FROM risk_reminders m WHERE m.assessment_id = r.id AND m.due = r.next_review)
 		ORDER BY r.next_review LIMIT 500`, ms(now.Add(lead)))
@@ -446,7 +443,7 @@ func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead ti
 		var acc, next, c, m int64
 		err := r.Scan(&a.ID, &a.OrgID, &a.SystemID, &a.SystemName, &a.Threat, &a.Scenario, &a.Likelihood, &a.Consequence,
 			&a.ResidualLikelihood, &a.ResidualConsequence, &a.AcceptedBy, &a.AcceptedUserID, &acc, &a.AcceptReason,
-			&a.ReviewMonths, &next, &a.CreatedBy, &c, &m, &d.OrgName, &d.OwnerMail, &d.OwnerName, &d.OwnerLang)
+			&a.ReviewMonths, &next, &a.CreatedBy, &c, &m, &d.OrgName, &d.SystemOwnerID, &d.DataOwnerID)
 		a.AcceptedAt, a.NextReview, a.CreatedAt, a.UpdatedAt = fromMS(acc), fromMS(next), fromMS(c), fromMS(m)
 		d.Assessment = a
 		return d, err
@@ -465,10 +462,7 @@ func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead ti
 			if k, _ := res.RowsAffected(); k == 0 {
 				return nil // another node was first
 			}
-			if d.OwnerMail == "" {
-				return nil // nobody to remind; the overview lists the overdue review
-			}
-			if err := tx.EnqueueMail(ctx, compose(d)); err != nil {
+			if err := send(tx, d); err != nil {
 				return err
 			}
 			n++
@@ -491,4 +485,36 @@ func unmarshalMatrix(s string) (vaern.RiskMatrix, error) {
 	var m vaern.RiskMatrix
 	err := json.Unmarshal([]byte(s), &m)
 	return m, err
+}
+
+// DueDPA is a system whose data-processing agreement is due for review.
+type DueDPA struct {
+	System vaern.ITSystem
+}
+
+// QueueDPAReminders calls send, inside a transaction, for each system whose data-processing
+// agreement review falls within lead of now and that has not been reminded of that date yet
+// (send records the event under DPAReminderKey, which makes the next run skip it). It returns
+// how many systems were handled.
+func (s *Store) QueueDPAReminders(ctx context.Context, now time.Time, lead time.Duration, send func(*Tx, DueDPA) error) (int, error) {
+	rows, err := s.query(ctx, "SELECT "+systemCols+systemFrom+` WHERE s.dpa_review > 0 AND s.dpa_review <= ?
+		AND NOT EXISTS (SELECT 1 FROM notify_events e WHERE e.dedupe = 'register.dpa_review:' || s.id || ':' || s.dpa_review)
+		ORDER BY s.dpa_review, s.id LIMIT 500`, ms(now.Add(lead)))
+	due, err := collect(rows, err, scanSystem)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sys := range due {
+		if err := s.Write(ctx, func(tx *Tx) error { return send(tx, DueDPA{System: sys}) }); err != nil {
+			return n, fmt.Errorf("data-processing agreement reminder for system %d: %w", sys.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// DPAReminderKey is the dedupe key of the reminder of a system's agreement review on one date.
+func DPAReminderKey(systemID int64, review time.Time) string {
+	return fmt.Sprintf("register.dpa_review:%d:%d", systemID, ms(review))
 }

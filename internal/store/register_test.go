@@ -264,8 +264,17 @@ func TestRiskAssessmentFlow(t *testing.T) {
 
 		// Reminders: once per review date, to the system owner.
 		f.clock.Set(t0.AddDate(1, 1, 0))
-		compose := func(d store.DueReview) vaern.Mail {
-			return vaern.Mail{To: d.OwnerMail, Subject: "Review " + d.Assessment.SystemName, Body: "x"}
+		compose := func(tx *store.Tx, d store.DueReview) error {
+			people, err := tx.Recipients(f.ctx, d.Assessment.OrgID)
+			if err != nil {
+				return err
+			}
+			for _, p := range people {
+				if p.UserID == d.SystemOwnerID {
+					return tx.EnqueueMail(f.ctx, vaern.Mail{To: p.Email, Subject: "Review " + d.Assessment.SystemName, Body: "x"})
+				}
+			}
+			return nil
 		}
 		if n := must(s.QueueReviewReminders(f.ctx, f.clock.Now(), 7*24*time.Hour, compose))(t); n != 2 {
 			t.Fatalf("%d reminders, want 2", n)

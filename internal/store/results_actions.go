@@ -93,8 +93,9 @@ func (s *Store) UpdateAction(ctx context.Context, a vaern.Actor, orgID int64, x 
 	}
 	return s.Write(ctx, func(tx *Tx) error {
 		var was string
-		var doneAt int64
-		if err := tx.queryRow(ctx, "SELECT status, done_at FROM actions WHERE org_id = ? AND id = ?", orgID, x.ID).Scan(&was, &doneAt); err != nil {
+		var doneAt, wasOwner int64
+		if err := tx.queryRow(ctx, "SELECT status, done_at, COALESCE(owner_id, 0) FROM actions WHERE org_id = ? AND id = ?", orgID, x.ID).
+			Scan(&was, &doneAt, &wasOwner); err != nil {
 			return mapErr(err)
 		}
 		if err := tx.checkActionRefs(ctx, orgID, x); err != nil {
@@ -112,7 +113,7 @@ func (s *Store) UpdateAction(ctx context.Context, a vaern.Actor, orgID int64, x 
 			return err
 		}
 		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "action.update", ObjectType: "action", ObjectID: x.ID,
-			Detail: map[string]any{"owner_id": x.OwnerID, "due": dateOrEmpty(x.Due), "status": x.Status, "was": was}})
+			Detail: map[string]any{"owner_id": x.OwnerID, "was_owner": wasOwner, "due": dateOrEmpty(x.Due), "status": x.Status, "was": was}})
 	})
 }
 

@@ -41,7 +41,8 @@ type Store struct {
 	rstmts      *stmtCache      // prepared statements on the reader pool
 	wstmts      *stmtCache      // prepared statements on the writer
 	auditShards int
-	migFS       fs.FS // migrations; nil: the embedded ones (tests replace them)
+	migFS       fs.FS      // migrations; nil: the embedded ones (tests replace them)
+	hook        ChangeHook // told of every audited change inside its transaction (notifications)
 
 	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
 	writerEnd chan struct{}

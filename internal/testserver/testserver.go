@@ -18,6 +18,7 @@ import (
 	"github.com/vaern/vaern/internal/auth"
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/jobs"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 	"github.com/vaern/vaern/internal/web"
@@ -42,9 +43,11 @@ type Server struct {
 	Store *store.Store
 	Web   *web.Server
 	Jobs  *jobs.Worker // runs the jobs (not the periodic ones: tests move the clock themselves)
-	Fix   Fixture
-	http  *httptest.Server
-	api   *contract
+	// Notifier is attached to the store, so changes made through the server notify people.
+	Notifier *notify.Notifier
+	Fix      Fixture
+	http     *httptest.Server
+	api      *contract
 }
 
 // Options tune the server.
@@ -59,6 +62,10 @@ type Options struct {
 	DSN func(string) string
 	// DemoBanner shows the demo banner on every page, as `vaern demo` does.
 	DemoBanner bool
+	// WebhookAllowPrivate admits webhooks on loopback (a local TLS test server).
+	WebhookAllowPrivate bool
+	// WebhookClient posts the webhook jobs (default: the production client, which refuses loopback).
+	WebhookClient *http.Client
 }
 
 // Start runs a server on engine e until the test ends.
@@ -91,12 +98,16 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
 	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: s.Jobs.Wake,
-		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner}, st)
+		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner, WebhookAllowPrivate: opt.WebhookAllowPrivate}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
+	// What happens through the server tells people, as in production (the seed above told nobody).
+	s.Notifier = notify.New(srv.Catalog(), s.URL)
+	s.Notifier.Attach(st)
 	s.Web = srv
-	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: s.URL, Log: log, Sender: jobs.LogSender{Log: log}})
+	jobs.Standard(reg, jobs.Config{St: st, Cat: srv.Catalog(), BaseURL: s.URL, Log: log, Sender: jobs.LogSender{Log: log},
+		Notify: s.Notifier, WebhookClient: opt.WebhookClient})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); s.Jobs.Run(ctx) }()

@@ -16,6 +16,8 @@ type accountData struct {
 	Orgs         []vaern.Org
 	Roles        []vaern.Role
 	RecoveryLeft int
+	Prefs        []notifyPref // e-mail settings per kind of notification
+	Modes        []modeOption
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -32,7 +34,11 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, err
 	if err != nil {
 		return nil, err
 	}
-	d := accountData{Sessions: sessions, Orgs: orgs, Roles: roles, RecoveryLeft: left}
+	prefs, err := s.notifyPrefs(r, p)
+	if err != nil {
+		return nil, err
+	}
+	d := accountData{Sessions: sessions, Orgs: orgs, Roles: roles, RecoveryLeft: left, Prefs: prefs, Modes: modeOptions}
 	if p.Session != nil {
 		d.CurrentID = p.Session.ID
 	}

@@ -80,55 +80,13 @@ func (s *Server) baselineDelegate(w http.ResponseWriter, r *http.Request) {
 		s.refill(w, r, err2, "baseline_overview", true, func() (*Page, error) { return s.overviewPage(w, r) })
 		return
 	}
-	mails, err := s.delegationMails(r, x, d, assigneeUser)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	if _, err := s.st.CreateDelegation(ctx, x.P.Actor(s.clientIP(r)), x.P.Org.ID, d, mails); err != nil {
+	// The delegates are told by the notifications module, in the delegation's transaction.
+	if _, err := s.st.CreateDelegation(ctx, x.P.Actor(s.clientIP(r)), x.P.Org.ID, d, nil); err != nil {
 		s.refill(w, r, err, "baseline_overview", true, func() (*Page, error) { return s.overviewPage(w, r) })
 		return
 	}
 	s.wakeMail()
 	s.redirect(w, r, "/baseline/"+strconv.FormatInt(x.A.ID, 10)+"#delegations", "bl.flash.delegated")
-}
-
-// delegationMails tells the delegate, or every person of the delegated unit, what they were given.
-func (s *Server) delegationMails(r *http.Request, x *assessment, d vaern.Delegation, person vaern.Member) ([]vaern.Mail, error) {
-	var to []vaern.Member
-	if d.AssigneeUserID != 0 {
-		to = []vaern.Member{person}
-	} else {
-		all, err := s.st.OrgUsers(r.Context(), x.P.Org.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range all {
-			if m.UnitID == d.AssigneeUnitID {
-				to = append(to, m)
-			}
-		}
-	}
-	var mails []vaern.Mail
-	for _, m := range to {
-		lang := m.Lang
-		if lang == "" {
-			lang = s.lang(r, x.P)
-		}
-		l := s.cat.For(lang)
-		what := l.T("bl.scope.department")
-		switch d.ScopeKind {
-		case vaern.DelegateQuestion:
-			q, _ := x.F.Question(d.ScopeRef)
-			what = q.ID + " " + q.Text.Get(lang)
-		case vaern.DelegateArea:
-			a, _ := x.F.Area(d.ScopeRef)
-			what = a.Title.Get(lang)
-		}
-		mails = append(mails, vaern.Mail{To: m.Email, Subject: l.T("bl.mail.delegated.subject", x.A.Round.Title),
-			Body: l.T("bl.mail.delegated.body", x.P.User.Name, what, d.Due.Format("2006-01-02"), d.Note, s.link("/tasks"))})
-	}
-	return mails, nil
 }
 
 func (s *Server) delegationDelete(w http.ResponseWriter, r *http.Request) {

@@ -128,6 +128,7 @@ type Page struct {
 	RequestID string
 	Langs     []LangOption
 	Demo      bool
+	Unread    int // the signed-in person's unread notifications (the bell)
 	Data      any
 	// fwTitle gives a framework's title in the page's language.
 	fwTitle func(vaern.FrameworkInfo) string
@@ -233,6 +234,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 			}
 		}
 		return info.Title
+	}
+	if p != nil {
+		// A failed count shows an empty bell rather than failing the page (also on the 503 page).
+		pg.Unread, _ = s.st.UnreadNotifications(ctx, p.Org.ID, p.User.ID)
 	}
 	if c, err := r.Cookie("vaern_flash"); err == nil && c.Value != "" {
 		key, args, _ := strings.Cut(c.Value, "|")

@@ -32,6 +32,9 @@ type Config struct {
 	RateLimits RateLimits
 	// BenchmarkK is the smallest group the benchmark shows (default 5).
 	BenchmarkK int
+	// WebhookAllowPrivate admits webhook addresses on loopback and private networks. Only tests
+	// set it: in production a webhook must never point inside the network (docs/notifications.md).
+	WebhookAllowPrivate bool
 }
 
 // Server is the HTTP side of Værn.
