@@ -54,7 +54,7 @@ func init() {
 		"overall": num}, "assessment_id", "year")
 	area := obj(map[string]any{"area_id": str(""), "title": str(""), "score": num, "target": map[string]any{"type": "number"}, "gap": num,
 		"answered": integer(), "total": integer(), "dont_know": integer(), "below_target": boolean()}, "area_id")
-	summary := obj(map[string]any{"n": integer(), "min": num, "q1": num, "median": num, "q3": num, "max": num, "mean": num}, "n")
+	summary := obj(map[string]any{"n": integer(), "p10": num, "q1": num, "median": num, "q3": num, "p90": num, "mean": num}, "n")
 	schemas["MemberReport"] = obj(map[string]any{
 		"organisation": str(""), "assessment_id": integer(), "year": integer(), "round": str(""), "framework": str(""), "framework_version": str(""),
 		"final": boolean(), "overall": num, "target": map[string]any{"type": "number"}, "gap": num,

@@ -200,7 +200,7 @@ func (m *Member) charts() {
 	// The table under the trend chart has every area, not only the line drawn.
 	m.TrendC.Head, m.TrendC.Rows = (&charts.Chart{Kind: charts.Lines, Labels: years, LabelHead: l.T("rs.year"), Series: series}).Table()
 	if len(m.Positions) > 0 {
-		boxCols := []string{l.T("rs.n"), l.T("rs.min"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.max"), l.T("rs.mean"), l.T("rs.you")}
+		boxCols := []string{l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean"), l.T("rs.you")}
 		p := m.Positions[0]
 		var boxes []charts.Box
 		for _, g := range p.Groups {
@@ -223,5 +223,5 @@ func box(label string, s *results.Summary, marker *float64) charts.Box {
 	if s == nil {
 		return charts.Box{Label: label, Suppressed: true}
 	}
-	return charts.Box{Label: label, N: s.N, Min: s.Min, Q1: s.Q1, Median: s.Median, Q3: s.Q3, Max: s.Max, Mean: s.Mean, Marker: marker}
+	return charts.Box{Label: label, N: s.N, Min: s.P10, Q1: s.Q1, Median: s.Median, Q3: s.Q3, Max: s.P90, Mean: s.Mean, Marker: marker}
 }

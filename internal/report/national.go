@@ -91,7 +91,7 @@ func (b *Builder) National(ctx context.Context, l *i18n.Localizer, centre vaern.
 
 func (n *National) boxCols() []string {
 	l := n.L
-	return []string{l.T("rs.n"), l.T("rs.min"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.max"), l.T("rs.mean")}
+	return []string{l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean")}
 }
 
 func (n *National) charts() {

@@ -7,15 +7,15 @@ import (
 	"github.com/vaern/vaern"
 )
 
-const orgCols = `id, kind, COALESCE(parent_id, 0), code, name, country, region, population, size_class, require_2fa, created_at, updated_at`
+const orgCols = `id, kind, COALESCE(parent_id, 0), code, name, country, region, population, size_class, require_2fa, created_at, updated_at, centre_joined_at`
 
 func scanOrg(r scanner) (vaern.Org, error) {
 	var o vaern.Org
 	var kind string
-	var c, u int64
+	var c, u, j int64
 	err := r.Scan(&o.ID, &kind, &o.ParentID, &o.Code, &o.Name, &o.Country, &o.Region, &o.Population,
-		&o.SizeClass, &o.Require2FA, &c, &u)
-	o.Kind, o.CreatedAt, o.UpdatedAt = vaern.OrgKind(kind), fromMS(c), fromMS(u)
+		&o.SizeClass, &o.Require2FA, &c, &u, &j)
+	o.Kind, o.CreatedAt, o.UpdatedAt, o.CentreJoinedAt = vaern.OrgKind(kind), fromMS(c), fromMS(u), fromMS(j)
 	return o, mapErr(err)
 }
 

@@ -211,8 +211,9 @@ type RoundStats struct {
 	K         int // the k the aggregates were computed with
 	Invited   int
 	Submitted int
-	Included  int // submitted and not opted out of the benchmark
+	Included  int // submitted, not opted out of the benchmark and independent of the centre
 	OptedOut  int
+	Dependent int // submitted and not opted out, but left out as not independent of the centre
 }
 
 // ComputeRoundResults stores the result of every assessment of a round and the round's anonymous
@@ -235,6 +236,19 @@ func (s *Store) ComputeRoundResults(ctx context.Context, roundID int64, k int) e
 	orgs := make(map[int64]vaern.Org, len(members))
 	for _, m := range members {
 		orgs[m.ID] = m
+	}
+	named, err := s.groupsByMember(ctx, centreID)
+	if err != nil {
+		return err
+	}
+	// Independence is judged at the round's close (now, for a round computed before closing).
+	ref := s.now()
+	var closedAt int64
+	if err := s.queryRow(ctx, "SELECT closed_at FROM rounds WHERE id = ?", roundID).Scan(&closedAt); err != nil {
+		return err
+	}
+	if closedAt > 0 {
+		ref = fromMS(closedAt)
 	}
 	type scored struct {
 		a     vaern.Assessment
@@ -276,9 +290,14 @@ func (s *Store) ComputeRoundResults(ctx context.Context, roundID int64, k int) e
 			st.OptedOut++
 			continue
 		}
-		st.Included++
 		o := orgs[a.OrgID]
-		in = append(in, results.Scored{Member: results.Member{Country: o.Country, Region: o.Region, SizeClass: o.SizeClass}, Result: res})
+		if !results.Independent(o.CentreJoinedAt, ref, results.DefaultIndependenceDays) {
+			st.Dependent++
+			continue
+		}
+		st.Included++
+		in = append(in, results.Scored{Member: results.Member{Country: o.Country, Region: o.Region, SizeClass: o.SizeClass,
+			Named: named[o.ID]}, Result: res})
 	}
 	aggs := results.AggregateAll(in, k)
 	return s.Write(ctx, func(tx *Tx) error {
@@ -293,22 +312,23 @@ func (s *Store) ComputeRoundResults(ctx context.Context, roundID int64, k int) e
 		for _, g := range aggs {
 			var v [6]any
 			if g.Summary != nil {
-				v = [6]any{g.Summary.Min, g.Summary.Q1, g.Summary.Median, g.Summary.Q3, g.Summary.Max, g.Summary.Mean}
+				v = [6]any{g.Summary.P10, g.Summary.Q1, g.Summary.Median, g.Summary.Q3, g.Summary.P90, g.Summary.Mean}
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO round_aggregates (round_id, centre_id, grp, area, n, suppressed, min, q1, median, q3, max, mean)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, roundID, centreID, g.Group, g.Area, g.N, g.Suppressed, v[0], v[1], v[2], v[3], v[4], v[5]); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO round_aggregates (round_id, centre_id, grp, area, n, suppressed, p10, q1, median, q3, p90, mean, min_diff)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, roundID, centreID, g.Group, g.Area, g.N, g.Suppressed, v[0], v[1], v[2], v[3], v[4], v[5], g.MinDiff); err != nil {
 				return err
 			}
 		}
-		_, err := tx.exec(ctx, `INSERT INTO round_stats (round_id, centre_id, k, invited, submitted, included, opted_out, computed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET k = excluded.k, invited = excluded.invited,
-			submitted = excluded.submitted, included = excluded.included, opted_out = excluded.opted_out, computed_at = excluded.computed_at`,
-			roundID, centreID, k, st.Invited, st.Submitted, st.Included, st.OptedOut, ms(tx.s.now()))
+		_, err := tx.exec(ctx, `INSERT INTO round_stats (round_id, centre_id, k, invited, submitted, included, opted_out, dependent, computed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET k = excluded.k, invited = excluded.invited,
+			submitted = excluded.submitted, included = excluded.included, opted_out = excluded.opted_out, dependent = excluded.dependent,
+			computed_at = excluded.computed_at`,
+			roundID, centreID, k, st.Invited, st.Submitted, st.Included, st.OptedOut, st.Dependent, ms(tx.s.now()))
 		if err != nil {
 			return err
 		}
 		return tx.Audit(ctx, vaern.System("results"), Change{OrgID: centreID, Action: "round.results", ObjectType: "round", ObjectID: roundID,
-			Detail: map[string]any{"k": k, "included": st.Included, "groups": len(aggs)}})
+			Detail: map[string]any{"k": k, "included": st.Included, "dependent": st.Dependent, "groups": len(aggs)}})
 	})
 }
 
@@ -321,11 +341,11 @@ func (s *Store) RoundsWithoutResults(ctx context.Context, k int) ([]int64, error
 	return collect(rows, err, func(r scanner) (int64, error) { var id int64; return id, r.Scan(&id) })
 }
 
-const statsCols = `x.round_id, r.year, r.title, x.k, x.invited, x.submitted, x.included, x.opted_out`
+const statsCols = `x.round_id, r.year, r.title, x.k, x.invited, x.submitted, x.included, x.opted_out, x.dependent`
 
 func scanStats(r scanner) (RoundStats, error) {
 	var x RoundStats
-	err := r.Scan(&x.RoundID, &x.Year, &x.Title, &x.K, &x.Invited, &x.Submitted, &x.Included, &x.OptedOut)
+	err := r.Scan(&x.RoundID, &x.Year, &x.Title, &x.K, &x.Invited, &x.Submitted, &x.Included, &x.OptedOut, &x.Dependent)
 	return x, mapErr(err)
 }
 
@@ -402,7 +422,7 @@ func (s *Store) roundAggregates(ctx context.Context, roundID int64, k int) ([]re
 }
 
 func (s *Store) aggregates(ctx context.Context, where string, k int, args ...any) ([]results.Aggregate, error) {
-	rows, err := s.query(ctx, `SELECT a.grp, a.area, a.n, a.suppressed, a.min, a.q1, a.median, a.q3, a.max, a.mean
+	rows, err := s.query(ctx, `SELECT a.grp, a.area, a.n, a.suppressed, a.p10, a.q1, a.median, a.q3, a.p90, a.mean, a.min_diff
 		FROM round_aggregates a WHERE `+where+` ORDER BY a.area, a.grp`, args...)
 	type row struct {
 		results.Aggregate
@@ -410,7 +430,7 @@ func (s *Store) aggregates(ctx context.Context, where string, k int, args ...any
 	}
 	list, err := collect(rows, err, func(r scanner) (row, error) {
 		var x row
-		err := r.Scan(&x.Group, &x.Area, &x.N, &x.Suppressed, &x.v[0], &x.v[1], &x.v[2], &x.v[3], &x.v[4], &x.v[5])
+		err := r.Scan(&x.Group, &x.Area, &x.N, &x.Suppressed, &x.v[0], &x.v[1], &x.v[2], &x.v[3], &x.v[4], &x.v[5], &x.MinDiff)
 		return x, err
 	})
 	if err != nil {
@@ -431,11 +451,14 @@ func (s *Store) aggregates(ctx context.Context, where string, k int, args ...any
 	out := make([]results.Aggregate, 0, len(list))
 	for _, x := range list {
 		a := results.Aggregate{Group: x.Group, Area: x.Area, N: x.N, Suppressed: x.Suppressed || hidden[x.Area][x.Group] || !x.v[2].Valid}
+		if results.IsNamed(x.Group) && results.NamedHidden(x.N, x.MinDiff, k) {
+			a.Suppressed = true
+		}
 		if a.Suppressed {
 			a.N = 0
 		} else {
-			a.Summary = &results.Summary{N: x.N, Min: x.v[0].Float64, Q1: x.v[1].Float64, Median: x.v[2].Float64, Q3: x.v[3].Float64,
-				Max: x.v[4].Float64, Mean: x.v[5].Float64}
+			a.Summary = &results.Summary{N: x.N, P10: x.v[0].Float64, Q1: x.v[1].Float64, Median: x.v[2].Float64, Q3: x.v[3].Float64,
+				P90: x.v[4].Float64, Mean: x.v[5].Float64}
 		}
 		out = append(out, a)
 	}
