@@ -273,7 +273,7 @@ func (b *Builder) NationalDoc(n *National) export.Doc {
 	doc.CSV = export.Table{Head: []string{l.T("rs.year"), l.T("rs.group"), l.T("rs.area"), l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean")}}
 	for _, r := range n.Rounds {
 		for _, a := range r.Aggregates {
-			row := []string{strconv.Itoa(r.Year), groupLabel(l, a.Group), a.Area}
+			row := []string{strconv.Itoa(r.Year), groupLabel(l, n.Names, a.Group), a.Area}
 			if a.Suppressed || a.Summary == nil {
 				row = append(row, l.T("rs.suppressed_short"), "", "", "", "", "", "")
 			} else {

@@ -85,8 +85,17 @@ func (t *Tx) CreateMember(ctx context.Context, a vaern.Actor, centreID int64, o 
 	if vaern.OrgKind(kind) != vaern.OrgCentre {
 		return o, vaern.ErrNotFound
 	}
-	err := t.insertOrg(ctx, a, &o)
-	return o, err
+	if err := t.insertOrg(ctx, a, &o); err != nil {
+		return o, err
+	}
+	// Every member is told when the centre's staff add a member (installation seeding, which has
+	// no person behind it, is not news to anyone).
+	if a.UserID != 0 {
+		if err := t.notice(ctx, centreID, 0, o.ID, "member.created", map[string]any{"subject": o.Name}); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }
 
 func (t *Tx) insertOrg(ctx context.Context, a vaern.Actor, o *vaern.Org) error {
