@@ -113,7 +113,10 @@ func (tx *Tx) createLinkToken(ctx context.Context, a vaern.Actor, lt *vaern.Link
 	}
 	detail := map[string]any{"email": lt.Email}
 	if lt.Kind == "invite" {
-		detail["role"], detail["unit_id"], detail["origin"] = lt.Role, lt.UnitID, lt.Origin
+		detail["role"], detail["unit_id"] = lt.Role, lt.UnitID
+		if lt.Origin != "" {
+			detail["origin"] = lt.Origin
+		}
 	}
 	return tx.Audit(ctx, a, Change{OrgID: lt.OrgID, Action: "link." + lt.Kind, ObjectType: "link_token", ObjectID: id, Detail: detail})
 }

@@ -251,12 +251,10 @@ func (s *Store) SetRole(ctx context.Context, a vaern.Actor, orgID, userID int64,
 		if !role.FitsOrg(vaern.OrgKind(kind)) {
 			return vaern.Invalid("role", "does not fit a %s organisation", kind)
 		}
-		// Roles in a member are changed by its own coordinators only; not by the operator's
-		// commands or anyone from outside it.
-		if vaern.OrgKind(kind) == vaern.OrgMember {
-			if err := tx.mayGrant(ctx, orgID, a.UserID, vaern.OrgMember, role); err != nil {
-				return vaern.Invalid("role", "roles in a member are changed only by its own coordinators")
-			}
+		// Roles in a member are changed by its own coordinators only (the web checks the
+		// coordinator's permission), never by the operator's commands, which act as no person.
+		if vaern.OrgKind(kind) == vaern.OrgMember && a.UserID == 0 {
+			return vaern.Invalid("role", "roles in a member are changed only by its own coordinators")
 		}
 		if unitID != 0 {
 			if err := tx.unitExists(ctx, orgID, unitID); err != nil {

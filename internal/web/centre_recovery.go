@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -73,7 +74,8 @@ func (s *Server) memberRecoveryCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.st.CancelRecovery(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, o.ID); err != nil {
+	// Nothing under way is not an error: someone else may have cancelled it first.
+	if err := s.st.CancelRecovery(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, o.ID); err != nil && !errors.Is(err, vaern.ErrNotFound) {
 		s.failErr(w, r, err)
 		return
 	}
@@ -87,7 +89,7 @@ func (s *Server) orgRecoveryCancel(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if err := s.st.CancelRecovery(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.Org.ID); err != nil {
+	if err := s.st.CancelRecovery(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.Org.ID); err != nil && !errors.Is(err, vaern.ErrNotFound) {
 		s.failErr(w, r, err)
 		return
 	}
