@@ -70,7 +70,9 @@ func (s *Server) groupsPage(w http.ResponseWriter, r *http.Request) (*Page, erro
 	return pg, nil
 }
 
-func (s *Server) groups(w http.ResponseWriter, r *http.Request) { s.show(w, r, "centre_groups", s.groupsPage) }
+func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
+	s.show(w, r, "centre_groups", s.groupsPage)
+}
 
 // groupFromForm reads a group's name and its members' codes (separated by spaces, commas or
 // lines), naming the first code that is not a member.
