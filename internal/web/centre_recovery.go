@@ -85,10 +85,7 @@ func (s *Server) memberRecoveryCancel(w http.ResponseWriter, r *http.Request) {
 // orgRecoveryCancel lets the member's coordinator stop a recovery the centre started.
 func (s *Server) orgRecoveryCancel(w http.ResponseWriter, r *http.Request) {
 	p := httpx.PrincipalFrom(r.Context())
-	if p.Org.IsCentre() {
-		s.notFound(w, r)
-		return
-	}
+	// In the centre there is never a recovery of the centre itself: nothing to cancel.
 	if err := s.st.CancelRecovery(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.Org.ID); err != nil && !errors.Is(err, vaern.ErrNotFound) {
 		s.failErr(w, r, err)
 		return
