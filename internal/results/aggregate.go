@@ -78,12 +78,9 @@ func AggregateAll(in []Scored, k int) []Aggregate {
 			counts[g] = len(xs)
 		}
 		hidden := Suppress(counts, PartitionsOfCounts(counts), k)
-		diffs := NestedDiffs(sets[area])
+		diffs := NamedSuppress(sets[area], hidden, k)
 		for g, xs := range byGroup {
 			a := Aggregate{Group: g, Area: area, N: len(xs), Suppressed: hidden[g], MinDiff: diffs[g]}
-			if IsNamed(g) {
-				a.Suppressed = NamedHidden(a.N, a.MinDiff, k)
-			}
 			if !a.Suppressed {
 				s := Summarize(xs)
 				a.Summary = &s
@@ -111,28 +108,42 @@ func NamedHidden(n, minDiff, k int) bool {
 	return n < k || (minDiff > 0 && minDiff < k)
 }
 
-// NestedDiffs returns, for every centre-defined group in sets (group → member indexes), the
-// smallest non-zero difference in members to any group that it contains or is contained in; a
-// group the centre defined with no such neighbour is left out.
-func NestedDiffs(sets map[string][]int) map[string]int {
+// NamedSuppress applies NamedHidden to the centre's groups in sets (group → member indexes),
+// adding those it hides to hidden (which already holds the built-in groups' suppression). The
+// groups are taken largest first; each is compared with the groups shown so far (built-in ones
+// and the centre's groups already accepted), so that of two groups too close to each other only
+// the second is hidden. It returns each centre group's smallest non-zero difference to a shown
+// group it contains or is contained in (absent: none).
+func NamedSuppress(sets map[string][]int, hidden map[string]bool, k int) map[string]int {
 	members := map[string]map[int]bool{}
+	var named []string
 	for g, ix := range sets {
 		m := make(map[int]bool, len(ix))
 		for _, i := range ix {
 			m[i] = true
 		}
 		members[g] = m
+		if IsNamed(g) {
+			named = append(named, g)
+		}
+	}
+	sort.Slice(named, func(i, j int) bool {
+		if len(members[named[i]]) != len(members[named[j]]) {
+			return len(members[named[i]]) > len(members[named[j]])
+		}
+		return named[i] < named[j]
+	})
+	accepted := map[string]bool{}
+	for g := range members {
+		if !IsNamed(g) && !hidden[g] {
+			accepted[g] = true
+		}
 	}
 	out := map[string]int{}
-	for g, mg := range members {
-		if !IsNamed(g) {
-			continue
-		}
-		for h, mh := range members {
-			if h == g {
-				continue
-			}
-			small, big := mg, mh
+	for _, g := range named {
+		mg := members[g]
+		for h := range accepted {
+			small, big := mg, members[h]
 			if len(small) > len(big) {
 				small, big = big, small
 			}
@@ -142,6 +153,11 @@ func NestedDiffs(sets map[string][]int) map[string]int {
 			if d := len(big) - len(small); d > 0 && (out[g] == 0 || d < out[g]) {
 				out[g] = d
 			}
+		}
+		if NamedHidden(len(mg), out[g], k) {
+			hidden[g] = true
+		} else {
+			accepted[g] = true
 		}
 	}
 	return out
