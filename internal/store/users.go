@@ -86,6 +86,9 @@ func (t *Tx) CreateUser(ctx context.Context, a vaern.Actor, nu NewUser) (vaern.U
 			}
 		}
 		if nu.External && vaern.OrgKind(kind) == vaern.OrgMember {
+			if nu.Role != vaern.RoleCoordinator {
+				return vaern.Invalid("role", "from outside a member, only its first coordinator is created")
+			}
 			if n, err := tx.orgPeople(ctx, nu.OrgID); err != nil {
 				return err
 			} else if n > 0 {
