@@ -45,6 +45,8 @@ type Member struct {
 // which members the centre added or reached recently (docs/anonymity.md).
 type Composition struct {
 	Members   int              `json:"members"`             // members in the round
+	Submitted int              `json:"submitted,omitempty"` // of them submitted (once computed)
+	OptedOut  int              `json:"opted_out,omitempty"` // of them opted out of the benchmark
 	Included  int              `json:"included,omitempty"`  // counted in the aggregates (once computed)
 	Dependent int              `json:"dependent,omitempty"` // left out: reached by the centre too recently
 	Computed  bool             `json:"computed"`
@@ -204,7 +206,7 @@ func (b *Builder) composition(ctx context.Context, m *Member) error {
 		return err
 	}
 	if ok {
-		c.Computed, c.Included, c.Dependent = true, st.Included, st.Dependent
+		c.Computed, c.Submitted, c.OptedOut, c.Included, c.Dependent = true, st.Submitted, st.OptedOut, st.Included, st.Dependent
 	}
 	m.Composition = c
 	return nil

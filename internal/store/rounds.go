@@ -90,8 +90,10 @@ func (s *Store) CreateRound(ctx context.Context, a vaern.Actor, centreID int64, 
 			AND (o.created_at >= ? OR o.centre_joined_at >= ?)`, id, since, since).Scan(&recent); err != nil {
 			return err
 		}
-		if err := tx.notice(ctx, centreID, id, 0, "round.participants", map[string]any{"subject": r.Title, "count": len(memberIDs), "new": recent}); err != nil {
-			return err
+		if a.UserID != 0 { // as for new members: seeding by the installation is not news
+			if err := tx.notice(ctx, centreID, id, 0, "round.participants", map[string]any{"subject": r.Title, "count": len(memberIDs), "new": recent}); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "round.create", ObjectType: "round", ObjectID: id,
 			Detail: map[string]any{"year": r.Year, "framework_id": r.FrameworkID, "members": len(memberIDs),
