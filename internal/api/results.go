@@ -62,7 +62,7 @@ func init() {
 		"trend":            map[string]any{"type": "array", "items": obj(map[string]any{"year": integer(), "round": str(""), "point": map[string]any{"type": "object"}})},
 		"benchmark":        map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
 		"benchmark_status": enum("shown", "open", "none"),
-		"composition": obj(map[string]any{"members": integer(), "included": integer(), "dependent": integer(), "computed": boolean(),
+		"composition": obj(map[string]any{"members": integer(), "submitted": integer(), "opted_out": integer(), "included": integer(), "dependent": integer(), "computed": boolean(),
 			"since": str("date")}, "members"),
 		"recommendations": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
 		"follow_ups":      map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
