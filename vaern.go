@@ -67,6 +67,9 @@ type Org struct {
 	Require2FA bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// CentreJoinedAt is when a person last entered the member through the centre (its first
+	// coordinator, a recovery, an operator command); zero if never. See docs/anonymity.md.
+	CentreJoinedAt time.Time
 }
 
 // IsCentre reports whether o is the centre.
@@ -203,6 +206,10 @@ type LinkToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    time.Time
+	// Origin says who an invitation comes from: "" the organisation's own coordinator (or, in the
+	// centre, its admin), "centre" the first coordinator of a member without people, "recovery"
+	// a member recovery (see docs/anonymity.md).
+	Origin string
 }
 
 // Mail is one message in the outbox.
@@ -233,3 +240,9 @@ func SizeClassOf(population int) string {
 	}
 	return SizeLarge
 }
+
+// IndependenceDays is how long after a person last entered a member through the centre (its first
+// coordinator invited by the centre, a recovery, an operator command) the member is not counted as
+// independent of the centre: it is left out of anonymous aggregates and does not count toward k
+// (see internal/results and docs/anonymity.md).
+const IndependenceDays = 90

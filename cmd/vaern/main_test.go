@@ -243,8 +243,13 @@ func engines(t *testing.T, fn func(t *testing.T, e store.Engine)) {
 func TestUserCommands(t *testing.T) {
 	engines(t, func(t *testing.T, e store.Engine) {
 		ctx := context.Background()
-		dsn, st, org, coord := seeded(t, e)
+		dsn, st, full, coord := seeded(t, e)
 		db := []string{"--database", dsn}
+		// 751 has a coordinator already; 752 has nobody yet.
+		org, err := st.CreateMember(ctx, vaern.System("test"), full.ParentID, vaern.Org{Code: "752", Name: "Nykøbing", Country: "DK"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		user := func(want int, args ...string) (string, string) {
 			t.Helper()
 			args = append(append([]string{"user"}, args...), db...)
@@ -253,7 +258,18 @@ func TestUserCommands(t *testing.T) {
 			return out, errs
 		}
 
-		out, _ := user(0, "create", "--org", "751", "--email", "Ny@Aarhus.dk", "--role", "respondent", "--name", "Niels Ny")
+		// In a member with people, the operator adds nobody and changes no role: its own
+		// coordinators do.
+		if _, errs := user(1, "create", "--org", "751", "--email", "ind@attacker.test", "--role", "coordinator"); !strings.Contains(errs, "already has people") {
+			t.Fatalf("create in a member with people: %s", errs)
+		}
+		if _, errs := user(2, "set-role", "--org", "751", "--email", coord.Email, "--role", "viewer"); !strings.Contains(errs, "own coordinators") {
+			t.Fatalf("set-role in a member: %s", errs)
+		}
+		if _, errs := user(1, "create", "--org", "752", "--email", "resp@attacker.test", "--role", "respondent"); !strings.Contains(errs, "first") {
+			t.Fatalf("a first user who is no coordinator: %s", errs)
+		}
+		out, _ := user(0, "create", "--org", "752", "--email", "Ny@Aarhus.dk", "--role", "coordinator", "--name", "Niels Ny")
 		m := regexp.MustCompile(`(?m)^password: (\S+)$`).FindStringSubmatch(out)
 		if m == nil || !strings.Contains(out, "created user") || !strings.Contains(out, "ny@aarhus.dk") {
 			t.Fatalf("user create printed:\n%s", out)
@@ -268,11 +284,17 @@ func TestUserCommands(t *testing.T) {
 		if ok, _ := auth.VerifyPassword(m[1]+"x", hash); ok {
 			t.Fatalf("any password works")
 		}
-		if mem, err := st.OrgUser(ctx, org.ID, u.ID); err != nil || mem.Role != vaern.RoleRespondent || mem.Name != "Niels Ny" {
+		if mem, err := st.OrgUser(ctx, org.ID, u.ID); err != nil || mem.Role != vaern.RoleCoordinator || mem.Name != "Niels Ny" {
 			t.Fatalf("membership %+v, %v", mem, err)
 		}
 		// A given password is used and not printed.
-		out, _ = user(0, "create", "--org", "751", "--email", "vera@aarhus.dk", "--role", "viewer", "--password", "mit-eget-kodeord")
+		if o, _ := st.Org(ctx, org.ID, org.ID); o.CentreJoinedAt.IsZero() {
+			t.Fatal("the operator's first coordinator is not recorded as reaching the member")
+		}
+		if _, errs := user(1, "create", "--org", "752", "--email", "second@attacker.test", "--role", "coordinator"); !strings.Contains(errs, "already has people") {
+			t.Fatalf("a second operator user in a member: %s", errs)
+		}
+		out, _ = user(0, "create", "--org", "CENTRE", "--email", "vera@aarhus.dk", "--role", "centre-analyst", "--password", "mit-eget-kodeord")
 		if strings.Contains(out, "password:") || strings.Contains(out, "mit-eget-kodeord") {
 			t.Fatalf("a given password was printed:\n%s", out)
 		}
@@ -283,7 +305,7 @@ func TestUserCommands(t *testing.T) {
 		}
 
 		// Mistakes are named.
-		_, errs := user(1, "create", "--org", "751", "--email", "ny@aarhus.dk", "--role", "viewer")
+		_, errs := user(1, "create", "--org", "CENTRE", "--email", "ny@aarhus.dk", "--role", "centre-analyst")
 		if !strings.Contains(errs, "email") || !strings.Contains(errs, "already in use") {
 			t.Fatalf("duplicate: %s", errs)
 		}
@@ -312,32 +334,28 @@ func TestUserCommands(t *testing.T) {
 			t.Fatalf("a refused create made a user")
 		}
 
-		// set-role
-		out, _ = user(0, "set-role", "--org", "751", "--email", "ny@aarhus.dk", "--role", "coordinator")
-		if !strings.Contains(out, "coordinator") {
+		// set-role, in the centre only
+		out, _ = user(0, "set-role", "--org", "CENTRE", "--email", "vera@aarhus.dk", "--role", "centre-admin")
+		if !strings.Contains(out, "centre-admin") {
 			t.Fatalf("set-role printed: %s", out)
 		}
-		if mem, _ := st.OrgUser(ctx, org.ID, u.ID); mem.Role != vaern.RoleCoordinator {
-			t.Fatalf("role after set-role: %s", mem.Role)
-		}
-		user(0, "set-role", "--org", "751", "--email", coord.Email, "--role", "viewer")
-		_, errs = user(1, "set-role", "--org", "751", "--email", "ny@aarhus.dk", "--role", "viewer")
+		_, errs = user(1, "set-role", "--org", "CENTRE", "--email", "vera@aarhus.dk", "--role", "centre-analyst")
 		if !strings.Contains(errs, "at least one coordinator") {
-			t.Fatalf("demoting the last coordinator: %s", errs)
+			t.Fatalf("demoting the last administrator: %s", errs)
 		}
-		_, errs = user(1, "set-role", "--org", "751", "--email", "nobody@aarhus.dk", "--role", "viewer")
+		_, errs = user(1, "set-role", "--org", "CENTRE", "--email", "nobody@aarhus.dk", "--role", "centre-analyst")
 		if !strings.Contains(errs, "nobody@aarhus.dk") {
 			t.Fatalf("unknown user: %s", errs)
 		}
-		user(1, "set-role", "--org", "751", "--email", "vera@aarhus.dk", "--role", "wizard")
+		user(1, "set-role", "--org", "CENTRE", "--email", "vera@aarhus.dk", "--role", "wizard")
 
 		// list
-		out, _ = user(0, "list", "--org", "751")
+		out, _ = user(0, "list", "--org", "752")
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if len(lines) != 4 || !strings.HasPrefix(lines[0], "ID") {
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "ID") {
 			t.Fatalf("user list:\n%s", out)
 		}
-		for _, want := range []string{"ny@aarhus.dk", "Niels Ny", "vera@aarhus.dk", coord.Email} {
+		for _, want := range []string{"ny@aarhus.dk", "Niels Ny"} {
 			if !strings.Contains(out, want) {
 				t.Fatalf("user list lacks %q:\n%s", want, out)
 			}
@@ -376,7 +394,7 @@ func TestUserCommands(t *testing.T) {
 		if _, err := st.LoadSession(ctx, ses.ID, time.Now(), time.Hour); err == nil {
 			t.Fatalf("the session survived reset-2fa")
 		}
-		user(0, "reset-2fa", "--email", "ny@aarhus.dk", "--org", "751")
+		user(0, "reset-2fa", "--email", "ny@aarhus.dk", "--org", "752")
 		user(1, "reset-2fa", "--email", "nobody@aarhus.dk")
 		if !strings.Contains(auditText(t, st, org.ID), "user.2fa.reset") {
 			t.Fatalf("reset-2fa is not in the audit log")

@@ -16,12 +16,14 @@ import (
 
 const userUsage = `Usage:
   vaern user create    --org CODE --email EMAIL --role ROLE [--name NAME] [--password PW]
-  vaern user set-role  --org CODE --email EMAIL --role ROLE
+  vaern user set-role  --org CODE --email EMAIL --role ROLE   (the centre only)
   vaern user reset-2fa --email EMAIL [--org CODE]
   vaern user list      --org CODE
 Each also takes --data DIR or --database DSN. CODE is the organisation's code (CENTRE for the centre
 in the demo, a municipality code such as 751 otherwise). ROLE is one of: ` + "centre-admin, centre-analyst, coordinator, respondent, viewer." + `
-Without --password, create prints a generated password.`
+Without --password, create prints a generated password. In a member, create makes only its first
+coordinator (while it has nobody); its own coordinators add everyone else and change roles, and a
+member that lost every coordinator is recovered from the centre's member page.`
 
 func cmdUser(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
@@ -90,7 +92,9 @@ func cmdUser(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, actor, store.NewUser{Email: *email, Name: *name, PasswordHash: hash, OrgID: o.ID, Role: r})
+		// In a member, only its first coordinator: the member's own coordinators add the rest.
+		u, err := st.CreateUser(ctx, actor, store.NewUser{Email: *email, Name: *name, PasswordHash: hash, OrgID: o.ID, Role: r,
+			External: o.Kind == vaern.OrgMember})
 		if err != nil {
 			return err
 		}
@@ -102,6 +106,9 @@ func cmdUser(ctx context.Context, e env, args []string) error {
 		o, err := findOrg()
 		if err != nil {
 			return err
+		}
+		if o.Kind == vaern.OrgMember {
+			return usageErr("user set-role: roles in a member are changed by its own coordinators (a member without one is recovered from the centre's member page)")
 		}
 		u, err := st.UserByEmail(ctx, *email)
 		if err != nil {

@@ -54,7 +54,7 @@ func init() {
 		"overall": num}, "assessment_id", "year")
 	area := obj(map[string]any{"area_id": str(""), "title": str(""), "score": num, "target": map[string]any{"type": "number"}, "gap": num,
 		"answered": integer(), "total": integer(), "dont_know": integer(), "below_target": boolean()}, "area_id")
-	summary := obj(map[string]any{"n": integer(), "min": num, "q1": num, "median": num, "q3": num, "max": num, "mean": num}, "n")
+	summary := obj(map[string]any{"n": integer(), "p10": num, "q1": num, "median": num, "q3": num, "p90": num, "mean": num}, "n")
 	schemas["MemberReport"] = obj(map[string]any{
 		"organisation": str(""), "assessment_id": integer(), "year": integer(), "round": str(""), "framework": str(""), "framework_version": str(""),
 		"final": boolean(), "overall": num, "target": map[string]any{"type": "number"}, "gap": num,
@@ -62,10 +62,12 @@ func init() {
 		"trend":            map[string]any{"type": "array", "items": obj(map[string]any{"year": integer(), "round": str(""), "point": map[string]any{"type": "object"}})},
 		"benchmark":        map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
 		"benchmark_status": enum("shown", "open", "none"),
-		"recommendations":  map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
-		"follow_ups":       map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
-		"actions":          map[string]any{"type": "array", "items": ref("Action")},
-		"earlier_actions":  map[string]any{"type": "array", "items": ref("Action")},
+		"composition": obj(map[string]any{"members": integer(), "submitted": integer(), "opted_out": integer(), "included": integer(), "dependent": integer(), "computed": boolean(),
+			"since": str("date")}, "members"),
+		"recommendations": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+		"follow_ups":      map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+		"actions":         map[string]any{"type": "array", "items": ref("Action")},
+		"earlier_actions": map[string]any{"type": "array", "items": ref("Action")},
 	}, "assessment_id", "areas")
 	schemas["DepartmentReport"] = obj(map[string]any{"organisation": str(""), "unit_id": integer(), "unit": str(""), "assessment_id": integer(),
 		"year": integer(), "takes_part": boolean(), "areas": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
@@ -78,6 +80,7 @@ func init() {
 		"due": str("date"), "status": enum(vaern.ActionStatuses...), "note": str("")}, "title")
 	schemas["NationalReport"] = obj(map[string]any{"k": integer(), "rounds": map[string]any{"type": "array", "items": obj(map[string]any{
 		"RoundID": integer(), "Year": integer(), "Title": str(""), "Invited": integer(), "Submitted": integer(), "Included": integer(), "OptedOut": integer(),
+		"Dependent": integer(),
 		"aggregates": map[string]any{"type": "array", "items": obj(map[string]any{"group": str(""), "area": str(""), "suppressed": boolean(),
 			"summary": summary})}})}}, "k", "rounds")
 }

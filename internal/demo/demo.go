@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/auth"
@@ -63,6 +64,12 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	members := map[string]vaern.Org{}
 	firstUnit := map[string]int64{}
 	all := append(append([]demodata.Municipality{}, demodata.Denmark...), demodata.Norway...)
+	// The members have been members for years: their creation is dated before the seeded
+	// history, so that the anonymity notices (new members, members in a round) show nothing
+	// alarming in the demo.
+	joined := time.Date(time.Now().Year()-6, 1, 2, 9, 0, 0, 0, time.UTC)
+	st.SetClock(func() time.Time { return joined })
+	defer st.SetClock(time.Now)
 	// One transaction per municipality: fast on SQLite's single writer, and a failure leaves whole
 	// municipalities, never half a tree.
 	for _, m := range all {
@@ -95,6 +102,7 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 			return false, fmt.Errorf("demo: %s %s: %w", m.Code, m.Name, err)
 		}
 	}
+	st.SetClock(time.Now)
 	names := map[string][]string{"DK": demodata.PersonNames("DK"), "NO": demodata.PersonNames("NO")}
 	for i, l := range Logins() {
 		org, country := centre, "DK"

@@ -296,15 +296,15 @@ func (b *Builder) NationalDoc(n *National) export.Doc {
 		doc.Sheets = append(doc.Sheets, export.Table{Name: l.T(c.k), Head: c.v.Head, Rows: c.v.Rows})
 	}
 	// CSV: every shown aggregate of every round.
-	doc.CSV = export.Table{Head: []string{l.T("rs.year"), l.T("rs.group"), l.T("rs.area"), l.T("rs.n"), l.T("rs.min"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.max"), l.T("rs.mean")}}
+	doc.CSV = export.Table{Head: []string{l.T("rs.year"), l.T("rs.group"), l.T("rs.area"), l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean")}}
 	for _, r := range n.Rounds {
 		for _, a := range r.Aggregates {
-			row := []string{strconv.Itoa(r.Year), groupLabel(l, a.Group), a.Area}
+			row := []string{strconv.Itoa(r.Year), groupLabel(l, n.Names, a.Group), a.Area}
 			if a.Suppressed || a.Summary == nil {
 				row = append(row, l.T("rs.suppressed_short"), "", "", "", "", "", "")
 			} else {
 				s := a.Summary
-				row = append(row, strconv.Itoa(s.N), l.Dec(s.Min), l.Dec(s.Q1), l.Dec(s.Median), l.Dec(s.Q3), l.Dec(s.Max), l.Dec(s.Mean))
+				row = append(row, strconv.Itoa(s.N), l.Dec(s.P10), l.Dec(s.Q1), l.Dec(s.Median), l.Dec(s.Q3), l.Dec(s.P90), l.Dec(s.Mean))
 			}
 			doc.CSV.Rows = append(doc.CSV.Rows, row)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/results"
+	"github.com/vaern/vaern/internal/store"
 )
 
 // Member is the municipality report of one assessment.
@@ -36,6 +37,21 @@ type Member struct {
 	TrendC    *ChartView         `json:"-"`
 	PosC      *ChartView         `json:"-"`
 	AreaPosC  *ChartView         `json:"-"`
+	// Composition is who the member's answers are aggregated with in this round.
+	Composition *Composition `json:"composition,omitempty"`
+}
+
+// Composition tells a member, for one round, how many members its answers are aggregated with and
+// which members the centre added or reached recently (docs/anonymity.md).
+type Composition struct {
+	Members   int              `json:"members"`             // members in the round
+	Submitted int              `json:"submitted,omitempty"` // of them submitted (once computed)
+	OptedOut  int              `json:"opted_out,omitempty"` // of them opted out of the benchmark
+	Included  int              `json:"included,omitempty"`  // counted in the aggregates (once computed)
+	Dependent int              `json:"dependent,omitempty"` // left out: reached by the centre too recently
+	Computed  bool             `json:"computed"`
+	Since     string           `json:"since"`
+	Newcomers []store.Newcomer `json:"-"`
 }
 
 // UnitRow is one answering unit's overall score in the municipality report.
@@ -101,6 +117,9 @@ func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, 
 	if err := b.position(ctx, m); err != nil {
 		return nil, err
 	}
+	if err := b.composition(ctx, m); err != nil {
+		return nil, err
+	}
 	m.charts()
 	return m, nil
 }
@@ -137,17 +156,23 @@ func (b *Builder) position(ctx context.Context, m *Member) error {
 	for _, a := range aggs {
 		by[a.Area+"|"+a.Group] = a
 	}
-	var groups []string
-	for _, g := range orgGroups(m.Org) {
-		if kind, _ := results.GroupLabel(g); kind != "country" {
-			groups = append(groups, g)
-		}
+	named, err := b.St.GroupsOfMember(ctx, m.Org.ID)
+	if err != nil {
+		return err
 	}
+	names, err := b.St.MemberGroupNames(ctx, m.Org.ParentID)
+	if err != nil {
+		return err
+	}
+	// The member's own country comes first, so that Danish and Norwegian members are not compared
+	// together by default; all members (every country) come last.
+	all := results.GroupsOf(results.Member{Country: m.Org.Country, Region: m.Org.Region, SizeClass: m.Org.SizeClass, Named: named})
+	groups := append(all[1:], all[0])
 	add := func(area, title string, score *float64) {
 		p := Position{Area: area, Title: title, Score: score}
 		for _, g := range groups {
 			a, ok := by[area+"|"+g]
-			gp := GroupPos{Group: g, Label: groupLabel(m.L, g), Suppressed: !ok || a.Suppressed, Summary: a.Summary}
+			gp := GroupPos{Group: g, Label: groupLabel(m.L, names, g), Suppressed: !ok || a.Suppressed, Summary: a.Summary}
 			if gp.Suppressed {
 				gp.Summary = nil
 			}
@@ -163,6 +188,27 @@ func (b *Builder) position(ctx context.Context, m *Member) error {
 	for _, a := range m.Areas {
 		add(a.ID, a.Title, a.Score)
 	}
+	return nil
+}
+
+// composition reads who the member's answers are aggregated with in the round: how many members
+// take part, how many were counted once the aggregates were computed, and the members created or
+// reached by the centre within the independence period before the round opened, or since.
+func (b *Builder) composition(ctx context.Context, m *Member) error {
+	since := m.Assessment.Round.OpensAt.AddDate(0, 0, -results.DefaultIndependenceDays)
+	list, total, err := b.St.RoundNewcomers(ctx, m.Org.ID, m.Assessment.RoundID, since)
+	if err != nil {
+		return err
+	}
+	c := &Composition{Members: total, Since: date(since), Newcomers: list}
+	st, ok, err := b.St.MemberRoundStats(ctx, m.Org.ID, m.Assessment.RoundID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		c.Computed, c.Submitted, c.OptedOut, c.Included, c.Dependent = true, st.Submitted, st.OptedOut, st.Included, st.Dependent
+	}
+	m.Composition = c
 	return nil
 }
 
@@ -200,7 +246,7 @@ func (m *Member) charts() {
 	// The table under the trend chart has every area, not only the line drawn.
 	m.TrendC.Head, m.TrendC.Rows = (&charts.Chart{Kind: charts.Lines, Labels: years, LabelHead: l.T("rs.year"), Series: series}).Table()
 	if len(m.Positions) > 0 {
-		boxCols := []string{l.T("rs.n"), l.T("rs.min"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.max"), l.T("rs.mean"), l.T("rs.you")}
+		boxCols := []string{l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean"), l.T("rs.you")}
 		p := m.Positions[0]
 		var boxes []charts.Box
 		for _, g := range p.Groups {
@@ -223,5 +269,5 @@ func box(label string, s *results.Summary, marker *float64) charts.Box {
 	if s == nil {
 		return charts.Box{Label: label, Suppressed: true}
 	}
-	return charts.Box{Label: label, N: s.N, Min: s.Min, Q1: s.Q1, Median: s.Median, Q3: s.Q3, Max: s.Max, Mean: s.Mean, Marker: marker}
+	return charts.Box{Label: label, N: s.N, Min: s.P10, Q1: s.Q1, Median: s.Median, Q3: s.Q3, Max: s.P90, Mean: s.Mean, Marker: marker}
 }

@@ -28,6 +28,9 @@ type National struct {
 	BySize        *ChartView `json:"-"`
 	ByRegion      *ChartView `json:"-"`
 	ByCountry     *ChartView `json:"-"`
+	ByGroup       *ChartView `json:"-"`
+	// Names are the centre's own groups' names by id.
+	Names map[int64]string `json:"-"`
 }
 
 // NationalRound is one round's participation and aggregates.
@@ -49,6 +52,10 @@ func (r *NationalRound) get(area, group string) *results.Summary {
 // with aggregates). A round of another centre answers vaern.ErrNotFound.
 func (b *Builder) National(ctx context.Context, l *i18n.Localizer, centre vaern.Org, roundID int64) (*National, error) {
 	n := &National{L: l, Centre: centre, K: b.k()}
+	var err error
+	if n.Names, err = b.St.MemberGroupNames(ctx, centre.ID); err != nil {
+		return nil, err
+	}
 	stats, err := b.St.CentreRoundStats(ctx, centre.ID)
 	if err != nil {
 		return nil, err
@@ -91,7 +98,7 @@ func (b *Builder) National(ctx context.Context, l *i18n.Localizer, centre vaern.
 
 func (n *National) boxCols() []string {
 	l := n.L
-	return []string{l.T("rs.n"), l.T("rs.min"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.max"), l.T("rs.mean")}
+	return []string{l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean")}
 }
 
 func (n *National) charts() {
@@ -159,20 +166,23 @@ func (n *National) charts() {
 	groupChart := func(id, title, desc string, gs []string) *ChartView {
 		var bs []charts.Box
 		for _, g := range gs {
-			bs = append(bs, box(groupLabel(l, g), r.get("", g), nil))
+			bs = append(bs, box(groupLabel(l, n.Names, g), r.get("", g), nil))
 		}
 		return view(l, &charts.Chart{ID: id, Kind: charts.Boxes, Title: title, Desc: desc, LabelHead: l.T("rs.group"), BoxCols: n.boxCols(),
 			SuppressedText: l.T("rs.suppressed_short"), Boxes: bs})
 	}
 	sizes := []string{}
-	for _, s := range []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} {
-		for _, g := range groupsOf(results.PrefixSize) {
-			if g == results.PrefixSize+s {
-				sizes = append(sizes, g)
+	for _, c := range groupsOf(results.PrefixCountry) {
+		for _, s := range []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} {
+			for _, g := range groupsOf(results.PrefixSize) {
+				if g == results.PrefixSize+results.RegionKey(c[len(results.PrefixCountry):], s) {
+					sizes = append(sizes, g)
+				}
 			}
 		}
 	}
 	n.BySize = groupChart("bysize", l.T("rs.chart.by_size"), l.T("rs.chart.by_size_desc"), sizes)
 	n.ByRegion = groupChart("byregion", l.T("rs.chart.by_region"), l.T("rs.chart.by_region_desc"), groupsOf(results.PrefixRegion))
 	n.ByCountry = groupChart("bycountry", l.T("rs.chart.by_country"), l.T("rs.chart.by_country_desc"), groupsOf(results.PrefixCountry))
+	n.ByGroup = groupChart("bygroup", l.T("ind.chart.by_group"), l.T("ind.chart.by_group_desc"), groupsOf(results.PrefixNamed))
 }

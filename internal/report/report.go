@@ -114,22 +114,27 @@ func view(l *i18n.Localizer, c *charts.Chart) *ChartView {
 
 func lbl(l *i18n.Localizer, key string) string { return l.T(key) }
 
-func groupLabel(l *i18n.Localizer, key string) string {
+// groupLabel says which group a figure is: all members (of every country), a country's members,
+// a size class or region within a country, or one of the centre's groups (names by id).
+func groupLabel(l *i18n.Localizer, names map[int64]string, key string) string {
 	kind, v := results.GroupLabel(key)
 	switch kind {
 	case "all":
-		return l.T("rs.group.all")
+		return l.T("ind.group.all")
 	case "size":
-		return l.T("rs.group.size", l.T("size."+v))
+		return l.T("ind.group.size", l.T("size."+v), l.T("country."+results.GroupCountry(key)))
+	case "region":
+		return l.T("ind.group.region", v, l.T("country."+results.GroupCountry(key)))
 	case "country":
-		return l.T("country." + v)
+		return l.T("ind.group.country", l.T("country."+v))
+	case "group":
+		id, _ := strconv.ParseInt(v, 10, 64)
+		if n, ok := names[id]; ok {
+			return l.T("ind.group.named", n)
+		}
+		return l.T("ind.group.named", v)
 	}
 	return v
-}
-
-// orgLine describes the member: its name and what it is grouped by.
-func orgGroups(o vaern.Org) []string {
-	return results.GroupsOf(results.Member{Country: o.Country, Region: o.Region, SizeClass: o.SizeClass})
 }
 
 func areaRows(f *framework.Framework, res baseline.Result, lang string) []AreaRow {

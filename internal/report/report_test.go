@@ -93,6 +93,18 @@ func TestMemberReportExports(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The centre's own group of all seven (shown: it differs from all by nobody) and one of
+		// five (hidden: all minus it is two members).
+		var ids []int64
+		for _, o := range orgs {
+			ids = append(ids, o.ID)
+		}
+		if _, err := st.SaveMemberGroup(ctx, sys, centre.ID, store.MemberGroup{Name: "Trekantsamarbejdet", MemberIDs: ids}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SaveMemberGroup(ctx, sys, centre.ID, store.MemberGroup{Name: "Fem", MemberIDs: ids[:5]}); err != nil {
+			t.Fatal(err)
+		}
 		if err := st.CloseRound(ctx, sys, centre.ID, r.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -108,6 +120,21 @@ func TestMemberReportExports(t *testing.T) {
 		}
 		if !m.Final || m.Bench != "shown" || len(m.Trend) != 1 || len(m.FollowUps) != 1 || len(m.Recs) == 0 {
 			t.Fatalf("report: final %v bench %s trend %d follow-ups %d recs %d", m.Final, m.Bench, len(m.Trend), len(m.FollowUps), len(m.Recs))
+		}
+		// The member is compared with its own country first and with all members last; each
+		// figure says which group it is.
+		var labels []string
+		shown := map[string]bool{}
+		for _, g := range m.Positions[0].Groups {
+			labels = append(labels, g.Label)
+			shown[g.Label] = !g.Suppressed
+		}
+		if len(labels) < 5 || labels[0] != "Medlemmer i Danmark" || labels[len(labels)-1] != "Alle medlemmer (alle lande)" ||
+			!shown["Gruppe: Trekantsamarbejdet"] || shown["Gruppe: Fem"] || !shown["Størrelse: mellem (Danmark)"] {
+			t.Errorf("benchmark groups: %q %v", labels, shown)
+		}
+		if c := m.Composition; c == nil || c.Members != 7 || c.Included != 7 || c.Dependent != 0 {
+			t.Errorf("composition: %+v", c)
 		}
 		doc, err := b.MemberDoc(ctx, m)
 		if err != nil {

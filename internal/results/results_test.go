@@ -2,6 +2,7 @@ package results
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"sort"
 	"strings"
@@ -14,23 +15,57 @@ import (
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestSummarize(t *testing.T) {
-	// Sorted: 1 2 4 7 8 10. Q1 at position 0.25·5 = 1.25 → 2 + 0.25·(4−2) = 2.5; median at 2.5 →
-	// 4 + 0.5·3 = 5.5; Q3 at 3.75 → 7 + 0.75·1 = 7.75; mean 32/6.
+	// Sorted: 1 2 4 7 8 10 (n 6). The median at rank 2.5 is the mean of the ordinary percentiles at
+	// ranks 1.5, 2.5 and 3.5: (3 + 5.5 + 7.5) / 3; Q1 at rank 1.25 of those at 0.25, 1.25, 2.25;
+	// P10 at rank 0.5 is shifted to 1: (1 + 2 + 4) / 3; P90 at 4.5 to 4: (7 + 8 + 10) / 3.
 	s := Summarize([]float64{7, 1, 10, 4, 2, 8})
-	want := Summary{N: 6, Min: 1, Q1: 2.5, Median: 5.5, Q3: 7.75, Max: 10, Mean: 32.0 / 6}
-	if !near(s.Q1, want.Q1) || !near(s.Median, want.Median) || !near(s.Q3, want.Q3) || s.Min != 1 || s.Max != 10 || !near(s.Mean, want.Mean) || s.N != 6 {
-		t.Errorf("Summarize = %+v, want %+v", s, want)
+	xs := []float64{1, 2, 4, 7, 8, 10}
+	q := func(r float64) float64 { return Quantile(xs, r/5) }
+	if !near(s.Median, (q(1.5)+q(2.5)+q(3.5))/3) || !near(s.Q1, (q(0.25)+q(1.25)+q(2.25))/3) ||
+		!near(s.P10, 7.0/3) || !near(s.P90, (7+8+10)/3.0) || !near(s.Mean, 32.0/6) || s.N != 6 {
+		t.Errorf("Summarize = %+v", s)
 	}
-	// Odd count: 3 5 9 → Q1 at 0.5 → 4, median 5, Q3 at 1.5 → 7.
-	s = Summarize([]float64{9, 3, 5})
-	if s.Q1 != 4 || s.Median != 5 || s.Q3 != 7 {
-		t.Errorf("odd: %+v", s)
+	// Three or fewer: every figure is their mean.
+	s = Summarize([]float64{9, 3, 6})
+	if s.Q1 != 6 || s.Median != 6 || s.Q3 != 6 || s.P10 != 6 || s.P90 != 6 {
+		t.Errorf("three: %+v", s)
 	}
 	if s := Summarize(nil); s.N != 0 {
 		t.Errorf("empty: %+v", s)
 	}
-	if s := Summarize([]float64{2.5}); s.Min != 2.5 || s.Q1 != 2.5 || s.Max != 2.5 {
-		t.Errorf("one: %+v", s)
+}
+
+// TestSmoothedNeverOneScore checks the promise of Smoothed: over many random groups of at least
+// five distinct scores, no published figure equals one member's score unless three members share
+// it, and no member weighs more than a third (so changing one score by d moves a figure by at
+// most d/3).
+func TestSmoothedNeverOneScore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 2000; i++ {
+		n := 5 + rng.IntN(40)
+		xs := make([]float64, n)
+		for j := range xs {
+			xs[j] = float64(j)*1.37 + rng.Float64()
+		}
+		sorted := append([]float64(nil), xs...)
+		sort.Float64s(sorted)
+		for _, p := range []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 1} {
+			v := Smoothed(sorted, p)
+			for _, x := range sorted {
+				if math.Abs(v-x) < 1e-9 {
+					t.Fatalf("n %d p %v: %v is a member's score", n, p, v)
+				}
+			}
+			// Move one score up by 3 (keeping the order): the figure moves by at most 1.
+			for j := range sorted {
+				moved := append([]float64(nil), sorted...)
+				moved[j] += 3
+				sort.Float64s(moved)
+				if d := math.Abs(Smoothed(moved, p) - v); d > 1+1e-9 {
+					t.Fatalf("n %d p %v: one member moves the figure by %v", n, p, d)
+				}
+			}
+		}
 	}
 }
 
@@ -46,7 +81,7 @@ func TestBandOf(t *testing.T) {
 
 func TestGroupsOf(t *testing.T) {
 	got := GroupsOf(Member{Country: "DK", Region: "Region Midtjylland", SizeClass: "large"})
-	want := []string{"all", "country:DK", "size:large", "region:DK/Region Midtjylland"}
+	want := []string{"all", "country:DK", "size:DK/large", "region:DK/Region Midtjylland"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("GroupsOf = %v", got)
 	}
@@ -161,20 +196,21 @@ func TestAggregateAll(t *testing.T) {
 	var in []Scored
 	// Six large DK members in one region with overall 1..6; one small NO member.
 	for i := 1; i <= 6; i++ {
-		in = append(in, Scored{Member{"DK", "R", "large"}, baseline.Result{Overall: f64(float64(i)),
+		in = append(in, Scored{Member{Country: "DK", Region: "R", SizeClass: "large"}, baseline.Result{Overall: f64(float64(i)),
 			Areas: []baseline.AreaResult{{AreaID: "GOV", Score: f64(float64(i) / 2)}}}})
 	}
-	in = append(in, Scored{Member{"NO", "V", "small"}, baseline.Result{Overall: f64(4.5)}})
+	in = append(in, Scored{Member{Country: "NO", Region: "V", SizeClass: "small"}, baseline.Result{Overall: f64(4.5)}})
 	got := map[string]Aggregate{}
 	for _, a := range AggregateAll(in, 5) {
 		got[a.Area+"|"+a.Group] = a
 	}
 	all := got["|all"]
-	if all.Suppressed || all.N != 7 || all.Summary.Median != 4 {
+	// Sorted 1 2 3 4 4.5 5 6: the median is the mean of the ranks 2, 3 and 4, never one score.
+	if all.Suppressed || all.N != 7 || !near(all.Summary.Median, 11.5/3) {
 		t.Errorf("overall all: %+v %+v", all, all.Summary)
 	}
 	// NO (1) is hidden, and so DK (6) as its complement; the regions and sizes likewise.
-	for _, g := range []string{"country:NO", "country:DK", "size:small", "size:large", "region:NO/V"} {
+	for _, g := range []string{"country:NO", "country:DK", "size:NO/small", "size:DK/large", "region:NO/V"} {
 		if a := got["|"+g]; !a.Suppressed || a.Summary != nil {
 			t.Errorf("%s should be suppressed: %+v", g, a)
 		}

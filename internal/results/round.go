@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/baseline"
@@ -31,6 +32,8 @@ type RoundStore interface {
 	RoundCentre(ctx context.Context, roundID int64) (int64, error)
 	RoundAssessments(ctx context.Context, roundID int64) ([]vaern.Assessment, error)
 	Members(ctx context.Context, centreID int64) ([]vaern.Org, error)
+	GroupsByMember(ctx context.Context, centreID int64) (map[int64][]int64, error)
+	Now() time.Time
 	SaveAssessmentResult(ctx context.Context, r store.ResultRow) error
 	SaveRoundResults(ctx context.Context, st store.RoundStats, rows []store.ResultRow, aggs []store.AggregateRow) error
 }
@@ -156,7 +159,8 @@ func StoreAssessment(ctx context.Context, st RoundStore, orgID, assessmentID int
 }
 
 // ComputeRound stores the result of every assessment of a round and the round's anonymous
-// aggregates over the submitted assessments of members that have not opted out, suppressing every
+// aggregates over the submitted assessments of members that have not opted out and are
+// independent of the centre (see Independent), suppressing every
 // group below k and its complements (see Suppress). Closing a round calls it; running it again
 // replaces what it stored.
 func ComputeRound(ctx context.Context, st RoundStore, roundID int64, k int) error {
@@ -175,6 +179,15 @@ func ComputeRound(ctx context.Context, st RoundStore, roundID int64, k int) erro
 	orgs := make(map[int64]vaern.Org, len(members))
 	for _, m := range members {
 		orgs[m.ID] = m
+	}
+	named, err := st.GroupsByMember(ctx, centreID)
+	if err != nil {
+		return err
+	}
+	// Independence is judged at the round's close (now, for a round computed before closing).
+	ref := st.Now()
+	if len(list) > 0 && !list[0].Round.ClosedAt.IsZero() {
+		ref = list[0].Round.ClosedAt
 	}
 	var versions map[string]*framework.Framework
 	if len(list) > 0 {
@@ -215,16 +228,20 @@ func ComputeRound(ctx context.Context, st RoundStore, roundID int64, k int) erro
 			stats.OptedOut++
 			continue
 		}
-		stats.Included++
 		o := orgs[a.OrgID]
-		in = append(in, Scored{Member: Member{Country: o.Country, Region: o.Region, SizeClass: o.SizeClass}, Result: res})
+		if !Independent(o.CentreJoinedAt, ref, DefaultIndependenceDays) {
+			stats.Dependent++
+			continue
+		}
+		stats.Included++
+		in = append(in, Scored{Member: Member{Country: o.Country, Region: o.Region, SizeClass: o.SizeClass, Named: named[o.ID]}, Result: res})
 	}
 	aggs := AggregateAll(in, k)
 	out := make([]store.AggregateRow, len(aggs))
 	for i, g := range aggs {
-		out[i] = store.AggregateRow{Group: g.Group, Area: g.Area, N: g.N, Suppressed: g.Suppressed}
+		out[i] = store.AggregateRow{Group: g.Group, Area: g.Area, N: g.N, Suppressed: g.Suppressed, MinDiff: g.MinDiff}
 		if s := g.Summary; s != nil {
-			out[i].Figures = &[6]float64{s.Min, s.Q1, s.Median, s.Q3, s.Max, s.Mean}
+			out[i].Figures = &[6]float64{s.P10, s.Q1, s.Median, s.Q3, s.P90, s.Mean}
 		}
 	}
 	return st.SaveRoundResults(ctx, stats, rows, out)

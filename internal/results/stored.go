@@ -116,12 +116,16 @@ func roundAggregates(ctx context.Context, st Stored, roundID, at int64, k int) (
 	}
 	out := make([]Aggregate, 0, len(list))
 	for _, x := range list {
-		a := Aggregate{Group: x.Group, Area: x.Area, N: x.N, Suppressed: x.Suppressed || hidden[x.Area][x.Group] || x.Figures == nil}
+		a := Aggregate{Group: x.Group, Area: x.Area, N: x.N, Suppressed: x.Suppressed || hidden[x.Area][x.Group] || x.Figures == nil,
+			MinDiff: x.MinDiff}
+		if IsNamed(x.Group) && NamedHidden(x.N, x.MinDiff, k) {
+			a.Suppressed = true
+		}
 		if a.Suppressed {
 			a.N = 0
 		} else {
 			v := x.Figures
-			a.Summary = &Summary{N: x.N, Min: v[0], Q1: v[1], Median: v[2], Q3: v[3], Max: v[4], Mean: v[5]}
+			a.Summary = &Summary{N: x.N, P10: v[0], Q1: v[1], Median: v[2], Q3: v[3], P90: v[4], Mean: v[5]}
 		}
 		out = append(out, a)
 	}

@@ -7,15 +7,15 @@ import (
 	"github.com/vaern/vaern"
 )
 
-const orgCols = `id, kind, COALESCE(parent_id, 0), code, name, country, region, population, size_class, require_2fa, created_at, updated_at`
+const orgCols = `id, kind, COALESCE(parent_id, 0), code, name, country, region, population, size_class, require_2fa, created_at, updated_at, centre_joined_at`
 
 func scanOrg(r scanner) (vaern.Org, error) {
 	var o vaern.Org
 	var kind string
-	var c, u int64
+	var c, u, j int64
 	err := r.Scan(&o.ID, &kind, &o.ParentID, &o.Code, &o.Name, &o.Country, &o.Region, &o.Population,
-		&o.SizeClass, &o.Require2FA, &c, &u)
-	o.Kind, o.CreatedAt, o.UpdatedAt = vaern.OrgKind(kind), fromMS(c), fromMS(u)
+		&o.SizeClass, &o.Require2FA, &c, &u, &j)
+	o.Kind, o.CreatedAt, o.UpdatedAt, o.CentreJoinedAt = vaern.OrgKind(kind), fromMS(c), fromMS(u), fromMS(j)
 	return o, mapErr(err)
 }
 
@@ -85,8 +85,17 @@ func (t *Tx) CreateMember(ctx context.Context, a vaern.Actor, centreID int64, o 
 	if vaern.OrgKind(kind) != vaern.OrgCentre {
 		return o, vaern.ErrNotFound
 	}
-	err := t.insertOrg(ctx, a, &o)
-	return o, err
+	if err := t.insertOrg(ctx, a, &o); err != nil {
+		return o, err
+	}
+	// Every member is told when the centre's staff add a member (installation seeding, which has
+	// no person behind it, is not news to anyone).
+	if a.UserID != 0 {
+		if err := t.notice(ctx, centreID, 0, o.ID, "member.created", map[string]any{"subject": o.Name}); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }
 
 func (t *Tx) insertOrg(ctx context.Context, a vaern.Actor, o *vaern.Org) error {

@@ -133,8 +133,9 @@ type RoundStats struct {
 	K         int // the k the aggregates were computed with
 	Invited   int
 	Submitted int
-	Included  int // submitted and not opted out of the benchmark
+	Included  int // submitted, not opted out of the benchmark and independent of the centre
 	OptedOut  int
+	Dependent int // submitted and not opted out, but left out as not independent of the centre
 }
 
 // AggregateRow is one stored anonymous aggregate of a round: a group's distribution of one area's
@@ -143,8 +144,11 @@ type AggregateRow struct {
 	Group, Area string
 	N           int
 	Suppressed  bool
-	// Min, Q1, Median, Q3, Max, Mean; nil when suppressed.
+	// P10, Q1, Median, Q3, P90, Mean; nil when suppressed.
 	Figures *[6]float64
+	// MinDiff, for a centre-defined group, is the smallest difference in members between it and a
+	// shown group it contains or sits inside (see results.NamedHidden).
+	MinDiff int
 }
 
 // RoundCentre returns the centre a round belongs to.
@@ -178,20 +182,21 @@ func (s *Store) SaveRoundResults(ctx context.Context, st RoundStats, rows []Resu
 					v[i] = x
 				}
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO round_aggregates (round_id, centre_id, grp, area, n, suppressed, min, q1, median, q3, max, mean)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.RoundID, centreID, g.Group, g.Area, g.N, g.Suppressed, v[0], v[1], v[2], v[3], v[4], v[5]); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO round_aggregates (round_id, centre_id, grp, area, n, suppressed, p10, q1, median, q3, p90, mean, min_diff)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.RoundID, centreID, g.Group, g.Area, g.N, g.Suppressed, v[0], v[1], v[2], v[3], v[4], v[5], g.MinDiff); err != nil {
 				return err
 			}
 		}
-		_, err := tx.exec(ctx, `INSERT INTO round_stats (round_id, centre_id, k, invited, submitted, included, opted_out, computed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET k = excluded.k, invited = excluded.invited,
-			submitted = excluded.submitted, included = excluded.included, opted_out = excluded.opted_out, computed_at = excluded.computed_at`,
-			st.RoundID, centreID, st.K, st.Invited, st.Submitted, st.Included, st.OptedOut, ms(tx.s.now()))
+		_, err := tx.exec(ctx, `INSERT INTO round_stats (round_id, centre_id, k, invited, submitted, included, opted_out, dependent, computed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET k = excluded.k, invited = excluded.invited,
+			submitted = excluded.submitted, included = excluded.included, opted_out = excluded.opted_out, dependent = excluded.dependent,
+			computed_at = excluded.computed_at`,
+			st.RoundID, centreID, st.K, st.Invited, st.Submitted, st.Included, st.OptedOut, st.Dependent, ms(tx.s.now()))
 		if err != nil {
 			return err
 		}
 		return tx.Audit(ctx, vaern.System("results"), Change{OrgID: centreID, Action: "round.results", ObjectType: "round", ObjectID: st.RoundID,
-			Detail: map[string]any{"k": st.K, "included": st.Included, "groups": len(aggs)}})
+			Detail: map[string]any{"k": st.K, "included": st.Included, "dependent": st.Dependent, "groups": len(aggs)}})
 	})
 }
 
@@ -204,11 +209,11 @@ func (s *Store) RoundsWithoutResults(ctx context.Context, k int) ([]int64, error
 	return collect(rows, err, func(r scanner) (int64, error) { var id int64; return id, r.Scan(&id) })
 }
 
-const statsCols = `x.round_id, r.year, r.title, x.k, x.invited, x.submitted, x.included, x.opted_out`
+const statsCols = `x.round_id, r.year, r.title, x.k, x.invited, x.submitted, x.included, x.opted_out, x.dependent`
 
 func scanStats(r scanner) (RoundStats, error) {
 	var x RoundStats
-	err := r.Scan(&x.RoundID, &x.Year, &x.Title, &x.K, &x.Invited, &x.Submitted, &x.Included, &x.OptedOut)
+	err := r.Scan(&x.RoundID, &x.Year, &x.Title, &x.K, &x.Invited, &x.Submitted, &x.Included, &x.OptedOut, &x.Dependent)
 	return x, mapErr(err)
 }
 
@@ -253,12 +258,12 @@ func (s *Store) MemberAggregatesAt(ctx context.Context, orgID, roundID int64) (a
 // RoundAggregates returns the stored aggregates of a round, by area and group. Callers reach it
 // only after CentreAggregatesAt or MemberAggregatesAt has said the round is theirs.
 func (s *Store) RoundAggregates(ctx context.Context, roundID int64) ([]AggregateRow, error) {
-	rows, err := s.query(ctx, `SELECT a.grp, a.area, a.n, a.suppressed, a.min, a.q1, a.median, a.q3, a.max, a.mean
+	rows, err := s.query(ctx, `SELECT a.grp, a.area, a.n, a.suppressed, a.p10, a.q1, a.median, a.q3, a.p90, a.mean, a.min_diff
 		FROM round_aggregates a WHERE a.round_id = ? ORDER BY a.area, a.grp`, roundID)
 	return collect(rows, err, func(r scanner) (AggregateRow, error) {
 		var x AggregateRow
 		var v [6]sql.NullFloat64
-		if err := r.Scan(&x.Group, &x.Area, &x.N, &x.Suppressed, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
+		if err := r.Scan(&x.Group, &x.Area, &x.N, &x.Suppressed, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &x.MinDiff); err != nil {
 			return x, err
 		}
 		if v[2].Valid {

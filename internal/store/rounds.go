@@ -81,6 +81,19 @@ func (s *Store) CreateRound(ctx context.Context, a vaern.Actor, centreID int64, 
 			}
 		}
 		r.Members = len(memberIDs)
+		// The participants are told who takes part: how many, and how many of them the centre
+		// created or reached within the independence period (they do not count toward k).
+		var recent int
+		since := ms(now.AddDate(0, 0, -vaern.IndependenceDays))
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM assessments a JOIN orgs o ON o.id = a.org_id WHERE a.round_id = ?
+			AND (o.created_at >= ? OR o.centre_joined_at >= ?)`, id, since, since).Scan(&recent); err != nil {
+			return err
+		}
+		if a.UserID != 0 { // as for new members: seeding by the installation is not news
+			if err := tx.notice(ctx, centreID, id, 0, "round.participants", map[string]any{"subject": r.Title, "count": len(memberIDs), "new": recent}); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "round.create", ObjectType: "round", ObjectID: id,
 			Detail: map[string]any{"year": r.Year, "framework_id": r.FrameworkID, "members": len(memberIDs),
 				"opens_at": r.OpensAt.Format(time.RFC3339), "closes_at": r.ClosesAt.Format(time.RFC3339)}})

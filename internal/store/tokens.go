@@ -95,34 +95,39 @@ func (s *Store) TouchAPIToken(ctx context.Context, id int64, now time.Time) erro
 
 // CreateLinkToken stores a single-use link and queues the e-mail that carries it, in one transaction.
 func (s *Store) CreateLinkToken(ctx context.Context, a vaern.Actor, lt vaern.LinkToken, hash string, m vaern.Mail) (vaern.LinkToken, error) {
-	err := s.Write(ctx, func(tx *Tx) error {
-		lt.CreatedAt = tx.s.now()
-		id, err := tx.insert(ctx, `INSERT INTO link_tokens (kind, token_hash, email, user_id, org_id, role, unit_id, created_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, lt.Kind, hash, lt.Email, nullID(lt.UserID), nullID(lt.OrgID),
-			string(lt.Role), nullID(lt.UnitID), nullID(lt.CreatedBy), ms(lt.CreatedAt), ms(lt.ExpiresAt))
-		if err != nil {
-			return err
-		}
-		lt.ID = id
-		if err := tx.EnqueueMail(ctx, m); err != nil {
-			return err
-		}
-		detail := map[string]any{"email": lt.Email}
-		if lt.Kind == "invite" {
-			detail["role"], detail["unit_id"] = lt.Role, lt.UnitID
-		}
-		return tx.Audit(ctx, a, Change{OrgID: lt.OrgID, Action: "link." + lt.Kind, ObjectType: "link_token", ObjectID: id, Detail: detail})
-	})
+	err := s.Write(ctx, func(tx *Tx) error { return tx.createLinkToken(ctx, a, &lt, hash, m) })
 	return lt, err
 }
 
-const linkCols = `id, kind, email, COALESCE(user_id, 0), COALESCE(org_id, 0), role, COALESCE(unit_id, 0), COALESCE(created_by, 0), created_at, expires_at, used_at`
+func (tx *Tx) createLinkToken(ctx context.Context, a vaern.Actor, lt *vaern.LinkToken, hash string, m vaern.Mail) error {
+	lt.CreatedAt = tx.s.now()
+	id, err := tx.insert(ctx, `INSERT INTO link_tokens (kind, token_hash, email, user_id, org_id, role, unit_id, created_by, created_at, expires_at, origin)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, lt.Kind, hash, lt.Email, nullID(lt.UserID), nullID(lt.OrgID),
+		string(lt.Role), nullID(lt.UnitID), nullID(lt.CreatedBy), ms(lt.CreatedAt), ms(lt.ExpiresAt), lt.Origin)
+	if err != nil {
+		return err
+	}
+	lt.ID = id
+	if err := tx.EnqueueMail(ctx, m); err != nil {
+		return err
+	}
+	detail := map[string]any{"email": lt.Email}
+	if lt.Kind == "invite" {
+		detail["role"], detail["unit_id"] = lt.Role, lt.UnitID
+		if lt.Origin != "" {
+			detail["origin"] = lt.Origin
+		}
+	}
+	return tx.Audit(ctx, a, Change{OrgID: lt.OrgID, Action: "link." + lt.Kind, ObjectType: "link_token", ObjectID: id, Detail: detail})
+}
+
+const linkCols = `id, kind, email, COALESCE(user_id, 0), COALESCE(org_id, 0), role, COALESCE(unit_id, 0), COALESCE(created_by, 0), created_at, expires_at, used_at, origin`
 
 func scanLink(r scanner) (vaern.LinkToken, error) {
 	var lt vaern.LinkToken
 	var role string
 	var c, e, u int64
-	err := r.Scan(&lt.ID, &lt.Kind, &lt.Email, &lt.UserID, &lt.OrgID, &role, &lt.UnitID, &lt.CreatedBy, &c, &e, &u)
+	err := r.Scan(&lt.ID, &lt.Kind, &lt.Email, &lt.UserID, &lt.OrgID, &role, &lt.UnitID, &lt.CreatedBy, &c, &e, &u, &lt.Origin)
 	lt.Role, lt.CreatedAt, lt.ExpiresAt, lt.UsedAt = vaern.Role(role), fromMS(c), fromMS(e), fromMS(u)
 	return lt, mapErr(err)
 }

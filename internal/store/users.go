@@ -41,6 +41,10 @@ type NewUser struct {
 	OrgID        int64
 	Role         vaern.Role
 	UnitID       int64
+	// External is set when the user is created from outside the organisation (the operator's
+	// vaern user create): in a member that is allowed only while it has nobody, and it counts as
+	// the centre reaching the member (see markCentreJoined).
+	External bool
 }
 
 // CreateUser creates a user, their password identity and their membership in one transaction.
@@ -79,6 +83,19 @@ func (t *Tx) CreateUser(ctx context.Context, a vaern.Actor, nu NewUser) (vaern.U
 		if nu.UnitID != 0 {
 			if err := tx.unitExists(ctx, nu.OrgID, nu.UnitID); err != nil {
 				return vaern.Invalid("unit", "is not a unit of this organisation")
+			}
+		}
+		if nu.External && vaern.OrgKind(kind) == vaern.OrgMember {
+			if nu.Role != vaern.RoleCoordinator {
+				return vaern.Invalid("role", "from outside a member, only its first coordinator is created")
+			}
+			if n, err := tx.orgPeople(ctx, nu.OrgID); err != nil {
+				return err
+			} else if n > 0 {
+				return vaern.Invalid("org", "the member already has people: only its own coordinators add more")
+			}
+			if err := tx.markCentreJoined(ctx, a, nu.OrgID, "operator"); err != nil {
+				return err
 			}
 		}
 		now := tx.s.now()
@@ -126,6 +143,9 @@ func (t *Tx) AddMembership(ctx context.Context, a vaern.Actor, m vaern.Membershi
 		if err := t.unitExists(ctx, m.OrgID, m.UnitID); err != nil {
 			return vaern.Invalid("unit", "is not a unit of this organisation")
 		}
+	}
+	if err := t.otherSide(ctx, m.UserID, vaern.OrgKind(kind)); err != nil {
+		return err
 	}
 	if _, err := t.exec(ctx, `INSERT INTO memberships (user_id, org_id, role, unit_id, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role, unit_id = excluded.unit_id`,
@@ -233,6 +253,11 @@ func (s *Store) SetRole(ctx context.Context, a vaern.Actor, orgID, userID int64,
 		}
 		if !role.FitsOrg(vaern.OrgKind(kind)) {
 			return vaern.Invalid("role", "does not fit a %s organisation", kind)
+		}
+		// Roles in a member are changed by its own coordinators only (the web checks the
+		// coordinator's permission), never by the operator's commands, which act as no person.
+		if vaern.OrgKind(kind) == vaern.OrgMember && a.UserID == 0 {
+			return vaern.Invalid("role", "roles in a member are changed only by its own coordinators")
 		}
 		if unitID != 0 {
 			if err := tx.unitExists(ctx, orgID, unitID); err != nil {

@@ -199,7 +199,7 @@ var idKinds = map[string]idKind{}
 var routeQuery = map[string]string{}
 
 func init() {
-	for _, k := range []string{"unit", "user", "token", "org", "member"} {
+	for _, k := range []string{"unit", "user", "token", "org", "member", "group"} {
 		k := k
 		idKinds[k] = idKind{
 			own:     func(t *testing.T, s *testserver.Server, role string) string { return platformOwn(t, s, k, role) },
@@ -267,6 +267,12 @@ func platformOwn(t *testing.T, s *testserver.Server, kind, role string) string {
 			t.Fatal(err)
 		}
 		return fmt.Sprint(m.ID)
+	case "group":
+		g, err := s.Store.SaveMemberGroup(ctx, sys, s.Fix.Centre.ID, store.MemberGroup{Name: fmt.Sprintf("Gruppe %d", counter), MemberIDs: []int64{s.Fix.A.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(g.ID)
 	}
 	t.Fatalf("unknown id kind %q", kind)
 	return ""
@@ -293,6 +299,9 @@ func platformForeign(t *testing.T, s *testserver.Server, rt httpx.Route, role st
 	case "member":
 		// The centre itself is not one of its members.
 		return fmt.Sprint(s.Fix.Centre.ID), true
+	case "group":
+		// There is one centre; a group id that is not its group.
+		return "987654321", true
 	}
 	return "", false
 }

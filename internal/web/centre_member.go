@@ -6,12 +6,16 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/store"
 )
 
 type memberData struct {
-	Member vaern.Org
-	People int
-	Units  int
+	Member     vaern.Org
+	People     int
+	Units      int
+	Recoveries []store.Recovery
+	Open       *store.Recovery // the recovery under way, if any
+	CanSend    bool            // its waiting time is over
 }
 
 func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -34,7 +38,18 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) (*Page, erro
 	if err != nil {
 		return nil, err
 	}
-	pg := s.page(w, r, "member.title", memberData{Member: o, People: len(people), Units: len(units)})
+	recs, err := s.st.Recoveries(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := memberData{Member: o, People: len(people), Units: len(units), Recoveries: recs}
+	for i := range recs {
+		if recs[i].Status == "pending" || recs[i].Status == "invited" {
+			d.Open = &recs[i]
+			d.CanSend = recs[i].Status == "pending" && !s.st.Now().Before(recs[i].NotBefore)
+		}
+	}
+	pg := s.page(w, r, "member.title", d)
 	f := pg.Form
 	f.Set("code", o.Code)
 	f.Set("name", o.Name)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/results"
+	"github.com/vaern/vaern/internal/store"
 )
 
 type dashboardData struct {
@@ -15,6 +17,8 @@ type dashboardData struct {
 	Now           time.Time
 	Open          []openAssessment // member: assessments of open rounds
 	Rounds        []vaern.Round    // centre: open rounds with their participation
+	Notices       []store.Notice   // member: what the centre changed (new members, round participants)
+	Recovery      *store.Recovery  // member: a recovery the centre has under way
 }
 
 type openAssessment struct {
@@ -67,6 +71,27 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 				deadline = a.ReopenedUntil
 			}
 			d.Open = append(d.Open, openAssessment{A: a, Progress: pr, DaysLeft: int(deadline.Sub(d.Now).Hours() / 24)})
+		}
+	}
+	if !p.Org.IsCentre() {
+		// What the centre changed that bears on the member's anonymity, for the independence
+		// period; and a recovery under way, which any coordinator can stop.
+		if d.Notices, err = s.st.Notices(ctx, p.Org.ID, d.Now.AddDate(0, 0, -results.DefaultIndependenceDays)); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		if len(d.Notices) > 10 {
+			d.Notices = d.Notices[:10]
+		}
+		recs, err := s.st.Recoveries(ctx, p.Org.ID)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		for i := range recs {
+			if recs[i].Status == "pending" || recs[i].Status == "invited" {
+				d.Recovery = &recs[i]
+			}
 		}
 	}
 	if vaern.Can(p.Role, vaern.PermRoundsView) {

@@ -53,6 +53,12 @@ func (s *Server) invite(r *http.Request, p *vaern.Principal, org vaern.Org, emai
 	if !vaern.CanGrant(p.Role, org.Kind, role) {
 		return vaern.Invalid("role", "is not one you can give")
 	}
+	// The centre invites into a member only its first coordinator; the store checks that the
+	// member has nobody yet, and again when the link is used.
+	origin := store.OriginOrg
+	if org.ID != p.Org.ID {
+		origin = store.OriginCentre
+	}
 	if unitID != 0 {
 		if _, err := s.st.Unit(ctx, org.ID, unitID); err != nil {
 			return vaern.Invalid("unit", "is not a unit of this organisation")
@@ -67,8 +73,8 @@ func (s *Server) invite(r *http.Request, p *vaern.Principal, org vaern.Org, emai
 	l := s.cat.For(s.lang(r, p))
 	m := vaern.Mail{To: email, Subject: l.T("mail.invite.subject", org.Name),
 		Body: l.T("mail.invite.body", p.User.Name, org.Name, l.T("role."+string(role)), s.link("/invite/"+token), int(inviteValidity.Hours()/24))}
-	_, err = s.st.CreateLinkToken(ctx, p.Actor(s.clientIP(r)), vaern.LinkToken{Kind: "invite", Email: email, OrgID: org.ID,
-		Role: role, UnitID: unitID, CreatedBy: p.User.ID, ExpiresAt: s.st.Now().Add(inviteValidity)}, hash, m)
+	_, err = s.st.CreateInvite(ctx, p.Actor(s.clientIP(r)), vaern.LinkToken{Kind: "invite", Email: email, OrgID: org.ID,
+		Role: role, UnitID: unitID, CreatedBy: p.User.ID, ExpiresAt: s.st.Now().Add(inviteValidity), Origin: origin}, hash, m)
 	if err == nil {
 		s.wakeMail()
 	}

@@ -227,8 +227,7 @@ func (s *Server) inviteSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		apply = func(tx *store.Tx, lt vaern.LinkToken) error {
-			return tx.AddMembership(ctx, vaern.Actor{UserID: u.ID, Email: u.Email, IP: ip},
-				vaern.Membership{UserID: u.ID, OrgID: lt.OrgID, Role: lt.Role, UnitID: lt.UnitID})
+			return tx.AcceptInvite(ctx, vaern.Actor{UserID: u.ID, Email: u.Email, IP: ip}, lt, u.ID, store.NewUser{})
 		}
 	} else {
 		if name == "" {
@@ -247,9 +246,7 @@ func (s *Server) inviteSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		apply = func(tx *store.Tx, lt vaern.LinkToken) error {
-			_, err := tx.CreateUser(ctx, vaern.Actor{Email: lt.Email, IP: ip}, store.NewUser{Email: lt.Email, Name: name,
-				Lang: pg.L.Lang, PasswordHash: hash, OrgID: lt.OrgID, Role: lt.Role, UnitID: lt.UnitID})
-			return err
+			return tx.AcceptInvite(ctx, vaern.Actor{Email: lt.Email, IP: ip}, lt, 0, store.NewUser{Name: name, Lang: pg.L.Lang, PasswordHash: hash})
 		}
 	}
 	err = s.st.UseLinkToken(ctx, "invite", hashTok, apply)

@@ -91,5 +91,15 @@ func (s *Server) platformRoutes() []httpx.Route {
 		{Method: get, Pattern: "/centre/members/{id}", Perm: vaern.PermViewMembers, Handler: s.member, IDKind: "member"},
 		{Method: post, Pattern: "/centre/members/{id}", Perm: vaern.PermManageMembers, Handler: s.memberUpdate, IDKind: "member"},
 		{Method: post, Pattern: "/centre/members/{id}/invite", Perm: vaern.PermManageMembers, Handler: s.memberInvite, IDKind: "member"},
+		{Method: post, Pattern: "/centre/members/{id}/recovery", Perm: vaern.PermManageMembers, Handler: s.memberRecoveryStart, IDKind: "member"},
+		{Method: post, Pattern: "/centre/members/{id}/recovery/invite", Perm: vaern.PermManageMembers, Handler: s.memberRecoveryInvite, IDKind: "member"},
+		{Method: post, Pattern: "/centre/members/{id}/recovery/cancel", Perm: vaern.PermManageMembers, Handler: s.memberRecoveryCancel, IDKind: "member"},
+		{Method: post, Pattern: "/org/recovery/cancel", Perm: vaern.PermManageUsers, Handler: s.orgRecoveryCancel},
+		// The centre's own benchmark groups
+		{Method: get, Pattern: "/centre/groups", Perm: vaern.PermViewMembers, Handler: s.groups},
+		{Method: post, Pattern: "/centre/groups", Perm: vaern.PermManageMembers, Handler: s.groupSave},
+		{Method: get, Pattern: "/centre/groups/{id}", Perm: vaern.PermViewMembers, Handler: s.groups, IDKind: "group"},
+		{Method: post, Pattern: "/centre/groups/{id}", Perm: vaern.PermManageMembers, Handler: s.groupSave, IDKind: "group"},
+		{Method: post, Pattern: "/centre/groups/{id}/delete", Perm: vaern.PermManageMembers, Handler: s.groupDelete, IDKind: "group"},
 	}
 }
