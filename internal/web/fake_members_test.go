@@ -72,7 +72,7 @@ func TestFakeMembersCannotRevealAnswers(t *testing.T) {
 			if err := results.ComputeRound(ctx, st, r.ID, 5); err != nil {
 				t.Fatal(err)
 			}
-			aggs, err := st.CentreAggregates(ctx, s.Fix.Centre.ID, r.ID, 5)
+			aggs, err := results.CentreAggregates(ctx, st, s.Fix.Centre.ID, r.ID, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
