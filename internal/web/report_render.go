@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 
 	"github.com/vaern/vaern"
@@ -10,14 +11,15 @@ import (
 	"github.com/vaern/vaern/internal/results"
 )
 
-// The results templates' helpers, added to the shared function map before the templates are
-// parsed.
-func init() {
+// resultsFuncs are the results templates' helpers (wired in templateFuncs).
+func resultsFuncs() template.FuncMap {
+	funcs := template.FuncMap{}
 	funcs["list"] = func(v ...string) []string { return v }
 	funcs["unitNames"] = func(u vaern.Unit) map[int64]string { return map[int64]string{u.ID: u.Name} }
 	funcs["actionsView"] = func(list []vaern.Action, units map[int64]string, pg *Page) actionsView {
 		return actionsView{List: list, UnitName: units, P: pg}
 	}
+	return funcs
 }
 
 // actionsView is what the rs-actions partial shows: a list of tasks.
