@@ -12,31 +12,52 @@ import (
 )
 
 // The OpenAPI document is built from the route table, so a route cannot exist without appearing in
-// it. Schemas are written out here, next to the JSON shapes they describe in api.go.
-var schemas = map[string]any{
-	"Me": obj(map[string]any{
-		"user": ref("User"), "org": ref("Org"), "role": enum(roleNames()...), "auth": enum("session", "token"),
-	}, "user", "org", "role"),
-	"User": obj(map[string]any{
-		"id": integer(), "email": str("email"), "name": str(""), "lang": enum("da", "nb", "en"),
-		"totp_enabled": boolean(), "role": enum(roleNames()...), "unit_id": integer(),
-	}, "id", "email"),
-	"Org": obj(map[string]any{
-		"id": integer(), "kind": enum("centre", "member"), "code": str(""), "name": str(""),
-		"country": enum("DK", "NO"), "region": str(""), "population": integer(), "size_class": enum("", "small", "medium", "large"),
-	}, "id", "kind", "code", "name"),
-	"Unit": obj(map[string]any{
-		"id": integer(), "parent_id": integer(), "name": str(""), "depth": integer(), "created_at": str("date-time"),
-	}, "id", "name"),
-	"NewUnit": obj(map[string]any{"name": str(""), "parent_id": integer()}, "name"),
-	"Notification": obj(map[string]any{
-		"id": integer(), "kind": str(""), "created_at": str("date-time"), "read": boolean(), "read_at": str("date-time"),
-		"title": str(""), "body": str(""), "url": str(""),
-	}, "id", "kind", "created_at", "read", "title", "url"),
-	"Problem": obj(map[string]any{
-		"type": str(""), "title": str(""), "status": integer(), "detail": str(""), "instance": str(""), "request_id": str(""),
-		"errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str(""), "message": str("")}, "field", "message")},
-	}, "type", "title", "status"),
+// it. Schemas are written out next to the JSON shapes they describe: the platform's here, each
+// module's in its own file, all listed in schemas.
+
+// schemas is every schema of the document: the platform's and each module's, listed explicitly. A
+// name given twice is a programming error and stops the first request for the document (and the
+// OpenAPI test).
+func schemas() map[string]any {
+	out := map[string]any{}
+	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas()} {
+		for k, v := range set {
+			if _, dup := out[k]; dup {
+				panic("openapi: schema " + k + " is defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// platformSchemas are the schemas of the platform's own endpoints.
+func platformSchemas() map[string]any {
+	return map[string]any{
+		"Me": obj(map[string]any{
+			"user": ref("User"), "org": ref("Org"), "role": enum(roleNames()...), "auth": enum("session", "token"),
+		}, "user", "org", "role"),
+		"User": obj(map[string]any{
+			"id": integer(), "email": str("email"), "name": str(""), "lang": enum("da", "nb", "en"),
+			"totp_enabled": boolean(), "role": enum(roleNames()...), "unit_id": integer(),
+		}, "id", "email"),
+		"Org": obj(map[string]any{
+			"id": integer(), "kind": enum("centre", "member"), "code": str(""), "name": str(""),
+			"country": enum("DK", "NO"), "region": str(""), "population": integer(), "size_class": enum("", "small", "medium", "large"),
+		}, "id", "kind", "code", "name"),
+		"Unit": obj(map[string]any{
+			"id": integer(), "parent_id": integer(), "name": str(""), "depth": integer(), "created_at": str("date-time"),
+		}, "id", "name"),
+		"NewUnit": obj(map[string]any{"name": str(""), "parent_id": integer()}, "name"),
+		"Notification": obj(map[string]any{
+			"id": integer(), "kind": str(""), "created_at": str("date-time"), "read": boolean(), "read_at": str("date-time"),
+			"title": str(""), "body": str(""), "url": str(""),
+		}, "id", "kind", "created_at", "read", "title", "url"),
+		"Problem": obj(map[string]any{
+			"type": str(""), "title": str(""), "status": integer(), "detail": str(""), "instance": str(""), "request_id": str(""),
+			"errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str(""), "message": str("")}, "field", "message")},
+		}, "type", "title", "status"),
+	}
 }
 
 func roleNames() []string {
@@ -182,7 +203,7 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		"tags":    tagList,
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas,
+			"schemas": schemas(),
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "API token"},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "vaern_session"},

@@ -48,7 +48,9 @@ func (a *API) resultsRoutes() []httpx.Route {
 	}
 }
 
-func init() {
+// resultsSchemas are the results API's schemas (wired in schemas).
+func resultsSchemas() map[string]any {
+	schemas := map[string]any{}
 	num := map[string]any{"type": []string{"number", "null"}}
 	schemas["ReportSummary"] = obj(map[string]any{"assessment_id": integer(), "year": integer(), "round": str(""), "status": str(""),
 		"overall": num}, "assessment_id", "year")
@@ -83,6 +85,7 @@ func init() {
 		"Dependent": integer(),
 		"aggregates": map[string]any{"type": "array", "items": obj(map[string]any{"group": str(""), "area": str(""), "suppressed": boolean(),
 			"summary": summary})}})}}, "k", "rounds")
+	return schemas
 }
 
 func (a *API) builder() *report.Builder { return &report.Builder{St: a.st, K: a.cfg.BenchmarkK} }

@@ -51,7 +51,9 @@ func (a *API) systemRoutes() []httpx.Route {
 	}
 }
 
-func init() {
+// systemsSchemas are the schemas of the register's endpoints.
+func systemsSchemas() map[string]any {
+	schemas := map[string]any{}
 	text := str("")
 	ids := integer()
 	level := map[string]any{"type": "integer", "minimum": 0, "maximum": vaern.CritVeryHigh}
@@ -90,6 +92,7 @@ func init() {
 	schemas["SystemChange"] = closed(obj(fields))
 	schemas["Component"] = obj(map[string]any{"id": integer(), "name": text, "version": text, "purl": text, "cpe": text,
 		"licence": text, "kind": text}, "id", "name")
+	return schemas
 }
 
 // systemJSON is a system as the API shows it: the JSON export's form with the ids that a body

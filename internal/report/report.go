@@ -1,7 +1,7 @@
 // Package report builds Værn's reports from the store: the municipality report of one assessment,
 // the management report of one department, and the centre's national report. A member's reports
 // read only that member's rows and the anonymous aggregates of its rounds; the national report
-// reads nothing but aggregates and participation counts (store.CentreAggregates,
+// reads nothing but aggregates and participation counts (results.CentreAggregatesAll,
 // store.CentreRoundStats), so it cannot show one member's figures. Each report renders to HTML
 // (its fields), and to every export format through Doc and JSON.
 package report

@@ -27,7 +27,7 @@ func (t *Tx) submittable(ctx context.Context, orgID, id int64) error {
 	if err != nil {
 		return err
 	}
-	_, f, err := t.s.Framework(ctx, x.Round.FrameworkID)
+	_, f, err := t.framework(ctx, x.Round.FrameworkID)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (t *Tx) mayAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID i
 	if err != nil {
 		return "", err
 	}
-	_, f, err := t.s.Framework(ctx, x.Round.FrameworkID)
+	_, f, err := t.framework(ctx, x.Round.FrameworkID)
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 
@@ -102,13 +103,23 @@ func (s *Store) FrameworkByVersion(ctx context.Context, centreID int64, fid, ver
 // data: the centre writes them and every member reads the ones its rounds use. Parsed frameworks
 // are cached, so pages do not parse YAML per request.
 func (s *Store) Framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *framework.Framework, error) {
+	return s.frameworkVia(ctx, s.queryRow, id)
+}
+
+// framework is Framework read through the transaction: a write that needs a framework must not
+// wait for a second connection while it holds one (on PostgreSQL the pool could run dry).
+func (t *Tx) framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *framework.Framework, error) {
+	return t.s.frameworkVia(ctx, t.queryRow, id)
+}
+
+func (s *Store) frameworkVia(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, id int64) (vaern.FrameworkInfo, *framework.Framework, error) {
 	s.fwCache.mu.RLock()
 	f, ok := s.fwCache.final[id]
 	s.fwCache.mu.RUnlock()
 	if ok && f.info.ID == id {
 		return f.info, f.fw, nil
 	}
-	info, err := scanFrameworkInfo(s.queryRow(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE id = ?", id))
+	info, err := scanFrameworkInfo(queryRow(ctx, "SELECT "+frameworkCols+" FROM frameworks WHERE id = ?", id))
 	if err != nil {
 		return info, nil, err
 	}
@@ -120,7 +131,7 @@ func (s *Store) Framework(ctx context.Context, id int64) (vaern.FrameworkInfo, *
 		return info, fw, nil
 	}
 	var src string
-	if err := s.queryRow(ctx, "SELECT source FROM frameworks WHERE id = ?", id).Scan(&src); err != nil {
+	if err := queryRow(ctx, "SELECT source FROM frameworks WHERE id = ?", id).Scan(&src); err != nil {
 		return info, nil, mapErr(err)
 	}
 	fw, err = framework.ParseStored(fmt.Sprintf("framework %d", id), []byte(src))
@@ -169,7 +180,7 @@ func (t *Tx) checkSupersedes(ctx context.Context, centreID int64, fw *framework.
 	} else if err != nil {
 		return err
 	}
-	_, prev, err := t.s.Framework(ctx, prevID)
+	_, prev, err := t.framework(ctx, prevID)
 	if err != nil {
 		return err
 	}

@@ -91,9 +91,15 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) (*Page, er
 		d.Pending += b.Pending
 	}
 	if vaern.Can(x.P.Role, vaern.PermBaselineManage) {
-		d.People, err = s.st.OrgUsers(ctx, x.P.Org.ID)
+		people, err := s.st.OrgUsers(ctx, x.P.Org.ID)
 		if err != nil {
 			return nil, err
+		}
+		// Offer only people who can answer; the store refuses the others anyway.
+		for _, m := range people {
+			if baseline.MayBeDelegated(m.Role) {
+				d.People = append(d.People, m)
+			}
 		}
 	}
 	return s.page(w, r, "bl.overview_title", d), nil

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -12,8 +11,6 @@ import (
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
 )
-
-func normName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 type regOverviewData struct {
 	Counts    vaern.RegisterCounts

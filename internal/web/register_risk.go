@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +14,9 @@ import (
 	"github.com/vaern/vaern/internal/store"
 )
 
-func init() {
+// registerFuncs are the register templates' helpers (wired in templateFuncs).
+func registerFuncs() template.FuncMap {
+	funcs := template.FuncMap{}
 	funcs["reghours"] = regHours
 	funcs["regstrs"] = func(v ...string) []string { return v }
 	funcs["regfield"] = func(p *Page, field, typ string, required bool) regField {
@@ -74,6 +77,7 @@ func init() {
 		}
 		return labels[n-1].In(lang)
 	}
+	return funcs
 }
 
 // regAxis is a level select of the risk matrix, for the reg-levels template.

@@ -32,36 +32,55 @@ type views struct {
 	static map[string]string // name → short content hash, for cache-busting URLs
 }
 
-var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return "–"
+// templateFuncs is every template helper: the platform's and each module's. The modules are
+// listed here, explicitly, rather than adding themselves from init functions, so that what the
+// templates can call is read in one place; a name given twice stops the boot.
+func templateFuncs() (template.FuncMap, error) {
+	out := template.FuncMap{}
+	for _, set := range []template.FuncMap{baseFuncs(), registerFuncs(), resultsFuncs()} {
+		for k, f := range set {
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("templates: helper %q is defined twice", k)
+			}
+			out[k] = f
 		}
-		return t.Local().Format("2006-01-02")
-	},
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return "–"
-		}
-		return t.Local().Format("2006-01-02 15:04")
-	},
-	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"join": strings.Join,
-	"seq": func(n int) []int {
-		out := make([]int, n)
-		for i := range out {
-			out[i] = i
-		}
-		return out
-	},
-	"add":   func(a, b int) int { return a + b },
-	"sizes": func() []string { return []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} },
-	"pct": func(a, b int) int {
-		if b == 0 {
-			return 0
-		}
-		return a * 100 / b
-	},
+	}
+	return out, nil
+}
+
+// baseFuncs are the platform's template helpers.
+func baseFuncs() template.FuncMap {
+	return template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "–"
+			}
+			return t.Local().Format("2006-01-02")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return "–"
+			}
+			return t.Local().Format("2006-01-02 15:04")
+		},
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"join": strings.Join,
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i
+			}
+			return out
+		},
+		"add":   func(a, b int) int { return a + b },
+		"sizes": func() []string { return []string{vaern.SizeSmall, vaern.SizeMedium, vaern.SizeLarge} },
+		"pct": func(a, b int) int {
+			if b == 0 {
+				return 0
+			}
+			return a * 100 / b
+		},
+	}
 }
 
 func loadViews() (*views, error) {
@@ -85,7 +104,14 @@ func loadViews() (*views, error) {
 		}
 		return "/static/" + name + "?v=" + h
 	}}
-	for k, f := range funcs {
+	all, err := templateFuncs()
+	if err != nil {
+		return nil, err
+	}
+	for k, f := range all {
+		if _, dup := fm[k]; dup {
+			return nil, fmt.Errorf("templates: helper %q is defined twice", k)
+		}
 		fm[k] = f
 	}
 	base, err := template.New("layout").Funcs(fm).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 
 	"github.com/vaern/vaern"
@@ -10,13 +11,14 @@ import (
 	"github.com/vaern/vaern/internal/results"
 )
 
-// The results templates' helpers, added to the shared function map before the templates are
-// parsed.
-func init() {
+// resultsFuncs are the results templates' helpers (wired in templateFuncs).
+func resultsFuncs() template.FuncMap {
+	funcs := template.FuncMap{}
 	funcs["list"] = func(v ...string) []string { return v }
 	funcs["actionsView"] = func(list []vaern.Action, units map[int64]string, pg *Page) actionsView {
 		return actionsView{List: list, UnitName: units, P: pg}
 	}
+	return funcs
 }
 
 // actionsView is what the rs-actions partial shows: a list of tasks.
