@@ -288,21 +288,30 @@ func (w *Worker) run(ctx context.Context, j store.Job) {
 	beat := make(chan struct{})
 	go func() {
 		defer close(beat)
-		t := time.NewTicker(max(w.Lease/3, 10*time.Millisecond))
+		// Progress is written each second when it moved; the lease is renewed every third of it.
+		t := time.NewTicker(min(time.Second, max(w.Lease/3, 10*time.Millisecond)))
 		defer t.Stop()
+		renewed := time.Now()
+		lastDone, lastTotal := r.done.Load(), r.total.Load()
 		for {
 			select {
 			case <-hctx.Done():
 				return
 			case <-t.C:
-				err := w.St.ExtendJob(context.WithoutCancel(hctx), j.Lock(), w.St.Now().Add(w.Lease), r.done.Load(), r.total.Load())
+				done, total := r.done.Load(), r.total.Load()
+				if done == lastDone && total == lastTotal && time.Since(renewed) < w.Lease/3 {
+					continue
+				}
+				err := w.St.ExtendJob(context.WithoutCancel(hctx), j.Lock(), w.St.Now().Add(w.Lease), done, total)
 				if errors.Is(err, store.ErrLeaseLost) {
 					w.Log.Warn("jobs: lease lost, stopping", "job", j.ID, "kind", j.Kind)
 					cancel()
 					return
 				} else if err != nil && hctx.Err() == nil {
 					w.Log.Error("jobs: renew lease", "job", j.ID, "err", err)
+					continue
 				}
+				renewed, lastDone, lastTotal = time.Now(), done, total
 			}
 		}
 	}()

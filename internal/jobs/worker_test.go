@@ -151,6 +151,9 @@ func TestWorkerLeaseExpiry(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
+		var mu sync.Mutex
+		now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		st.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 		var ran atomic.Int32
 		reg := jobs.NewRegistry()
 		reg.Handle("test.once", jobs.Kind{Handle: func(ctx context.Context, r *jobs.Run) error { ran.Add(1); return nil }})
@@ -158,7 +161,7 @@ func TestWorkerLeaseExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dead, err := st.ClaimJobs(ctx, "dead-node", []string{"test.once"}, st.Now(), 50*time.Millisecond, 1)
+		dead, err := st.ClaimJobs(ctx, "dead-node", []string{"test.once"}, st.Now(), time.Minute, 1)
 		if err != nil || len(dead) != 1 {
 			t.Fatalf("claim %v %v", dead, err)
 		}
@@ -166,7 +169,9 @@ func TestWorkerLeaseExpiry(t *testing.T) {
 		if n := w.RunDue(ctx); n != 0 {
 			t.Fatal("ran a job under another node's lease")
 		}
-		time.Sleep(60 * time.Millisecond)
+		mu.Lock()
+		now = now.Add(time.Minute)
+		mu.Unlock()
 		if n := w.RunDue(ctx); n != 1 || ran.Load() != 1 {
 			t.Fatalf("after the lease: ran %d", n)
 		}
