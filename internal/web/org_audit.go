@@ -69,7 +69,7 @@ func auditQuery(r *http.Request) (store.AuditFilter, url.Values, error) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", v, time.Local)
 		if err != nil {
-			return f, keep, vaern.Invalid(d.name, "must be a date (YYYY-MM-DD)")
+			return f, keep, vaern.Invalid(d.name, "must be a date written as YYYY-MM-DD")
 		}
 		if d.end {
 			t = t.AddDate(0, 0, 1) // "to" includes the whole day

@@ -433,9 +433,9 @@ func TestFlowUnits(t *testing.T) {
 		audit := coord.get("/org/audit")
 		wantStatus(t, "audit page", audit, http.StatusOK)
 		for _, a := range []string{"unit.create", "unit.update", "unit.delete"} {
-			wantContains(t, "audit page", audit.Body, "<code>"+a+"</code>")
+			wantContains(t, "audit page", audit.Body, "<td>"+text(s, "audit.action."+a)+"</td>")
 		}
-		wantContains(t, "audit page", audit.Body, "Digitalisering", s.Fix.Users["A:coordinator"].Email)
+		wantContains(t, "audit page", audit.Body, "Digitalisering", "<td>"+s.Fix.Users["A:coordinator"].Name+"</td>")
 		entries := auditActions(t, s, s.Fix.A.ID)
 		for a, want := range map[string]int{"unit.create": 1, "unit.update": 2, "unit.delete": 2} {
 			n := 0
