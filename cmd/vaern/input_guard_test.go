@@ -11,6 +11,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 // `vaern framework validate` on issue 9's file (100,000 nested "[", 200 KB) peaked at 15 GB
@@ -61,7 +62,7 @@ func TestRegisterImportEmptySBOM(t *testing.T) {
 				t.Fatalf("centre create: %d %s %s", code, out, errs)
 			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, dsn, store.Options{})
+			st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 			if err != nil {
 				t.Fatal(err)
 			}

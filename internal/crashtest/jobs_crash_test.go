@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 const (
@@ -34,7 +35,7 @@ func TestCrashDuringJobs(t *testing.T) {
 			dsn := storetest.DSN(t, e)
 			orgID, importID := seedJobs(t, dsn)
 			logPath := filepath.Join(t.TempDir(), "server.log")
-			st, err := store.Open(context.Background(), dsn, store.Options{})
+			st, err := store.Open(context.Background(), dsn, wire.StoreOptions(store.Options{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +136,7 @@ func countSent(t *testing.T, st *store.Store) int {
 func seedJobs(t *testing.T, dsn string) (orgID, importID int64) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern/internal/jobs"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -30,7 +31,7 @@ func TestPeriodicOncePerPeriodOnTwoNodes(t *testing.T) {
 			var runs sync.Map // period key → count
 			var workers []*jobs.Worker
 			for node := range 2 {
-				st, err := store.Open(context.Background(), dsn, store.Options{})
+				st, err := store.Open(context.Background(), dsn, wire.StoreOptions(store.Options{}))
 				if err != nil {
 					t.Fatal(err)
 				}
