@@ -212,10 +212,15 @@ func (b *Builder) DepartmentDoc(d *Department) export.Doc {
 			k string
 			n int
 		}{{"rs.sys.systems", s.Systems}, {"rs.sys.no_owner", s.NoOwner}, {"rs.sys.dpa_invalid", s.DPAInvalid},
-			{"rs.sys.unassessed", s.Unassessed}, {"rs.sys.overdue", s.OverdueReviews}, {"rs.sys.high", s.HighRisks}} {
+			{"rs.sys.unassessed", s.Unassessed}, {"rs.sys.overdue", s.OverdueReviews}, {"rs.sys.high", s.HighRisks},
+			{"reg.count.ai_unchecked", s.AIUnchecked}} {
 			st.Rows = append(st.Rows, []string{l.T(r.k), strconv.Itoa(r.n)})
 		}
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.systems_status"), Table: &st})
+		if len(s.AIUncheckedSystems) > 0 {
+			doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("reg.ai.unchecked_title"), Text: l.T("reg.ai.dept_intro"),
+				List: s.AIUncheckedSystems})
+		}
 	} else {
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.systems_status"), Text: l.T("rs.no_systems")})
 	}

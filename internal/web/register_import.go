@@ -38,7 +38,25 @@ type importResult struct {
 	Updated   int                `json:"updated"`
 	Unchanged int                `json:"unchanged"`
 	Error     string             `json:"error,omitempty"`
+	// The dry run's plan: the systems an import will create, update (with the fields it changes)
+	// and leave unchanged, at most planListMax of each.
+	Same       int         `json:"same"`
+	NewNames   []string    `json:"new_names,omitempty"`
+	Changes    []regChange `json:"changes,omitempty"`
+	SameNames  []string    `json:"same_names,omitempty"`
+	Checked    bool        `json:"checked"` // the counts come from a plan (not from an older dry run)
 }
+
+// regChange is a system the import will update, with the fields that change.
+type regChange struct {
+	Row    int      `json:"row"`
+	Name   string   `json:"name"`
+	Fields []string `json:"fields"`
+	Labels []string `json:"-"`
+}
+
+// planListMax bounds the names the dry-run page lists per kind; the counts are always whole.
+const planListMax = 500
 
 func (s *Server) regImport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "register_import", s.page(w, r, "reg.import.title", register.Fields))
@@ -140,6 +158,12 @@ func (s *Server) regImportPage(w http.ResponseWriter, r *http.Request) (*Page, e
 			last.Reason = fmt.Sprintf(last.Reason, pr.Value)
 		}
 	}
+	for i := range d.Result.Changes {
+		c := &d.Result.Changes[i]
+		for _, f := range c.Fields {
+			c.Labels = append(c.Labels, register.FieldLabel(f, pg.L.Lang))
+		}
+	}
 	if job.Status == store.ImportRunning {
 		d.Running = true
 		d.Total = int64(job.Total)
@@ -209,19 +233,25 @@ func (s *Server) dryRun(ctx context.Context, orgID int64, tab *register.Table, m
 	if len(probs) > 0 {
 		return out, nil
 	}
-	existing, _, err := s.st.Systems(ctx, orgID, vaern.SystemFilter{})
+	plan, err := s.st.PlanImport(ctx, orgID, recs)
 	if err != nil {
 		return out, err
 	}
-	names := map[string]bool{}
-	for _, e := range existing {
-		names[normName(e.Name)] = true
-	}
-	for _, rec := range recs {
-		if names[normName(rec.Sys.Name)] {
-			out.Update++
-		} else {
-			out.New++
+	out.New, out.Update, out.Same, out.Checked = plan.Created, plan.Updated, plan.Unchanged, true
+	for _, e := range plan.Entries {
+		switch e.Action {
+		case register.PlanCreate:
+			if len(out.NewNames) < planListMax {
+				out.NewNames = append(out.NewNames, e.Name)
+			}
+		case register.PlanUpdate:
+			if len(out.Changes) < planListMax {
+				out.Changes = append(out.Changes, regChange{Row: e.Row, Name: e.Name, Fields: e.Fields})
+			}
+		default:
+			if len(out.SameNames) < planListMax {
+				out.SameNames = append(out.SameNames, e.Name)
+			}
 		}
 	}
 	return out, nil

@@ -28,7 +28,7 @@ func regFilter(q url.Values) vaern.SystemFilter {
 	f := vaern.SystemFilter{
 		Search: q.Get("q"), Hosting: vaern.Hosting(q.Get("hosting")), Tag: q.Get("tag"), MinCrit: atoi("crit"),
 		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
-		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"),
+		OverdueReview: q.Get("overdue") == "1", AIUnchecked: q.Get("ai") == "1", Sort: q.Get("sort"),
 	}
 	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
 	switch q.Get("pd") {
@@ -58,10 +58,12 @@ type regListData struct {
 	Sorts    map[string]SortLink
 	Units    []vaern.UnitNode
 	Tags     []string
-	Query    string // the filter as a query string, for exports
-	Mine     bool
-	Now      time.Time
-	Base     string
+	// Exports are the export links by format, each keeping the list's filter and sort. They are
+	// whole URLs because html/template escapes "=" and "&" inside a query-string context.
+	Exports map[string]string
+	Mine    bool
+	Now     time.Time
+	Base    string
 }
 
 func (s *Server) regList(w http.ResponseWriter, r *http.Request, mine bool) {
@@ -137,7 +139,13 @@ func (s *Server) regList(w http.ResponseWriter, r *http.Request, mine bool) {
 	if mine {
 		ex.Set("mine", "1")
 	}
-	d.Query = ex.Encode()
+	d.Exports = map[string]string{}
+	for _, format := range []string{"csv", "xlsx", "json"} {
+		d.Exports[format] = "/register/export." + format
+		if e := ex.Encode(); e != "" {
+			d.Exports[format] += "?" + e
+		}
+	}
 	pg := s.page(w, r, title, d)
 	for k, l := range d.Sorts {
 		l.Label = pg.L.T("reg.sort." + k)
@@ -272,6 +280,7 @@ type regEditData struct {
 	PD      map[string]bool
 	Hosting []vaern.Hosting
 	DPA     []vaern.DPAStatus
+	AIUses  []vaern.AIUse
 }
 
 func (s *Server) regEditPage(w http.ResponseWriter, r *http.Request, sys vaern.ITSystem, isNew bool) (*Page, error) {
@@ -286,7 +295,7 @@ func (s *Server) regEditPage(w http.ResponseWriter, r *http.Request, sys vaern.I
 		title = "reg.new.title"
 	}
 	d := regEditData{System: sys, New: isNew, People: res.Members, Units: vaern.UnitTree(res.Units), Levels: []int{1, 2, 3, 4},
-		PD: map[string]bool{}, Hosting: vaern.Hostings, DPA: vaern.DPAStatuses}
+		PD: map[string]bool{}, Hosting: vaern.Hostings, DPA: vaern.DPAStatuses, AIUses: vaern.AIUses}
 	pg := s.page(w, r, title, d)
 	fillSystemForm(pg.Form, sys)
 	return pg, nil
@@ -330,51 +339,15 @@ func fillSystemForm(f url.Values, s vaern.ITSystem) {
 	if s.InternetExposed {
 		f.Set("internet_exposed", "1")
 	}
-}
-
-// parseSystemForm reads the edit form into sys, naming the field of the first unreadable value.
-func parseSystemForm(r *http.Request, sys *vaern.ITSystem) error {
-	f := r.PostForm
-	num := func(k string) int64 { n, _ := strconv.ParseInt(f.Get(k), 10, 64); return n }
-	sys.Name, sys.Description = f.Get("name"), f.Get("description")
-	sys.SystemOwnerID, sys.DataOwnerID, sys.UnitID = num("system_owner"), num("data_owner"), num("unit")
-	sys.Vendor, sys.Product, sys.Version = f.Get("vendor"), f.Get("product"), f.Get("version")
-	sys.CPE, sys.PURL, sys.Supplier, sys.Notes = f.Get("cpe"), f.Get("purl"), f.Get("supplier"), f.Get("notes")
-	sys.Hosting, sys.DPAStatus = vaern.Hosting(f.Get("hosting")), vaern.DPAStatus(f.Get("dpa_status"))
-	sys.Tags = vaern.NormalizeTags([]string{f.Get("tags")})
-	sys.InternetExposed = f.Get("internet_exposed") == "1"
-	sys.PersonalData = 0
-	for _, v := range f["personal_data"] {
-		for _, c := range vaern.PDCategories {
-			if v == c.Key {
-				sys.PersonalData |= c.Bit
-			}
-		}
+	f.Set("ai_use", string(s.AIUse))
+	f.Set("ai_purpose", s.AIPurpose)
+	f.Set("ai_supplier", s.AISupplier)
+	if s.AIDPACovered {
+		f.Set("ai_dpa_covered", "1")
 	}
-	sys.Confidentiality, sys.Integrity, sys.Availability = int(num("confidentiality")), int(num("integrity")), int(num("availability"))
-	for _, k := range []string{"dpa_date", "dpa_review"} {
-		d, ok := register.ParseDate(f.Get(k))
-		if !ok {
-			return vaern.Invalid(k, "is not a date")
-		}
-		if k == "dpa_date" {
-			sys.DPADate = d
-		} else {
-			sys.DPAReview = d
-		}
+	if !s.AIChecked.IsZero() {
+		f.Set("ai_checked", s.AIChecked.UTC().Format("2006-01-02"))
 	}
-	for _, k := range []string{"rto_hours", "rpo_hours"} {
-		d, ok := register.ParseHours(f.Get(k))
-		if !ok {
-			return vaern.Invalid(k, "must be a number of hours")
-		}
-		if k == "rto_hours" {
-			sys.RTO = d
-		} else {
-			sys.RPO = d
-		}
-	}
-	return nil
 }
 
 func (s *Server) regNew(w http.ResponseWriter, r *http.Request) {
@@ -393,8 +366,9 @@ func (s *Server) regCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var sys vaern.ITSystem
-	err := parseSystemForm(r, &sys)
+	rec, err := register.FormRecord(r.PostForm)
 	if err == nil {
+		register.Apply(&sys, rec)
 		sys, err = s.st.CreateSystem(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys)
 	}
 	if err != nil {
@@ -447,13 +421,13 @@ func (s *Server) regUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	old := sys
-	err = parseSystemForm(r, &sys)
+	// Only the fields the post sends change: a partial post never blanks the others.
+	rec, err := register.FormRecord(r.PostForm)
 	if err == nil {
-		err = s.st.UpdateSystem(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys)
+		_, err = s.st.PatchSystem(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys.ID, rec)
 	}
 	if err != nil {
-		s.refill(w, r, err, "register_edit", true, func() (*Page, error) { return s.regEditPage(w, r, old, false) })
+		s.refill(w, r, err, "register_edit", true, func() (*Page, error) { return s.regEditPage(w, r, sys, false) })
 		return
 	}
 	s.redirect(w, r, fmt.Sprintf("/register/systems/%d", sys.ID), "flash.saved")

@@ -1,0 +1,138 @@
+package register
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/vaern/vaern"
+)
+
+// FormRecord reads a system's edit form, or any request that names register fields (the JSON API
+// passes the keys of its body), into a record whose Set holds exactly the fields the request sent.
+// An update applies only those (Apply), so a post that sends two fields never blanks the others
+// (issue 9.4). People and units are given by id. A checkbox sends nothing when it is not ticked, so
+// the form puts a hidden empty value of the same name before each checkbox: the field is then
+// present either way. The error names the first unreadable field.
+func FormRecord(f url.Values) (Record, error) {
+	rec := Record{Set: map[string]bool{}}
+	s := &rec.Sys
+	for _, fd := range Fields {
+		vals, ok := f[fd.Key]
+		if !ok {
+			continue
+		}
+		rec.Set[fd.Key] = true
+		v := ""
+		if len(vals) > 0 {
+			v = strings.TrimSpace(vals[0])
+		}
+		num := func() (int64, error) {
+			if v == "" {
+				return 0, nil
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return 0, vaern.Invalid(fd.Key, "is not a valid choice")
+			}
+			return n, nil
+		}
+		var err error
+		switch fd.Key {
+		case "name":
+			s.Name = v
+		case "description":
+			s.Description = v
+		case "notes":
+			s.Notes = v
+		case "vendor":
+			s.Vendor = v
+		case "product":
+			s.Product = v
+		case "version":
+			s.Version = v
+		case "supplier":
+			s.Supplier = v
+		case "cpe":
+			s.CPE = v
+		case "purl":
+			s.PURL = v
+		case "system_owner":
+			s.SystemOwnerID, err = num()
+		case "data_owner":
+			s.DataOwnerID, err = num()
+		case "unit":
+			s.UnitID, err = num()
+		case "hosting":
+			s.Hosting = vaern.Hosting(v)
+		case "dpa_status":
+			s.DPAStatus = vaern.DPAStatus(v)
+		case "dpa_date", "dpa_review":
+			d, ok := ParseDate(v)
+			if !ok {
+				return rec, vaern.Invalid(fd.Key, "is not a date")
+			}
+			if fd.Key == "dpa_date" {
+				s.DPADate = d
+			} else {
+				s.DPAReview = d
+			}
+		case "rto_hours", "rpo_hours":
+			d, ok := ParseHours(v)
+			if !ok {
+				return rec, vaern.Invalid(fd.Key, "must be a number of hours")
+			}
+			if fd.Key == "rto_hours" {
+				s.RTO = d
+			} else {
+				s.RPO = d
+			}
+		case "confidentiality", "integrity", "availability":
+			var n int64
+			n, err = num()
+			switch fd.Key {
+			case "confidentiality":
+				s.Confidentiality = int(n)
+			case "integrity":
+				s.Integrity = int(n)
+			default:
+				s.Availability = int(n)
+			}
+		case "personal_data":
+			// Several values, one per ticked box; the hidden empty one marks the field as sent.
+			for _, x := range vals {
+				if x = strings.TrimSpace(x); x == "" {
+					continue
+				}
+				bit := 0
+				for _, c := range vaern.PDCategories {
+					if x == c.Key {
+						bit = c.Bit
+					}
+				}
+				if bit == 0 {
+					return rec, vaern.Invalid(fd.Key, "is not a personal-data category")
+				}
+				s.PersonalData |= bit
+			}
+		case "internet_exposed", "ai_dpa_covered":
+			on := false
+			for _, x := range vals {
+				on = on || x == "1" || x == "on"
+			}
+			if fd.Key == "internet_exposed" {
+				s.InternetExposed = on
+			} else {
+				s.AIDPACovered = on
+			}
+		case "tags":
+			s.Tags = vaern.NormalizeTags(vals)
+		default:
+			err = formExtra(s, fd.Key, v)
+		}
+		if err != nil {
+			return rec, err
+		}
+	}
+	return rec, nil
+}
