@@ -114,4 +114,3 @@ func TestPartialPostKeepsFields(t *testing.T) {
 		})
 	}
 }
-

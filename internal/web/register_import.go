@@ -40,11 +40,11 @@ type importResult struct {
 	Error     string             `json:"error,omitempty"`
 	// The dry run's plan: the systems an import will create, update (with the fields it changes)
 	// and leave unchanged, at most planListMax of each.
-	Same       int         `json:"same"`
-	NewNames   []string    `json:"new_names,omitempty"`
-	Changes    []regChange `json:"changes,omitempty"`
-	SameNames  []string    `json:"same_names,omitempty"`
-	Checked    bool        `json:"checked"` // the counts come from a plan (not from an older dry run)
+	Same      int         `json:"same"`
+	NewNames  []string    `json:"new_names,omitempty"`
+	Changes   []regChange `json:"changes,omitempty"`
+	SameNames []string    `json:"same_names,omitempty"`
+	Checked   bool        `json:"checked"` // the counts come from a plan (not from an older dry run)
 }
 
 // regChange is a system the import will update, with the fields that change.

@@ -101,7 +101,7 @@ func TestRegisterImportFlow(t *testing.T) {
 			_, loc, _ = upload(t, c, s.URL+"/register/import", "systemer.csv", []byte(good))
 			postForm(t, c, s.URL+loc+"/check", form)
 			_, body = get(t, c, s.URL+loc)
-			if !strings.Contains(body, "All 2 rows are fine: 2 new systems, 0 to update") {
+			if !strings.Contains(body, "All 2 rows are fine. The import will give: 2 new, 0 updated, 0 unchanged.") {
 				t.Fatalf("clean dry run: %.2000s", body)
 			}
 			st, _, _ = postForm(t, c, s.URL+loc+"/run", nil)
