@@ -233,6 +233,17 @@ func checkPage(t *testing.T, ctx context.Context, what string) {
 		t.Errorf("%s: the page has no title", what)
 	}
 	checkAxe(t, ctx, what)
+	checkPhoneWidth(t, ctx, what)
+}
+
+// checkPhoneWidth lays the current page out on a 390 px phone screen and fails when it is wider
+// (document.documentElement.scrollWidth), naming what sticks out; then it restores the window.
+// checkPage calls it, so every page of every browser test and role tour is measured (issue 11.7).
+func checkPhoneWidth(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	do(t, ctx, what+": emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
+	assertNoSideScroll(t, ctx, what)
+	do(t, ctx, what+": back to the desktop window", chromedp.EmulateReset())
 }
 
 var (
