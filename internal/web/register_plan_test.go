@@ -62,6 +62,19 @@ func TestImportDryRunPlan(t *testing.T) {
 			if aula.AIUse != vaern.AIFeature || aula.AISupplier != "Netcompany" || !aula.AIUnchecked() {
 				t.Fatalf("AI columns not imported: %+v", aula)
 			}
+			// The overviews list the system that uses AI without a checked agreement (issue 11.14):
+			// the register's overview, its filtered list and the department's management report.
+			if _, body := get(t, c, s.URL+"/register"); !strings.Contains(body, "Systems using AI without a checked data-processing agreement") ||
+				!strings.Contains(body, fmt.Sprintf(`<a href="/register/systems/%d">Aula</a>`, aula.ID)) {
+				t.Errorf("the overview does not list Aula's unchecked AI: %.3000s", body)
+			}
+			if _, body := get(t, c, s.URL+"/register/systems?ai=1"); !strings.Contains(body, ">Aula<") || strings.Contains(body, "KMD Nexus") {
+				t.Errorf("the AI filter: %.2000s", body)
+			}
+			if st, body := get(t, c, fmt.Sprintf("%s/org/units/%d/report", s.URL, aula.UnitID)); st != http.StatusOK ||
+				!strings.Contains(body, "The department&#39;s systems that use AI") || !strings.Contains(body, "<li>Aula</li>") {
+				t.Errorf("the department report does not show Aula's unchecked AI: %d %.3000s", st, body)
+			}
 			// The same file again: nothing to update, as the import itself then reports.
 			loc, body = importFile(t, s, c, file)
 			if !strings.Contains(body, "0 new, 0 updated, 3 unchanged") {

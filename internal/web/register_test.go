@@ -238,8 +238,14 @@ func TestRegisterDynamicKeys(t *testing.T) {
 	for _, f := range []string{"cpe", "purl", "tags", "rto_hours", "rpo_hours"} {
 		keys = append(keys, "reg.help."+f)
 	}
+	for _, f := range []string{"ai_use", "ai_purpose", "ai_supplier", "ai_dpa_covered", "ai_checked"} {
+		keys = append(keys, "reg.field."+f)
+	}
+	for _, u := range vaern.AIUses {
+		keys = append(keys, "reg.ai."+string(u))
+	}
 	for _, code := range []string{"required", "too_long", "duplicate", "unknown_user", "ambiguous_user", "unknown_unit", "bad_hosting",
-		"bad_dpa", "bad_date", "bad_hours", "bad_level", "bad_pd", "bad_bool", "bad_cpe", "bad_purl", "mapping"} {
+		"bad_dpa", "bad_date", "bad_hours", "bad_level", "bad_pd", "bad_bool", "bad_cpe", "bad_purl", "bad_ai", "mapping"} {
 		keys = append(keys, "reg.problem."+code)
 		if (register.Problem{Code: code, Value: "x"}).Reason() == "x" && code != "mapping" {
 			t.Errorf("problem code %s has no English reason", code)
