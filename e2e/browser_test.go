@@ -244,6 +244,9 @@ func checkPhoneWidth(t *testing.T, ctx context.Context, what string) {
 	do(t, ctx, what+": emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
 	assertNoSideScroll(t, ctx, what)
 	do(t, ctx, what+": back to the desktop window", chromedp.EmulateReset())
+	if w := eval[int](t, ctx, what+": read the window's width", `window.innerWidth`); w < 1000 {
+		t.Fatalf("%s: the window stayed %d px wide after the phone check", what, w)
+	}
 }
 
 var (
