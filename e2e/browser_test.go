@@ -243,7 +243,9 @@ func checkPhoneWidth(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
 	do(t, ctx, what+": emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
 	assertNoSideScroll(t, ctx, what)
-	do(t, ctx, what+": back to the desktop window", chromedp.EmulateReset())
+	// Clearing the override leaves a mobile layout viewport in headless Chromium, so the desktop
+	// window's size (as start opens it) is set back explicitly.
+	do(t, ctx, what+": back to the desktop window", chromedp.EmulateViewport(1280, 900))
 	if w := eval[int](t, ctx, what+": read the window's width", `window.innerWidth`); w < 1000 {
 		t.Fatalf("%s: the window stayed %d px wide after the phone check", what, w)
 	}
