@@ -100,9 +100,37 @@ type ITSystem struct {
 	InternetExposed bool
 	Tags            []string
 	Notes           string
-	Components      int // number of SBOM components
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// AI: whether and how the system uses AI, for what, from which supplier, and whether the
+	// data-processing agreement covers that use (as checked on AIChecked).
+	AIUse        AIUse
+	AIPurpose    string
+	AISupplier   string
+	AIDPACovered bool
+	AIChecked    time.Time
+	Components   int // number of SBOM components
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// AIUse says how a system uses artificial intelligence; "" is not recorded.
+type AIUse string
+
+const (
+	AINone    AIUse = "none"    // the system uses no AI
+	AIFeature AIUse = "feature" // AI is one feature of the system
+	AIPurpose AIUse = "purpose" // AI is what the system is for
+)
+
+// AIUses lists the answers in the order they are offered.
+var AIUses = []AIUse{AINone, AIFeature, AIPurpose}
+
+// UsesAI reports whether the system uses AI as a feature or as its purpose.
+func (s ITSystem) UsesAI() bool { return s.AIUse == AIFeature || s.AIUse == AIPurpose }
+
+// AIUnchecked reports whether the system uses AI without a data-processing agreement that has
+// been checked to cover it: what a municipality must revisit when AI enters its systems.
+func (s ITSystem) AIUnchecked() bool {
+	return s.UsesAI() && (!s.AIDPACovered || s.AIChecked.IsZero())
 }
 
 // OwnedBy reports whether user is the system's owner or its data owner.
@@ -174,6 +202,8 @@ type SystemFilter struct {
 	Exposed      bool
 	NoOwner      bool
 	DPAInvalid   bool
+	// AIUnchecked keeps systems that use AI without a checked data-processing agreement.
+	AIUnchecked bool
 	// OverdueReview keeps systems with a risk assessment past its review date.
 	OverdueReview bool
 	Sort          string // name, vendor, unit, owner, criticality, updated; "-" prefix for descending
@@ -318,6 +348,7 @@ type RegisterCounts struct {
 	Sensitive      int // holds sensitive data or national ID numbers
 	Assessments    int
 	HighRisks      int // residual risk high or critical, not accepted
+	AIUnchecked    int // uses AI without a checked data-processing agreement
 }
 
 // UnitStatus is one department's part of the register: the "system owners' status" of the
@@ -331,6 +362,10 @@ type UnitStatus struct {
 	OverdueReviews int
 	Unassessed     int // systems without any risk assessment
 	HighRisks      int
+	AIUnchecked    int
+	// AIUncheckedSystems names the systems that use AI without a checked agreement, for the
+	// department's management.
+	AIUncheckedSystems []string
 }
 
 // SystemRecord is one checked row of a register import: the system it describes and which fields
@@ -339,4 +374,29 @@ type SystemRecord struct {
 	Row int
 	Sys ITSystem
 	Set map[string]bool
+}
+
+// What an import does with one record.
+const (
+	PlanCreate    = "create"
+	PlanUpdate    = "update"
+	PlanUnchanged = "unchanged"
+)
+
+// ImportPlanEntry is what an import does with one record: Sys is the system to write (for an
+// update, the existing one with the record's fields applied), Fields the fields an update
+// changes, in export order.
+type ImportPlanEntry struct {
+	Row    int
+	Action string
+	Name   string
+	Fields []string
+	Sys    ITSystem
+}
+
+// ImportPlan is what an import of checked records does to a register, with the counts the dry run
+// and the import report alike (made by register.MakePlan).
+type ImportPlan struct {
+	Entries                     []ImportPlanEntry
+	Created, Updated, Unchanged int
 }

@@ -238,6 +238,22 @@ func checkPage(t *testing.T, ctx context.Context, what string) {
 		t.Errorf("%s: the page has no title", what)
 	}
 	checkAxe(t, ctx, what)
+	checkPhoneWidth(t, ctx, what)
+}
+
+// checkPhoneWidth lays the current page out on a 390 px phone screen and fails when it is wider
+// (document.documentElement.scrollWidth), naming what sticks out; then it restores the window.
+// checkPage calls it, so every page of every browser test and role tour is measured (issue 11.7).
+func checkPhoneWidth(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	do(t, ctx, what+": emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
+	assertNoSideScroll(t, ctx, what)
+	// Clearing the override leaves a mobile layout viewport in headless Chromium, so the desktop
+	// window's size (as start opens it) is set back explicitly.
+	do(t, ctx, what+": back to the desktop window", chromedp.EmulateViewport(1280, 900))
+	if w := eval[int](t, ctx, what+": read the window's width", `window.innerWidth`); w < 1000 {
+		t.Fatalf("%s: the window stayed %d px wide after the phone check", what, w)
+	}
 }
 
 var (

@@ -5,29 +5,31 @@ import (
 	"strconv"
 
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // phoneWidth is the CSS width of the emulated phone's screen (an iPhone 12 to 15).
 const phoneWidth = 390
 
 // TestPhoneWidth shows the pages on a 390×844 phone screen and checks that none scrolls sideways.
+// checkPage measures every page any browser test visits this way (checkPhoneWidth); this test
+// walks each role's navigation for it, and the sign-in page before anyone is signed in.
 func TestPhoneWidth(t *testing.T) {
 	e := start(t)
 	for _, user := range []string{"centre-admin", "A:coordinator"} {
 		t.Run(user, func(t *testing.T) {
 			ctx := e.tab(t, true)
-			do(t, ctx, "emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile, chromedp.EmulateScale(3)))
 			visit(t, ctx, e.base+"/login")
-			assertNoSideScroll(t, ctx, "/login")
 			if got := signIn(t, ctx, e.base, e.srv.Fix.Users[user].Email); got != "/" {
 				t.Fatalf("sign-in landed on %s, want /", got)
 			}
-			assertNoSideScroll(t, ctx, "/")
-			for _, p := range append(navLinks(t, ctx), "/account", "/account/2fa", "/account/tokens") {
+			checkPhoneWidth(t, ctx, "/")
+			more := []string{"/account", "/account/2fa", "/account/tokens"}
+			if user == "A:coordinator" {
+				// The pages issue 11.7 found too wide, beyond the navigation's first level.
+				more = append(more, "/register/matrix", "/register/systems/new", "/register/import", "/register/threats")
+			}
+			for _, p := range append(navLinks(t, ctx), more...) {
 				visit(t, ctx, e.base+p)
-				assertNoSideScroll(t, ctx, p)
 			}
 		})
 	}

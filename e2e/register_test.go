@@ -74,7 +74,7 @@ func TestRegisterJourney(t *testing.T) {
 	}
 
 	upload(good)
-	if !strings.Contains(pageHTML(t, ctx), "All 3 rows are fine: 3 new systems, 0 to update") {
+	if !strings.Contains(pageHTML(t, ctx), "All 3 rows are fine. The import will give: 3 new, 0 updated, 0 unchanged.") {
 		t.Fatalf("clean dry run not reported: %q", h1(t, ctx))
 	}
 	if st := clickAndWait(t, ctx, "import", `form[action$="/run"] button[type="submit"]`); st != 200 {

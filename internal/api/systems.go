@@ -270,11 +270,14 @@ func (a *API) systemCreate(w http.ResponseWriter, r *http.Request) {
 		writeBodyError(w, r, err)
 		return
 	}
-	var sys vaern.ITSystem
-	if err := register.ApplyForm(&sys, form, true); err != nil {
+	// The register form's reader and checks, so that the API and the page agree on every field.
+	rec, err := register.FormRecord(form)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
+	var sys vaern.ITSystem
+	register.Apply(&sys, rec)
 	sys, err = a.st.CreateSystem(r.Context(), p.Actor(a.cfg.ClientIP(r)), p.Org.ID, sys)
 	if err != nil {
 		httpx.WriteError(w, r, err)
@@ -311,8 +314,7 @@ func (a *API) systemUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Another member's id is not found, before anything about the body is said.
-	sys, err := a.st.System(r.Context(), p.Org.ID, id)
-	if err != nil {
+	if _, err := a.st.System(r.Context(), p.Org.ID, id); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -321,12 +323,14 @@ func (a *API) systemUpdate(w http.ResponseWriter, r *http.Request) {
 		writeBodyError(w, r, err)
 		return
 	}
-	if err := register.ApplyForm(&sys, form, true); err != nil {
+	rec, err := register.FormRecord(form)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	// The store checks in its transaction that a respondent owns the system.
-	if err := a.st.UpdateSystem(r.Context(), p.Actor(a.cfg.ClientIP(r)), p.Org.ID, sys); err != nil {
+	// The store applies only the fields the body names, to the row as it is inside its
+	// transaction, and checks there that a respondent owns the system.
+	if _, err := a.st.PatchSystem(r.Context(), p.Actor(a.cfg.ClientIP(r)), p.Org.ID, id, rec); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

@@ -135,6 +135,24 @@ var norwegianSystems = []demoSystem{
 	{"Servicedesk", "IKT-brukerstøtte", "TOPdesk", "TOPdesk", "", "", saas, "TOPdesk", pdO, 2, 2, 2, 24, true, "ikt-drift"},
 }
 
+// demoAI is how a few demo systems use AI: checked ones whose agreement covers the use, and ones a
+// municipality still has to revisit (issue 11.14). checked is months ago; 0 is not checked.
+var demoAI = map[string]struct {
+	use               vaern.AIUse
+	purpose, supplier string
+	covered           bool
+	checked           int
+}{
+	"Microsoft 365":      {vaern.AIFeature, "Copilot: mødereferater, udkast til breve og opsummering af dokumenter", "Microsoft", true, 2},
+	"Nexus":              {vaern.AIFeature, "Talegenkendelse til journalnotater", "Systematic", false, 0},
+	"KMD Momentum":       {vaern.AIFeature, "Forslag til visitation i jobcentret", "KMD", false, 0},
+	"Puzzel":             {vaern.AIPurpose, "Chatbot og automatisk sortering af henvendelser", "Puzzel", true, 0},
+	"Fasit":              {vaern.AINone, "", "", false, 0},
+	"Gerica":             {vaern.AIFeature, "Talegjenkjenning i journalføring", "Tietoevry", false, 0},
+	"Servicedesk":        {vaern.AIPurpose, "Chatbot for brukerstøtte", "TOPdesk", true, 3},
+	"Kommunens nettsted": {vaern.AIFeature, "Chatbot for innbyggere", "Drupal-leverandør", false, 0},
+}
+
 // demoLevel gives a demo risk a likelihood and consequence that vary with the system.
 func demoRisk(i int) (threat string, l, c, rl, rc int) {
 	threats := []string{"ransomware", "phishing", "unpatched", "supplier_breach", "outage", "data_loss", "excess_access", "web_attack"}
@@ -205,6 +223,12 @@ func SeedRegister(ctx context.Context, st *store.Store) error {
 					s.DPAStatus, s.DPADate, s.DPAReview = vaern.DPASigned, now.AddDate(-3, 0, 0), now.AddDate(0, -2, 0)
 				default:
 					s.DPAStatus, s.DPADate, s.DPAReview = vaern.DPASigned, now.AddDate(-1, -i%12, 0), now.AddDate(1, -i%12, 0)
+				}
+				if ai, ok := demoAI[d.name]; ok {
+					s.AIUse, s.AIPurpose, s.AISupplier, s.AIDPACovered = ai.use, ai.purpose, ai.supplier, ai.covered
+					if ai.checked > 0 {
+						s.AIChecked = now.AddDate(0, -ai.checked, 0)
+					}
 				}
 				got, err := tx.CreateSystem(ctx, sys, org.ID, s)
 				if err != nil {

@@ -22,7 +22,9 @@ type Doc struct {
 	// PageOf is the page number text with two %d (page, pages), in the reader's language.
 	PageOf    string
 	Generated string // e.g. "Dannet 2026-03-01"
-	Blocks    []Block
+	// Lang is the reader's language: the PDF writes the tables' figures as it writes numbers.
+	Lang   string
+	Blocks []Block
 	// Sheets are the XLSX workbook's sheets, in order.
 	Sheets []Table
 	// CSV is the table a CSV export holds.
@@ -39,13 +41,21 @@ type Block struct {
 	Table   *Table
 }
 
-// Table is a heading row and data rows. Name is the sheet name in XLSX.
+// Table is a heading row and data rows. Name is the sheet name in XLSX. Figures in the cells after
+// the first are written in canonical form (Num: "3.67", "58600"), so that XLSX stores them as
+// numbers and the PDF writes them in the reader's language.
 type Table struct {
 	Name    string
 	Caption string
 	Head    []string
 	Rows    [][]string
 }
+
+// Num writes a figure for a table cell: canonical, two decimals.
+func Num(v float64) string { return charts.Fmt(&v) }
+
+// NumP is Num for a figure that may be missing ("–").
+func NumP(v *float64) string { return charts.Fmt(v) }
 
 // ChartTable returns a chart's data table.
 func ChartTable(c *charts.Chart) Table {

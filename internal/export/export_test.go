@@ -26,10 +26,12 @@ func sample() Doc {
 		Series: []charts.Series{{Name: "Score", Values: []*float64{v(2.5), v(1.25), nil}}, {Name: "Mål", Values: []*float64{v(3), v(3), v(3)}, Target: true}}}
 	areas := Table{Name: "GOV Ledelse og styring", Head: []string{"Spørgsmål", "Score", "Mål"}, Rows: [][]string{{"GOV-01 Er der en politik?", "2.00", "3.00"}, {"GOV-02 Ansvar", "5.00", "5.00"}}}
 	return Doc{
-		Title: "Kommunerapport", Org: "Aabenraa Kommune", Round: "Baseline 2025", PageOf: "Side %d af %d", Generated: "Dannet 2026-03-01",
+		Lang: "da", Title: "Kommunerapport", Org: "Aabenraa Kommune", Round: "Baseline 2025", PageOf: "Side %d af %d", Generated: "Dannet 2026-03-01",
 		Blocks: []Block{
 			{Heading: "Samlet", Text: "Samlet score 2.52 mod målet 3.85. Æble, øl og ål."},
 			{Heading: "Fokusområder", Chart: radar},
+			{Heading: "Placering", Table: &Table{Head: []string{"Gruppe", "Medlemmer", "Minimum", "Nedre kvartil", "Median", "Øvre kvartil", "Maksimum", "Gennemsnit"},
+				Rows: [][]string{{"Alle medlemmer", "105", "0.50", "1.75", "2.33", "3.10", "4.90", "2.41"}, {"Indbyggere", "58600", "", "", "", "", "", ""}}}},
 			{Heading: "Anbefalinger", List: []string{"Få politikken godkendt af direktionen.", "Test gendannelse af sikkerhedskopier."}},
 		},
 		Sheets: []Table{areas, {Name: "Svar", Head: []string{"Spørgsmål", "Enhed", "Svar", "Kommentar"}, Rows: [][]string{{"GOV-01", "", "2", "Vi mangler godkendelse"}}}},
@@ -107,6 +109,15 @@ func TestPDFGolden(t *testing.T) {
 			t.Errorf("the PDF text lacks %q", want)
 		}
 	}
+	// Numbers as the reader's language writes them; headings whole, never cut with "...".
+	for _, want := range []string{"2,41", "58.600", "Medlemmer", "Gennemsnit", "Maksimum"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("the PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(joined, "...") || strings.Contains(joined, "2.41") {
+		t.Errorf("the PDF cuts a heading or writes a decimal point in Danish:\n%s", joined)
+	}
 	// With poppler's pdftotext (Debian: poppler-utils), check that a real reader sees the same.
 	if bin, err := exec.LookPath("pdftotext"); err == nil {
 		dir := t.TempDir()
@@ -116,7 +127,7 @@ func TestPDFGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Aabenraa Kommune", "Æble, øl og ål.", "Side 1 af 1"} {
+		for _, want := range []string{"Aabenraa Kommune", "Æble, øl og ål.", "Side 1 af 2", "Gennemsnit"} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("pdftotext does not see %q:\n%s", want, out)
 			}
@@ -152,8 +163,15 @@ func TestXLSXGolden(t *testing.T) {
 		}
 	}
 	golden(t, "report.xlsx.txt", out.String())
-	if typ, _ := f.GetCellType("GOV Ledelse og styring", "B2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
-		t.Errorf("score cell type %v, want a number", typ)
+	// Figures are numbers with a number format, not text such as "3,67".
+	sheet := "GOV Ledelse og styring"
+	raw, _ := f.GetCellValue(sheet, "B2", excelize.Options{RawCellValue: true})
+	if typ, _ := f.GetCellType(sheet, "B2"); (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) || raw != "2" {
+		t.Errorf("score cell type %v value %q, want the number 2", typ, raw)
+	}
+	style, _ := f.GetCellStyle(sheet, "B2")
+	if st, err := f.GetStyle(style); err != nil || st.NumFmt != 2 {
+		t.Errorf("score cell number format %+v %v, want 0.00", st, err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/vaern/vaern/internal/charts"
+	"github.com/vaern/vaern/internal/i18n"
 )
 
 // PDFOptions tune PDF output.
@@ -99,10 +100,10 @@ func PDF(doc Doc, opt PDFOptions) ([]byte, error) {
 		if b.Chart != nil {
 			drawChart(pdf, tr, b.Chart)
 			t := ChartTable(b.Chart)
-			table(pdf, tr, t)
+			table(pdf, tr, t, doc.Lang)
 		}
 		if b.Table != nil {
-			table(pdf, tr, *b.Table)
+			table(pdf, tr, *b.Table, doc.Lang)
 		}
 	}
 	if err := pdf.Error(); err != nil {
@@ -227,37 +228,72 @@ func drawChart(pdf *fpdf.Fpdf, tr func(string) string, c *charts.Chart) {
 	pdf.SetY(y0 + h + 2)
 }
 
-// table prints a table, repeating its heading row after a page break and shortening cells that do
-// not fit their column.
-func table(pdf *fpdf.Fpdf, tr func(string) string, t Table) {
+// table prints a table, repeating its heading row after a page break. Headings wrap onto more lines
+// rather than being cut; cells that do not fit their column are shortened. Figures are written as
+// lang writes numbers.
+func table(pdf *fpdf.Fpdf, tr func(string) string, t Table, lang string) {
 	if len(t.Head) == 0 {
 		return
 	}
 	n := len(t.Head)
-	first := content * 0.4
-	if n > 5 {
-		first = content * 0.28
-	}
+	// Each figure column is as wide as its longest heading word or cell, so that headings wrap
+	// between words instead of being cut; the first column (the labels) gets the rest, at least a
+	// fifth of the page, the figure columns sharing what is left when that is too little.
+	widths := make([]float64, n)
 	if n == 1 {
-		first = content
-	}
-	rest := 0.0
-	if n > 1 {
-		rest = (content - first) / float64(n-1)
-	}
-	width := func(i int) float64 {
-		if i == 0 {
-			return first
+		widths[0] = content
+	} else {
+		sum := 0.0
+		for i := 1; i < n; i++ {
+			pdf.SetFont("Helvetica", "B", 9)
+			w := 0.0
+			for _, word := range strings.Fields(t.Head[i]) {
+				w = max(w, pdf.GetStringWidth(tr(word)))
+			}
+			pdf.SetFont("Helvetica", "", 9)
+			for _, row := range t.Rows {
+				if i < len(row) {
+					v, _ := i18n.LocalNumber(row[i], lang)
+					w = max(w, pdf.GetStringWidth(tr(v)))
+				}
+			}
+			widths[i] = min(w+3, content/2)
+			sum += widths[i]
 		}
-		return rest
+		if most := content * 0.8; sum > most {
+			for i := 1; i < n; i++ {
+				widths[i] *= most / sum
+			}
+			sum = most
+		}
+		widths[0] = content - sum
 	}
+	width := func(i int) float64 { return widths[i] }
 	head := func() {
 		pdf.SetFont("Helvetica", "B", 9)
 		pdf.SetFillColor(234, 239, 244)
+		const lineH = 4.2
+		lines := make([][]string, n)
+		most := 1
 		for i, h := range t.Head {
-			pdf.CellFormat(width(i), 6, fit(pdf, tr(h), width(i)), "1", 0, align(i), true, 0, "")
+			lines[i] = wrap(pdf, tr, h, width(i)-2)
+			most = max(most, len(lines[i]))
 		}
-		pdf.Ln(-1)
+		h := lineH*float64(most) + 1.8
+		if pdf.GetY()+h > 297-24 {
+			pdf.AddPage()
+		}
+		x0, y0 := pdf.GetX(), pdf.GetY()
+		x := x0
+		for i := range t.Head {
+			pdf.Rect(x, y0, width(i), h, "FD")
+			for j, ln := range lines[i] {
+				pdf.SetXY(x, y0+0.9+lineH*float64(j))
+				pdf.CellFormat(width(i), lineH, ln, "", 0, align(i), false, 0, "")
+			}
+			x += width(i)
+		}
+		pdf.SetXY(x0, y0+h)
 		pdf.SetFont("Helvetica", "", 9)
 	}
 	if t.Caption != "" && pdf.GetY() < 270 {
@@ -277,6 +313,9 @@ func table(pdf *fpdf.Fpdf, tr func(string) string, t Table) {
 			v := ""
 			if i < len(row) {
 				v = row[i]
+			}
+			if i > 0 {
+				v, _ = i18n.LocalNumber(v, lang)
 			}
 			pdf.CellFormat(width(i), 5.5, fit(pdf, tr(v), width(i)), "1", 0, align(i), false, 0, "")
 		}
@@ -302,4 +341,42 @@ func fit(pdf *fpdf.Fpdf, s string, w float64) string {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "..."
+}
+
+// wrap breaks s into lines (each already in cp1252) that fit w millimetres, between words where it
+// can and inside a word longer than a line.
+func wrap(pdf *fpdf.Fpdf, tr func(string) string, s string, w float64) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		cand := word
+		if line != "" {
+			cand = line + " " + word
+		}
+		if pdf.GetStringWidth(tr(cand)) <= w {
+			line = cand
+			continue
+		}
+		if line != "" {
+			lines = append(lines, tr(line))
+		}
+		line = ""
+		r := []rune(word)
+		for len(r) > 0 {
+			n := len(r)
+			for n > 1 && pdf.GetStringWidth(tr(string(r[:n]))) > w {
+				n--
+			}
+			if n == len(r) {
+				line = string(r)
+				break
+			}
+			lines = append(lines, tr(string(r[:n])))
+			r = r[n:]
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, tr(line))
+	}
+	return lines
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/vaern/vaern/internal/i18n"
 )
 
 // XLSX renders doc's sheets as a workbook: one sheet per table, a bold frozen heading row, and
@@ -15,6 +17,19 @@ func XLSX(doc Doc) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"EAEFF4"}, Pattern: 1}})
+	if err != nil {
+		return nil, err
+	}
+	// Figures keep a number format: two decimals for scores, grouped thousands for counts.
+	decimals, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
+	if err != nil {
+		return nil, err
+	}
+	grouped, err := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
+	if err != nil {
+		return nil, err
+	}
+	whole, err := f.NewStyle(&excelize.Style{NumFmt: 1}) // 0: years and small counts ungrouped
 	if err != nil {
 		return nil, err
 	}
@@ -42,8 +57,17 @@ func XLSX(doc Doc) ([]byte, error) {
 			for c, v := range row {
 				cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
 				// Figures are numbers; labels (even "2025" in the first column) stay text.
-				if x, err := strconv.ParseFloat(v, 64); err == nil && c > 0 {
+				if _, ok := i18n.LocalNumber(v, "en"); ok && c > 0 {
+					x, _ := strconv.ParseFloat(v, 64)
 					f.SetCellFloat(name, cell, x, -1, 64)
+					style := whole
+					switch {
+					case strings.Contains(v, "."):
+						style = decimals
+					case len(strings.TrimPrefix(v, "-")) >= 5:
+						style = grouped
+					}
+					f.SetCellStyle(name, cell, cell, style)
 					continue
 				}
 				f.SetCellStr(name, cell, v)

@@ -73,7 +73,7 @@ func CellValue(s vaern.ITSystem, key string) string {
 	case "notes":
 		return s.Notes
 	}
-	return ""
+	return aiCellValue(s, key)
 }
 
 // PersonalDataKeys lists the categories of bit set pd ("none" for none).
@@ -174,10 +174,13 @@ func WriteXLSX(w io.Writer, systems []vaern.ITSystem, lang string) error {
 		row := make([]any, len(Fields))
 		for i, fd := range Fields {
 			switch fd.Key {
-			case "dpa_date", "dpa_review":
+			case "dpa_date", "dpa_review", "ai_checked":
 				t := s.DPADate
-				if fd.Key == "dpa_review" {
+				switch fd.Key {
+				case "dpa_review":
 					t = s.DPAReview
+				case "ai_checked":
+					t = s.AIChecked
 				}
 				if !t.IsZero() {
 					row[i] = excelize.Cell{StyleID: dateStyle, Value: t.UTC()}
@@ -243,6 +246,11 @@ type SystemJSON struct {
 	InternetExposed bool     `json:"internet_exposed"`
 	Tags            []string `json:"tags"`
 	Notes           string   `json:"notes"`
+	AIUse           string   `json:"ai_use"`
+	AIPurpose       string   `json:"ai_purpose"`
+	AISupplier      string   `json:"ai_supplier"`
+	AIDPACovered    bool     `json:"ai_dpa_covered"`
+	AIChecked       string   `json:"ai_checked"`
 	Components      int      `json:"components"`
 	UpdatedAt       string   `json:"updated_at"`
 }
@@ -265,7 +273,8 @@ func ToJSON(s vaern.ITSystem) SystemJSON {
 		DPADate: isoDate(s.DPADate), DPAReview: isoDate(s.DPAReview), PersonalData: pd,
 		Confidentiality: s.Confidentiality, Integrity: s.Integrity, Availability: s.Availability,
 		RTOHours: s.RTO.Hours(), RPOHours: s.RPO.Hours(), InternetExposed: s.InternetExposed, Tags: tags,
-		Notes: s.Notes, Components: s.Components, UpdatedAt: s.UpdatedAt.UTC().Format(time.RFC3339)}
+		Notes: s.Notes, AIUse: string(s.AIUse), AIPurpose: s.AIPurpose, AISupplier: s.AISupplier,
+		AIDPACovered: s.AIDPACovered, AIChecked: isoDate(s.AIChecked), Components: s.Components, UpdatedAt: s.UpdatedAt.UTC().Format(time.RFC3339)}
 }
 
 // WriteJSON writes systems as a JSON array.

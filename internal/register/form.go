@@ -3,118 +3,11 @@ package register
 import (
 	"net/url"
 	"strconv"
-	"time"
+	"strings"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
 )
-
-// ApplyForm reads a system's fields from form values into sys: the register's edit form, and the
-// API's JSON bodies turned into the same values, so that both read and check a field alike. With
-// partial set only the fields present in f change (an API update); without it a missing field is
-// empty, as an unticked checkbox is. It names the field of the first value it cannot read; the
-// store checks the rest (lengths, identifiers, owners) when it saves.
-func ApplyForm(sys *vaern.ITSystem, f url.Values, partial bool) error {
-	has := func(k string) bool { return !partial || f.Has(k) }
-	for k, p := range map[string]*string{"name": &sys.Name, "description": &sys.Description, "vendor": &sys.Vendor,
-		"product": &sys.Product, "version": &sys.Version, "cpe": &sys.CPE, "purl": &sys.PURL, "supplier": &sys.Supplier,
-		"notes": &sys.Notes} {
-		if has(k) {
-			*p = f.Get(k)
-		}
-	}
-	if has("hosting") {
-		sys.Hosting = vaern.Hosting(f.Get("hosting"))
-	}
-	if has("dpa_status") {
-		sys.DPAStatus = vaern.DPAStatus(f.Get("dpa_status"))
-	}
-	if has("tags") {
-		sys.Tags = vaern.NormalizeTags(f["tags"])
-	}
-	if has("internet_exposed") {
-		sys.InternetExposed = f.Get("internet_exposed") == "1"
-	}
-	if has("personal_data") {
-		sys.PersonalData = 0
-		for _, v := range f["personal_data"] {
-			bit := 0
-			for _, c := range vaern.PDCategories {
-				if v == c.Key {
-					bit = c.Bit
-				}
-			}
-			if bit == 0 {
-				return vaern.Invalid("personal_data", "%q is not a personal-data category (ordinary, sensitive, national_id)", v)
-			}
-			sys.PersonalData |= bit
-		}
-	}
-	for _, n := range []struct {
-		k string
-		p *int64
-	}{{"system_owner", &sys.SystemOwnerID}, {"data_owner", &sys.DataOwnerID}, {"unit", &sys.UnitID}} {
-		if has(n.k) {
-			v, err := formInt(f, n.k)
-			if err != nil {
-				return err
-			}
-			*n.p = v
-		}
-	}
-	for _, n := range []struct {
-		k string
-		p *int
-	}{{"confidentiality", &sys.Confidentiality}, {"integrity", &sys.Integrity}, {"availability", &sys.Availability}} {
-		if has(n.k) {
-			v, err := formInt(f, n.k)
-			if err != nil {
-				return err
-			}
-			*n.p = int(v)
-		}
-	}
-	for _, d := range []struct {
-		k string
-		p *time.Time
-	}{{"dpa_date", &sys.DPADate}, {"dpa_review", &sys.DPAReview}} {
-		if !has(d.k) {
-			continue
-		}
-		t, ok := ParseDate(f.Get(d.k))
-		if !ok {
-			return vaern.Invalid(d.k, "is not a date")
-		}
-		*d.p = t
-	}
-	for _, h := range []struct {
-		k string
-		p *time.Duration
-	}{{"rto_hours", &sys.RTO}, {"rpo_hours", &sys.RPO}} {
-		if !has(h.k) {
-			continue
-		}
-		d, ok := ParseHours(f.Get(h.k))
-		if !ok {
-			return vaern.Invalid(h.k, "must be a number of hours")
-		}
-		*h.p = d
-	}
-	return nil
-}
-
-// formInt reads an id or a level; empty is 0.
-func formInt(f url.Values, k string) (int64, error) {
-	v := f.Get(k)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, vaern.Invalid(k, "is not a number")
-	}
-	return n, nil
-}
 
 // ParseFilter reads a register list's filter from a query string: the register page's filters,
 // which the API's list takes too.
@@ -143,7 +36,7 @@ func ParseFilter(q url.Values) (vaern.SystemFilter, error) {
 	f := vaern.SystemFilter{
 		Search: q.Get("q"), Hosting: vaern.Hosting(hosting), Tag: q.Get("tag"), MinCrit: int(min(crit, 100)),
 		Exposed: q.Get("exposed") == "1", NoOwner: q.Get("noowner") == "1", DPAInvalid: q.Get("dpa") == "1",
-		OverdueReview: q.Get("overdue") == "1", Sort: q.Get("sort"), UnitID: unit,
+		OverdueReview: q.Get("overdue") == "1", AIUnchecked: q.Get("ai") == "1", Sort: q.Get("sort"), UnitID: unit,
 	}
 	for _, c := range vaern.PDCategories {
 		if pd == c.Key {
@@ -151,4 +44,133 @@ func ParseFilter(q url.Values) (vaern.SystemFilter, error) {
 		}
 	}
 	return f, nil
+}
+
+// FormRecord reads a system's edit form, or any request that names register fields (the JSON API
+// passes the keys of its body), into a record whose Set holds exactly the fields the request sent.
+// An update applies only those (Apply), so a post that sends two fields never blanks the others
+// (issue 9.4). People and units are given by id. A checkbox sends nothing when it is not ticked, so
+// the form puts a hidden empty value of the same name before each checkbox: the field is then
+// present either way. The error names the first unreadable field.
+func FormRecord(f url.Values) (Record, error) {
+	rec := Record{Set: map[string]bool{}}
+	s := &rec.Sys
+	for _, fd := range Fields {
+		vals, ok := f[fd.Key]
+		if !ok {
+			continue
+		}
+		rec.Set[fd.Key] = true
+		v := ""
+		if len(vals) > 0 {
+			v = strings.TrimSpace(vals[0])
+		}
+		num := func() (int64, error) {
+			if v == "" {
+				return 0, nil
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return 0, vaern.Invalid(fd.Key, "is not a valid choice")
+			}
+			return n, nil
+		}
+		var err error
+		switch fd.Key {
+		case "name":
+			s.Name = v
+		case "description":
+			s.Description = v
+		case "notes":
+			s.Notes = v
+		case "vendor":
+			s.Vendor = v
+		case "product":
+			s.Product = v
+		case "version":
+			s.Version = v
+		case "supplier":
+			s.Supplier = v
+		case "cpe":
+			s.CPE = v
+		case "purl":
+			s.PURL = v
+		case "system_owner":
+			s.SystemOwnerID, err = num()
+		case "data_owner":
+			s.DataOwnerID, err = num()
+		case "unit":
+			s.UnitID, err = num()
+		case "hosting":
+			s.Hosting = vaern.Hosting(v)
+		case "dpa_status":
+			s.DPAStatus = vaern.DPAStatus(v)
+		case "dpa_date", "dpa_review":
+			d, ok := ParseDate(v)
+			if !ok {
+				return rec, vaern.Invalid(fd.Key, "is not a date")
+			}
+			if fd.Key == "dpa_date" {
+				s.DPADate = d
+			} else {
+				s.DPAReview = d
+			}
+		case "rto_hours", "rpo_hours":
+			d, ok := ParseHours(v)
+			if !ok {
+				return rec, vaern.Invalid(fd.Key, "must be a number of hours")
+			}
+			if fd.Key == "rto_hours" {
+				s.RTO = d
+			} else {
+				s.RPO = d
+			}
+		case "confidentiality", "integrity", "availability":
+			var n int64
+			n, err = num()
+			switch fd.Key {
+			case "confidentiality":
+				s.Confidentiality = int(n)
+			case "integrity":
+				s.Integrity = int(n)
+			default:
+				s.Availability = int(n)
+			}
+		case "personal_data":
+			// Several values, one per ticked box; the hidden empty one marks the field as sent.
+			for _, x := range vals {
+				if x = strings.TrimSpace(x); x == "" {
+					continue
+				}
+				bit := 0
+				for _, c := range vaern.PDCategories {
+					if x == c.Key {
+						bit = c.Bit
+					}
+				}
+				if bit == 0 {
+					return rec, vaern.Invalid(fd.Key, "is not a personal-data category")
+				}
+				s.PersonalData |= bit
+			}
+		case "internet_exposed", "ai_dpa_covered":
+			on := false
+			for _, x := range vals {
+				on = on || x == "1" || x == "on"
+			}
+			if fd.Key == "internet_exposed" {
+				s.InternetExposed = on
+			} else {
+				s.AIDPACovered = on
+			}
+		case "tags":
+			s.Tags = vaern.NormalizeTags(vals)
+		default:
+			err = formExtra(s, fd.Key, v)
+		}
+		if err != nil {
+			return rec, err
+		}
+	}
+	return rec, nil
 }

@@ -29,6 +29,14 @@ func (Rules) ValidateMatrix(m *vaern.RiskMatrix, ref *vaern.RiskMatrix) error {
 }
 func (Rules) Apply(dst *vaern.ITSystem, rec Record) { Apply(dst, rec) }
 
+// Diff is Diff, for the store's audit of a change.
+func (Rules) Diff(a, b vaern.ITSystem) map[string][2]any { return Diff(a, b) }
+
+// MakePlan is MakePlan, for the store's import inside its transaction.
+func (Rules) MakePlan(existing []vaern.ITSystem, recs []Record) vaern.ImportPlan {
+	return MakePlan(existing, recs)
+}
+
 // NameKey is a system name's identity within an organisation: case and surrounding space do not
 // make two systems. The register refuses a second system with the same key, and a spreadsheet
 // import updates the system whose key a row's name has.
@@ -37,7 +45,7 @@ func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name
 // CleanSystem trims and validates a system's fields, naming the first one that is wrong.
 func CleanSystem(s *vaern.ITSystem) error {
 	trim := func(p *string) { *p = strings.TrimSpace(*p) }
-	for _, p := range []*string{&s.Name, &s.Description, &s.Vendor, &s.Product, &s.Version, &s.Supplier, &s.Notes} {
+	for _, p := range []*string{&s.Name, &s.Description, &s.Vendor, &s.Product, &s.Version, &s.Supplier, &s.Notes, &s.AIPurpose, &s.AISupplier} {
 		trim(p)
 	}
 	s.Tags = vaern.NormalizeTags(s.Tags)
@@ -59,6 +67,12 @@ func CleanSystem(s *vaern.ITSystem) error {
 		return vaern.Invalid("version", "is longer than 200 characters")
 	case long(s.Supplier, MaxShort):
 		return vaern.Invalid("supplier", "is longer than 200 characters")
+	case long(s.AIPurpose, MaxText):
+		return vaern.Invalid("ai_purpose", "is too long")
+	case long(s.AISupplier, MaxShort):
+		return vaern.Invalid("ai_supplier", "is longer than 200 characters")
+	case s.AIUse != "" && s.AIUse != vaern.AINone && !s.UsesAI():
+		return vaern.Invalid("ai_use", "is not an answer about AI")
 	case len(s.Tags) > 30 || long(strings.Join(s.Tags, ","), 1000):
 		return vaern.Invalid("tags", "are too many")
 	}

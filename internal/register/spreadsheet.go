@@ -76,6 +76,11 @@ var Fields = []Field{
 	{"internet_exposed", "Internet exposed", "Eksponeret på internettet", "Eksponert mot internett", []string{"internet", "internetvendt", "internet-facing", "internet facing", "eksponeret", "eksponert", "internettvendt"}},
 	{"tags", "Tags", "Nøgleord", "Stikkord", []string{"tag", "labels", "emneord", "kategorier"}},
 	{"notes", "Notes", "Bemærkninger", "Merknader", []string{"note", "noter", "kommentar", "kommentarer", "comments", "bemerkninger"}},
+	{"ai_use", "AI use", "Brug af AI", "Bruk av KI", []string{"ai", "ki", "kunstig intelligens", "artificial intelligence", "uses ai", "bruger ai", "bruker ki", "ai anvendelse"}},
+	{"ai_purpose", "AI used for", "AI bruges til", "KI brukes til", []string{"ai purpose", "formål med ai", "formål med ki", "ai formål", "ki formål"}},
+	{"ai_supplier", "AI supplier", "AI-leverandør", "KI-leverandør", []string{"ai leverandør", "ki leverandør", "ai vendor", "ai provider", "ai model"}},
+	{"ai_dpa_covered", "DPA covers AI", "Databehandleraftalen dækker AI", "Databehandleravtalen dekker KI", []string{"ai dpa", "ai covered", "ai dækket", "ki dekket", "dpa covers ai"}},
+	{"ai_checked", "AI checked", "AI kontrolleret", "KI kontrollert", []string{"ai checked date", "ai kontrol", "ki kontroll", "ai dpa checked"}},
 }
 
 // FieldLabel returns a field's header in lang.
@@ -395,6 +400,8 @@ func (p Problem) Reason() string {
 		return "CPE " + p.Value
 	case "bad_purl":
 		return "purl " + p.Value
+	case "bad_ai":
+		return fmt.Sprintf("%q is not an AI use (none, feature, purpose)", p.Value)
 	}
 	return p.Value
 }
@@ -475,6 +482,8 @@ func Apply(dst *vaern.ITSystem, rec Record) {
 			dst.Tags = s.Tags
 		case "notes":
 			dst.Notes = s.Notes
+		default:
+			applyAI(dst, s, key)
 		}
 	}
 }
@@ -661,6 +670,8 @@ func checkCell(s *vaern.ITSystem, key, v string, res Resolver, bad func(code, va
 		s.InternetExposed = b
 	case "tags":
 		s.Tags = vaern.NormalizeTags(strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }))
+	default:
+		checkAICell(s, key, v, bad)
 	}
 }
 

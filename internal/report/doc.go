@@ -12,11 +12,11 @@ import (
 )
 
 func tableOf(v *ChartView) *export.Table {
-	return &export.Table{Caption: v.Chart.Title, Head: v.Head, Rows: v.Rows}
+	return &export.Table{Caption: v.Chart.Title, Head: v.Head, Rows: v.Raw}
 }
 
 func base(l *i18n.Localizer, title, org, round string, now time.Time) export.Doc {
-	return export.Doc{Title: title, Org: org, Round: round, PageOf: l.T("rs.page_of"), Generated: l.T("rs.generated", now.Format("2006-01-02"))}
+	return export.Doc{Lang: l.Lang, Title: title, Org: org, Round: round, PageOf: l.T("rs.page_of"), Generated: l.T("rs.generated", now.Format("2006-01-02"))}
 }
 
 func actionRows(l *i18n.Localizer, list []vaern.Action, units map[int64]string) [][]string {
@@ -49,7 +49,7 @@ func (b *Builder) MemberDoc(ctx context.Context, m *Member) (export.Doc, error) 
 		d.Blocks = append(d.Blocks, export.Block{Chart: m.AreaPosC.Chart})
 		var rows [][]string
 		for _, p := range m.Positions {
-			row := []string{p.Title, l.DecP(p.Score)}
+			row := []string{p.Title, export.NumP(p.Score)}
 			for _, g := range p.Groups {
 				if g.Suppressed {
 					row = append(row, l.T("rs.suppressed_short"))
@@ -105,13 +105,13 @@ func (b *Builder) MemberDoc(ctx context.Context, m *Member) (export.Doc, error) 
 		if q.DontKnow {
 			dk = l.T("rs.yes")
 		}
-		row := []string{q.QuestionID, text, l.DecP(q.Score), l.Dec(q.Target), l.DecP(q.Gap), strconv.FormatFloat(q.Weight, 'f', -1, 64), dk}
+		row := []string{q.QuestionID, text, export.NumP(q.Score), export.Num(q.Target), export.NumP(q.Gap), strconv.FormatFloat(q.Weight, 'f', -1, 64), dk}
 		byArea[q.AreaID] = append(byArea[q.AreaID], row)
 		csvRows = append(csvRows, append([]string{q.AreaID}, row...))
 	}
 	sum := export.Table{Name: l.T("rs.areas"), Head: []string{l.T("rs.area"), l.T("rs.title_col"), l.T("rs.score"), l.T("rs.target"), l.T("rs.gap"), l.T("rs.answered"), l.T("rs.dontknow")}}
 	for _, a := range m.Areas {
-		sum.Rows = append(sum.Rows, []string{a.ID, a.Title, l.DecP(a.Score), l.Dec(a.Target), l.DecP(a.Gap), strconv.Itoa(a.Answered) + "/" + strconv.Itoa(a.Total), strconv.Itoa(a.DontKnow)})
+		sum.Rows = append(sum.Rows, []string{a.ID, a.Title, export.NumP(a.Score), export.Num(a.Target), export.NumP(a.Gap), strconv.Itoa(a.Answered) + "/" + strconv.Itoa(a.Total), strconv.Itoa(a.DontKnow)})
 	}
 	d.Sheets = append(d.Sheets, sum)
 	for _, a := range m.Areas {
@@ -228,7 +228,8 @@ func (b *Builder) DepartmentDoc(d *Department) export.Doc {
 			k string
 			n int
 		}{{"rs.sys.systems", s.Systems}, {"rs.sys.no_owner", s.NoOwner}, {"rs.sys.dpa_invalid", s.DPAInvalid},
-			{"rs.sys.unassessed", s.Unassessed}, {"rs.sys.overdue", s.OverdueReviews}, {"rs.sys.high", s.HighRisks}} {
+			{"rs.sys.unassessed", s.Unassessed}, {"rs.sys.overdue", s.OverdueReviews}, {"rs.sys.high", s.HighRisks},
+			{"reg.count.ai_unchecked", s.AIUnchecked}} {
 			st.Rows = append(st.Rows, []string{l.T(r.k), strconv.Itoa(r.n)})
 		}
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.systems_status"), Table: &st})
@@ -241,6 +242,10 @@ func (b *Builder) DepartmentDoc(d *Department) export.Doc {
 			}
 			doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.dept_systems_by_unit"), Table: &bt})
 			doc.Sheets = append(doc.Sheets, bt)
+		}
+		if len(s.AIUncheckedSystems) > 0 {
+			doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("reg.ai.unchecked_title"), Text: l.T("reg.ai.dept_intro"),
+				List: s.AIUncheckedSystems})
 		}
 	} else {
 		doc.Blocks = append(doc.Blocks, export.Block{Heading: l.T("rs.systems_status"), Text: l.T("rs.no_systems")})
@@ -304,7 +309,7 @@ func (b *Builder) NationalDoc(n *National) export.Doc {
 				row = append(row, l.T("rs.suppressed_short"), "", "", "", "", "", "")
 			} else {
 				s := a.Summary
-				row = append(row, strconv.Itoa(s.N), l.Dec(s.P10), l.Dec(s.Q1), l.Dec(s.Median), l.Dec(s.Q3), l.Dec(s.P90), l.Dec(s.Mean))
+				row = append(row, strconv.Itoa(s.N), export.Num(s.P10), export.Num(s.Q1), export.Num(s.Median), export.Num(s.Q3), export.Num(s.P90), export.Num(s.Mean))
 			}
 			doc.CSV.Rows = append(doc.CSV.Rows, row)
 		}

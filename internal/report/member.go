@@ -244,7 +244,7 @@ func (m *Member) charts() {
 	m.TrendC = view(l, &charts.Chart{ID: "trend", Kind: charts.Lines, Title: l.T("rs.chart.trend"), Desc: l.T("rs.chart.trend_desc"),
 		Labels: years, LabelHead: l.T("rs.year"), Series: series[:1]})
 	// The table under the trend chart has every area, not only the line drawn.
-	m.TrendC.Head, m.TrendC.Rows = (&charts.Chart{Kind: charts.Lines, Labels: years, LabelHead: l.T("rs.year"), Series: series}).Table()
+	m.TrendC.setTable(l, &charts.Chart{Kind: charts.Lines, Labels: years, LabelHead: l.T("rs.year"), Series: series})
 	if len(m.Positions) > 0 {
 		boxCols := []string{l.T("rs.n"), l.T("rs.p10"), l.T("rs.q1"), l.T("rs.median"), l.T("rs.q3"), l.T("rs.p90"), l.T("rs.mean"), l.T("rs.you")}
 		p := m.Positions[0]

@@ -93,23 +93,32 @@ type ChartView struct {
 	Chart *charts.Chart
 	SVG   string
 	Head  []string
-	Rows  [][]string
+	Rows  [][]string // as the page shows them, in the reader's language
+	Raw   [][]string // the same in canonical form, for the exports
 }
 
 // view renders a chart and its data table; the table's figures are written as the reader's language
 // writes decimals.
 func view(l *i18n.Localizer, c *charts.Chart) *ChartView {
-	h, rows := c.Table()
-	if l.Lang != "en" {
-		for _, row := range rows {
-			for i := 1; i < len(row); i++ {
-				if _, err := strconv.ParseFloat(row[i], 64); err == nil {
-					row[i] = strings.Replace(row[i], ".", ",", 1)
-				}
+	v := &ChartView{Chart: c, SVG: c.SVG()}
+	v.setTable(l, c)
+	return v
+}
+
+// setTable puts c's data table into the view: canonical for the exports, localized for the page.
+func (v *ChartView) setTable(l *i18n.Localizer, c *charts.Chart) {
+	h, raw := c.Table()
+	rows := make([][]string, len(raw))
+	for r, row := range raw {
+		rows[r] = make([]string, len(row))
+		for i, cell := range row {
+			if i > 0 {
+				cell, _ = i18n.LocalNumber(cell, l.Lang)
 			}
+			rows[r][i] = cell
 		}
 	}
-	return &ChartView{Chart: c, SVG: c.SVG(), Head: h, Rows: rows}
+	v.Head, v.Rows, v.Raw = h, rows, raw
 }
 
 func lbl(l *i18n.Localizer, key string) string { return l.T(key) }

@@ -58,8 +58,8 @@ func (s *Store) registerCounts(ctx context.Context, orgIDs []int64) (map[int64]v
 	}
 	now := ms(s.now())
 	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(orgIDs)), ", ") + ")"
-	args := make([]any, 0, len(orgIDs)+1)
-	args = append(args, now)
+	args := make([]any, 0, len(orgIDs)+2)
+	args = append(args, now, false)
 	for _, id := range orgIDs {
 		args = append(args, id)
 	}
@@ -67,7 +67,8 @@ func (s *Store) registerCounts(ctx context.Context, orgIDs []int64) (map[int64]v
 		SUM(CASE WHEN system_owner_id IS NULL OR data_owner_id IS NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN dpa_status = 'not_needed' OR (dpa_status = 'signed' AND (dpa_review = 0 OR dpa_review >= ?)) THEN 0 ELSE 1 END),
 		SUM(CASE WHEN internet_exposed THEN 1 ELSE 0 END),
-		SUM(CASE WHEN (personal_data & 6) <> 0 THEN 1 ELSE 0 END)
+		SUM(CASE WHEN (personal_data & 6) <> 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN ai_use IN ('feature', 'purpose') AND (ai_dpa_covered = ? OR ai_checked = 0) THEN 1 ELSE 0 END)
 		FROM systems WHERE org_id IN `+in+` GROUP BY org_id`), args...)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (s *Store) registerCounts(ctx context.Context, orgIDs []int64) (map[int64]v
 	for rows.Next() {
 		var id int64
 		var c vaern.RegisterCounts
-		if err := rows.Scan(&id, &c.Systems, &c.NoOwner, &c.DPAInvalid, &c.Exposed, &c.Sensitive); err != nil {
+		if err := rows.Scan(&id, &c.Systems, &c.NoOwner, &c.DPAInvalid, &c.Exposed, &c.Sensitive, &c.AIUnchecked); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -85,7 +86,7 @@ func (s *Store) registerCounts(ctx context.Context, orgIDs []int64) (map[int64]v
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	facts, err := s.riskFacts(ctx, "org_id IN "+in, args[1:]...)
+	facts, err := s.riskFacts(ctx, "org_id IN "+in, args[2:]...)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +162,10 @@ func (s *Store) UnitStatuses(ctx context.Context, orgID int64) ([]vaern.UnitStat
 		}
 		if !sys.DPAValid(now) {
 			u.DPAInvalid++
+		}
+		if sys.AIUnchecked() {
+			u.AIUnchecked++
+			u.AIUncheckedSystems = append(u.AIUncheckedSystems, sys.Name)
 		}
 		r := risks[sys.ID]
 		switch {

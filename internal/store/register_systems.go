@@ -17,7 +17,8 @@ const systemCols = `s.id, s.org_id, s.name, s.description,
 	COALESCE(s.unit_id, 0), COALESCE(un.name, ''),
 	s.vendor, s.product, s.version, s.cpe, s.purl, s.hosting, s.supplier, s.dpa_status, s.dpa_date, s.dpa_review,
 	s.personal_data, s.confidentiality, s.integrity, s.availability, s.rto_minutes, s.rpo_minutes, s.internet_exposed,
-	s.tags, s.notes, s.components, s.created_at, s.updated_at`
+	s.tags, s.notes, s.ai_use, s.ai_purpose, s.ai_supplier, s.ai_dpa_covered, s.ai_checked,
+	s.components, s.created_at, s.updated_at`
 
 const systemFrom = ` FROM systems s
 	LEFT JOIN users uo ON uo.id = s.system_owner_id
@@ -27,14 +28,17 @@ const systemFrom = ` FROM systems s
 func scanSystem(r scanner) (vaern.ITSystem, error) {
 	var s vaern.ITSystem
 	var hosting, dpa, tags string
-	var dpaDate, dpaReview, rto, rpo, c, m int64
+	var aiUse string
+	var dpaDate, dpaReview, aiChecked, rto, rpo, c, m int64
 	err := r.Scan(&s.ID, &s.OrgID, &s.Name, &s.Description,
 		&s.SystemOwnerID, &s.SystemOwnerName, &s.SystemOwnerMail,
 		&s.DataOwnerID, &s.DataOwnerName, &s.DataOwnerMail,
 		&s.UnitID, &s.UnitName,
 		&s.Vendor, &s.Product, &s.Version, &s.CPE, &s.PURL, &hosting, &s.Supplier, &dpa, &dpaDate, &dpaReview,
 		&s.PersonalData, &s.Confidentiality, &s.Integrity, &s.Availability, &rto, &rpo, &s.InternetExposed,
-		&tags, &s.Notes, &s.Components, &c, &m)
+		&tags, &s.Notes, &aiUse, &s.AIPurpose, &s.AISupplier, &s.AIDPACovered, &aiChecked,
+		&s.Components, &c, &m)
+	s.AIUse, s.AIChecked = vaern.AIUse(aiUse), fromMS(aiChecked)
 	s.Hosting, s.DPAStatus = vaern.Hosting(hosting), vaern.DPAStatus(dpa)
 	s.DPADate, s.DPAReview = fromMS(dpaDate), fromMS(dpaReview)
 	s.RTO, s.RPO = time.Duration(rto)*time.Minute, time.Duration(rpo)*time.Minute
@@ -117,12 +121,14 @@ func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 	sys.OrgID, sys.CreatedAt, sys.UpdatedAt, sys.Components = orgID, now, now, 0
 	id, err := t.insert(ctx, `INSERT INTO systems (org_id, name, name_key, description, system_owner_id, data_owner_id, unit_id,
 		vendor, product, version, cpe, purl, hosting, supplier, dpa_status, dpa_date, dpa_review, personal_data,
-		confidentiality, integrity, availability, rto_minutes, rpo_minutes, internet_exposed, tags, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		confidentiality, integrity, availability, rto_minutes, rpo_minutes, internet_exposed, tags, notes,
+		ai_use, ai_purpose, ai_supplier, ai_dpa_covered, ai_checked, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		orgID, sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
 		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
 		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
-		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes, ms(now), ms(now))
+		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes,
+		string(sys.AIUse), sys.AIPurpose, sys.AISupplier, sys.AIDPACovered, ms(sys.AIChecked), ms(now), ms(now))
 	if isConflict(err) {
 		return sys, vaern.Invalid("name", "is already used by another system")
 	}
@@ -139,6 +145,27 @@ func (s *Store) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sy
 	return s.Write(ctx, func(tx *Tx) error { return tx.UpdateSystem(ctx, a, orgID, sys) })
 }
 
+// PatchSystem changes the fields rec sets on system id and leaves every other field as it is, so
+// that a form or API call that sends only some fields never blanks the rest (issue 9.4). The
+// current row is read inside the transaction, so two patches of different fields both stick. It
+// returns the system as saved.
+func (s *Store) PatchSystem(ctx context.Context, a vaern.Actor, orgID, id int64, rec vaern.SystemRecord) (vaern.ITSystem, error) {
+	var out vaern.ITSystem
+	err := s.Write(ctx, func(tx *Tx) error {
+		old, err := tx.mayEditSystem(ctx, a, orgID, id)
+		if err != nil {
+			return err
+		}
+		out = old
+		tx.s.rules.Register.Apply(&out, rec)
+		return tx.UpdateSystem(ctx, a, orgID, out)
+	})
+	if err != nil {
+		return out, err
+	}
+	return s.System(ctx, orgID, id)
+}
+
 // UpdateSystem is UpdateSystem inside a transaction.
 func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys vaern.ITSystem) error {
 	old, err := t.mayEditSystem(ctx, a, orgID, sys.ID)
@@ -151,19 +178,21 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
 		return err
 	}
-	changes := diffSystems(old, sys)
+	changes := t.s.rules.Register.Diff(old, sys)
 	if len(changes) == 0 {
 		return nil
 	}
 	_, err = t.exec(ctx, `UPDATE systems SET name = ?, name_key = ?, description = ?, system_owner_id = ?, data_owner_id = ?,
 		unit_id = ?, vendor = ?, product = ?, version = ?, cpe = ?, purl = ?, hosting = ?, supplier = ?, dpa_status = ?,
 		dpa_date = ?, dpa_review = ?, personal_data = ?, confidentiality = ?, integrity = ?, availability = ?,
-		rto_minutes = ?, rpo_minutes = ?, internet_exposed = ?, tags = ?, notes = ?, updated_at = ?
+		rto_minutes = ?, rpo_minutes = ?, internet_exposed = ?, tags = ?, notes = ?,
+		ai_use = ?, ai_purpose = ?, ai_supplier = ?, ai_dpa_covered = ?, ai_checked = ?, updated_at = ?
 		WHERE org_id = ? AND id = ?`,
 		sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
 		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
 		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
 		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes,
+		string(sys.AIUse), sys.AIPurpose, sys.AISupplier, sys.AIDPACovered, ms(sys.AIChecked),
 		ms(t.s.now()), orgID, sys.ID)
 	if err := mapErr(err); isConflict(err) {
 		return vaern.Invalid("name", "is already used by another system")
@@ -171,42 +200,6 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 		return err
 	}
 	return t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.update", ObjectType: "system", ObjectID: sys.ID, Detail: changes})
-}
-
-// diffSystems lists the fields that differ as field → [old, new], for the audit log and the
-// system's history.
-func diffSystems(a, b vaern.ITSystem) map[string][2]any {
-	out := map[string][2]any{}
-	cmp := func(k string, x, y any) {
-		if fmt.Sprint(x) != fmt.Sprint(y) {
-			out[k] = [2]any{x, y}
-		}
-	}
-	cmp("name", a.Name, b.Name)
-	cmp("description", a.Description, b.Description)
-	cmp("system_owner_id", a.SystemOwnerID, b.SystemOwnerID)
-	cmp("data_owner_id", a.DataOwnerID, b.DataOwnerID)
-	cmp("unit_id", a.UnitID, b.UnitID)
-	cmp("vendor", a.Vendor, b.Vendor)
-	cmp("product", a.Product, b.Product)
-	cmp("version", a.Version, b.Version)
-	cmp("cpe", a.CPE, b.CPE)
-	cmp("purl", a.PURL, b.PURL)
-	cmp("hosting", a.Hosting, b.Hosting)
-	cmp("supplier", a.Supplier, b.Supplier)
-	cmp("dpa_status", a.DPAStatus, b.DPAStatus)
-	cmp("dpa_date", day(a.DPADate), day(b.DPADate))
-	cmp("dpa_review", day(a.DPAReview), day(b.DPAReview))
-	cmp("personal_data", a.PersonalData, b.PersonalData)
-	cmp("confidentiality", a.Confidentiality, b.Confidentiality)
-	cmp("integrity", a.Integrity, b.Integrity)
-	cmp("availability", a.Availability, b.Availability)
-	cmp("rto_minutes", int64(a.RTO/time.Minute), int64(b.RTO/time.Minute))
-	cmp("rpo_minutes", int64(a.RPO/time.Minute), int64(b.RPO/time.Minute))
-	cmp("internet_exposed", a.InternetExposed, b.InternetExposed)
-	cmp("tags", strings.Join(a.Tags, ","), strings.Join(b.Tags, ","))
-	cmp("notes", a.Notes, b.Notes)
-	return out
 }
 
 func day(t time.Time) string {
@@ -323,6 +316,10 @@ func systemWhere(viewer access.Principal, orgID int64, f vaern.SystemFilter, now
 	if f.DPAInvalid {
 		where = append(where, "NOT (s.dpa_status = 'not_needed' OR (s.dpa_status = 'signed' AND (s.dpa_review = 0 OR s.dpa_review >= ?)))")
 		args = append(args, ms(now))
+	}
+	if f.AIUnchecked {
+		where = append(where, "s.ai_use IN ('feature', 'purpose') AND (s.ai_dpa_covered = ? OR s.ai_checked = 0)")
+		args = append(args, false)
 	}
 	if f.OverdueReview {
 		where = append(where, "EXISTS (SELECT 1 FROM risk_assessments r WHERE r.org_id = s.org_id AND r.system_id = s.id AND r.next_review > 0 AND r.next_review < ?)")
@@ -479,6 +476,18 @@ type ImportResult struct {
 	Created, Updated, Unchanged int
 }
 
+// PlanImport says what importing the checked records would do to the register as it is now:
+// which systems would be created, which updated (and in which fields) and which left unchanged.
+// It writes nothing; the import itself follows the same plan, so the two cannot disagree.
+func (s *Store) PlanImport(ctx context.Context, orgID int64, recs []vaern.SystemRecord) (vaern.ImportPlan, error) {
+	rows, err := s.query(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ?", orgID)
+	list, err := collect(rows, err, scanSystem)
+	if err != nil {
+		return vaern.ImportPlan{}, err
+	}
+	return s.rules.Register.MakePlan(list, recs), nil
+}
+
 // ImportSystems writes checked spreadsheet records in one transaction: a record whose name the
 // register already has updates that system (only the columns the file has), any other creates
 // one. Either every row is written or none. progress, if set, is told how far it has come.
@@ -486,45 +495,31 @@ func (s *Store) ImportSystems(ctx context.Context, a vaern.Actor, orgID int64, r
 	var res ImportResult
 	err := s.Write(ctx, func(tx *Tx) error {
 		res = ImportResult{}
-		existing := map[string]vaern.ITSystem{}
 		rows, err := tx.query(ctx, "SELECT "+systemCols+systemFrom+" WHERE s.org_id = ?", orgID)
 		list, err := collect(rows, err, scanSystem)
 		if err != nil {
 			return err
 		}
-		for _, sys := range list {
-			existing[s.rules.Register.NameKey(sys.Name)] = sys
-		}
-		for i, rec := range recs {
+		plan := s.rules.Register.MakePlan(list, recs)
+		for i, e := range plan.Entries {
 			if progress != nil && i%200 == 0 {
 				progress(i, len(recs))
 			}
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			old, ok := existing[s.rules.Register.NameKey(rec.Sys.Name)]
-			if !ok {
-				var sys vaern.ITSystem
-				tx.s.rules.Register.Apply(&sys, rec)
-				created, err := tx.CreateSystem(ctx, a, orgID, sys)
-				if err != nil {
-					return fmt.Errorf("row %d: %w", rec.Row, err)
+			switch e.Action {
+			case vaern.PlanCreate:
+				if _, err := tx.CreateSystem(ctx, a, orgID, e.Sys); err != nil {
+					return fmt.Errorf("row %d: %w", e.Row, err)
 				}
-				existing[s.rules.Register.NameKey(created.Name)] = created
-				res.Created++
-				continue
+			case vaern.PlanUpdate:
+				if err := tx.UpdateSystem(ctx, a, orgID, e.Sys); err != nil {
+					return fmt.Errorf("row %d: %w", e.Row, err)
+				}
 			}
-			sys := old
-			tx.s.rules.Register.Apply(&sys, rec)
-			if len(diffSystems(old, sys)) == 0 {
-				res.Unchanged++
-				continue
-			}
-			if err := tx.UpdateSystem(ctx, a, orgID, sys); err != nil {
-				return fmt.Errorf("row %d: %w", rec.Row, err)
-			}
-			res.Updated++
 		}
+		res = ImportResult{Created: plan.Created, Updated: plan.Updated, Unchanged: plan.Unchanged}
 		if progress != nil {
 			progress(len(recs), len(recs))
 		}

@@ -38,6 +38,11 @@ type RegisterRules interface {
 	NameKey(name string) string
 	// CleanSystem trims and validates a system's fields, naming the first one that is wrong.
 	CleanSystem(s *vaern.ITSystem) error
+	// MakePlan is what an import of recs does to the existing systems: which it creates, updates
+	// (with the fields) and leaves unchanged.
+	MakePlan(existing []vaern.ITSystem, recs []vaern.SystemRecord) vaern.ImportPlan
+	// Diff lists the fields in which two versions of a system differ, as audit key → [old, new].
+	Diff(a, b vaern.ITSystem) map[string][2]any
 	// CleanThreat trims and validates an own threat's title and description.
 	CleanThreat(title, desc string) (string, string, error)
 	// KnownThreat reports whether key names a built-in threat.

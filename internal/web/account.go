@@ -58,7 +58,8 @@ func (s *Server) accountProfile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	err := s.st.UpdateProfile(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.User.ID, r.PostForm.Get("name"), r.PostForm.Get("lang"))
+	err := s.st.UpdateProfile(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.User.ID,
+		formValue(r.PostForm, "name", p.User.Name), formValue(r.PostForm, "lang", p.User.Lang))
 	if err != nil {
 		s.refill(w, r, err, "account", true, func() (*Page, error) { return s.accountPage(w, r) })
 		return

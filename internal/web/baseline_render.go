@@ -97,7 +97,7 @@ func buildQuestionHTML(f *framework.Framework, q *framework.Question, unit int64
 	b.WriteString(`<article class="q" id="` + id + `" aria-labelledby="` + id + `-h">`)
 	b.WriteString(`<h3 id="` + id + `-h"><span class="qid">` + esc(q.ID) + `</span> ` + esc(q.Text.Get(lang)) + `</h3>`)
 	b.WriteString(`<p class="qmeta">` + esc(l.T("bl.audience."+string(q.Audience))) + ` · ` + esc(l.T("bl.weight")) + ` ` +
-		esc(strconv.FormatFloat(q.Weight, 'f', -1, 64)))
+		esc(l.Num(q.Weight)))
 	if q.Answer == framework.AnswerMaturity {
 		b.WriteString(` · ` + esc(l.T("bl.target")) + ` ` + strconv.Itoa(q.Target))
 	}

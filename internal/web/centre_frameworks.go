@@ -12,6 +12,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/i18n"
 	"github.com/vaern/vaern/internal/inputguard"
 )
 
@@ -246,7 +247,7 @@ func (s *Server) frameworkView(w http.ResponseWriter, r *http.Request) {
 	for _, a := range fw.Areas {
 		av := areaView{ID: a.ID, Title: a.Title.Get(lang), Description: a.Description.Get(lang)}
 		for _, q := range a.Questions {
-			av.Questions = append(av.Questions, questionFor(fw, q, lang))
+			av.Questions = append(av.Questions, questionFor(fw, q, pg.L))
 		}
 		d.Areas = append(d.Areas, av)
 	}
@@ -275,10 +276,11 @@ func (s *Server) frameworkView(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "centre_framework", pg)
 }
 
-func questionFor(fw *framework.Framework, q *framework.Question, lang string) questionView {
+func questionFor(fw *framework.Framework, q *framework.Question, l *i18n.Localizer) questionView {
+	lang := l.Lang
 	v := questionView{ID: q.ID, Text: q.Text.Get(lang), Help: q.Help.Get(lang),
 		AudienceKey: "bc.audience." + string(q.Audience), ScopeKey: "bc.scope." + string(q.Scope),
-		AnswerKey: "bc.answer." + string(q.Answer), Weight: strconv.FormatFloat(q.Weight, 'f', -1, 64),
+		AnswerKey: "bc.answer." + string(q.Answer), Weight: l.Num(q.Weight),
 		Target: q.Target, Maturity: q.Answer == framework.AnswerMaturity, NotRelevant: q.AllowsNotRelevant(fw)}
 	for _, ref := range q.Refs {
 		v.Refs = append(v.Refs, ref.String())

@@ -71,7 +71,12 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	o, err := memberFromForm(r)
+	cur, err := s.st.Org(r.Context(), p.Org.ID, id)
+	if err != nil || id == p.Org.ID {
+		s.notFound(w, r)
+		return
+	}
+	o, err := memberFromForm(r, cur)
 	o.ID = id
 	if err == nil {
 		err = s.st.UpdateMember(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, o)

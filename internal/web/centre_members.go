@@ -81,11 +81,16 @@ func (s *Server) memberNew(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "member_new", pg)
 }
 
-// memberFromForm reads a member's facts from a form, naming the field that is wrong.
-func memberFromForm(r *http.Request) (vaern.Org, error) {
+// memberFromForm reads the member form over cur: a field the post does not send keeps cur's value.
+func memberFromForm(r *http.Request, cur vaern.Org) (vaern.Org, error) {
 	f := r.PostForm
-	o := vaern.Org{Code: f.Get("code"), Name: f.Get("name"), Country: f.Get("country"), Region: f.Get("region"), SizeClass: f.Get("size_class")}
-	if v := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(f.Get("population"), ".", ""), " ", "")); v != "" {
+	o := vaern.Org{Code: formValue(f, "code", cur.Code), Name: formValue(f, "name", cur.Name), Country: formValue(f, "country", cur.Country),
+		Region: formValue(f, "region", cur.Region), SizeClass: formValue(f, "size_class", cur.SizeClass), Population: cur.Population}
+	if _, sent := f["population"]; sent {
+		o.Population = 0
+	}
+	// Population is written with or without thousands separators (58.600, 58 600, 58,600).
+	if v := strings.TrimSpace(strings.NewReplacer(".", "", " ", "", "\u00a0", "", ",", "").Replace(formValue(f, "population", ""))); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			return o, vaern.Invalid("population", "is not a whole number")
@@ -104,7 +109,7 @@ func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	o, err := memberFromForm(r)
+	o, err := memberFromForm(r, vaern.Org{})
 	if err == nil {
 		o, err = s.st.CreateMember(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, o)
 	}

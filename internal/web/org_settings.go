@@ -16,7 +16,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	on := r.PostForm.Get("require_2fa") == "on"
+	on := formChecked(r.PostForm, "require_2fa", p.Org.Require2FA)
 	if err := s.st.SetRequire2FA(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, on); err != nil {
 		s.failErr(w, r, err)
 		return

@@ -66,7 +66,17 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	err := s.st.UpdateUnit(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, id, formID(r, "parent"), r.PostForm.Get("name"))
+	u, err := s.st.Unit(r.Context(), p.Org.ID, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	parent, ok := formInt(r.PostForm, "parent", u.ParentID)
+	if !ok {
+		err = vaern.Invalid("parent", "is not a unit of this organisation")
+	} else {
+		err = s.st.UpdateUnit(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, id, parent, formValue(r.PostForm, "name", u.Name))
+	}
 	if err != nil {
 		s.refill(w, r, err, "unit", true, func() (*Page, error) { return s.unitPage(w, r) })
 		return

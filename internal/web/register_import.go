@@ -129,6 +129,12 @@ func (s *Server) regImportPage(w http.ResponseWriter, r *http.Request) (*Page, e
 			last.Reason = fmt.Sprintf(last.Reason, pr.Value)
 		}
 	}
+	for i := range d.Result.Changes {
+		c := &d.Result.Changes[i]
+		for _, f := range c.Fields {
+			c.Labels = append(c.Labels, register.FieldLabel(f, pg.L.Lang))
+		}
+	}
 	if job.Status == store.ImportRunning {
 		d.Running = true
 		d.Total = int64(job.Total)
@@ -192,19 +198,25 @@ func (s *Server) dryRun(ctx context.Context, orgID int64, tab *register.Table, m
 	if len(probs) > 0 {
 		return out, nil
 	}
-	existing, _, err := s.st.Systems(ctx, orgID, vaern.SystemFilter{})
+	plan, err := s.st.PlanImport(ctx, orgID, recs)
 	if err != nil {
 		return out, err
 	}
-	names := map[string]bool{}
-	for _, e := range existing {
-		names[register.NameKey(e.Name)] = true
-	}
-	for _, rec := range recs {
-		if names[register.NameKey(rec.Sys.Name)] {
-			out.Update++
-		} else {
-			out.New++
+	out.New, out.Update, out.Same, out.Checked = plan.Created, plan.Updated, plan.Unchanged, true
+	for _, e := range plan.Entries {
+		switch e.Action {
+		case register.PlanCreate:
+			if len(out.NewNames) < register.PlanListMax {
+				out.NewNames = append(out.NewNames, e.Name)
+			}
+		case register.PlanUpdate:
+			if len(out.Changes) < register.PlanListMax {
+				out.Changes = append(out.Changes, register.PlanChange{Row: e.Row, Name: e.Name, Fields: e.Fields})
+			}
+		default:
+			if len(out.SameNames) < register.PlanListMax {
+				out.SameNames = append(out.SameNames, e.Name)
+			}
 		}
 	}
 	return out, nil

@@ -20,6 +20,8 @@ type regOverviewData struct {
 	Sharing   vaern.RegisterSharing
 	OwnMatrix bool
 	Heats     []regHeat
+	// AIUnchecked lists the systems that use AI without a checked data-processing agreement.
+	AIUnchecked []vaern.ITSystem
 }
 
 // regHeat is one heat map with what its template needs.
@@ -39,7 +41,9 @@ func (s *Server) regOverview(w http.ResponseWriter, r *http.Request) {
 			if d.Residual, err = s.heatMap(r, true); err == nil {
 				if d.Units, err = s.st.UnitStatuses(ctx, p.Org.ID); err == nil {
 					if d.Sharing, err = s.st.RegisterSharing(ctx, p.Org.ID); err == nil {
-						_, d.OwnMatrix, err = s.st.RiskMatrix(ctx, p.Org.ID)
+						if _, d.OwnMatrix, err = s.st.RiskMatrix(ctx, p.Org.ID); err == nil {
+							d.AIUnchecked, _, err = s.st.Systems(ctx, p.Org.ID, vaern.SystemFilter{AIUnchecked: true, Limit: 50})
+						}
 					}
 				}
 			}
@@ -111,6 +115,7 @@ func (s *Server) regCentre(w http.ResponseWriter, r *http.Request) {
 			d.Totals.OverdueReviews += c.OverdueReviews
 			d.Totals.HighRisks += c.HighRisks
 			d.Totals.Exposed += c.Exposed
+			d.Totals.AIUnchecked += c.AIUnchecked
 		}
 	}
 	s.render(w, r, http.StatusOK, "register_centre", s.page(w, r, "reg.centre.title", d))

@@ -109,7 +109,7 @@ func (s *Server) regRiskCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	ra := riskFromForm(r)
+	ra := riskFromForm(r, vaern.RiskAssessment{})
 	ra.SystemID = sys.ID
 	ra, err = s.st.CreateRiskAssessment(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, ra)
 	if err != nil {
@@ -119,13 +119,14 @@ func (s *Server) regRiskCreate(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, fmt.Sprintf("/register/risks/%d", ra.ID), "flash.reg_risk_created")
 }
 
-func riskFromForm(r *http.Request) vaern.RiskAssessment {
+// riskFromForm reads the assessment form over cur: a field the post does not send keeps cur's value.
+func riskFromForm(r *http.Request, cur vaern.RiskAssessment) vaern.RiskAssessment {
 	f := r.PostForm
-	n := func(k string) int { v, _ := strconv.Atoi(f.Get(k)); return v }
-	months := n("review_months")
-	return vaern.RiskAssessment{Threat: f.Get("threat"), Scenario: f.Get("scenario"), Likelihood: n("likelihood"),
-		Consequence: n("consequence"), ResidualLikelihood: n("residual_likelihood"), ResidualConsequence: n("residual_consequence"),
-		ReviewMonths: months}
+	n := func(k string, c int) int { v, _ := formInt(f, k, int64(c)); return int(v) }
+	return vaern.RiskAssessment{Threat: formValue(f, "threat", cur.Threat), Scenario: formValue(f, "scenario", cur.Scenario),
+		Likelihood: n("likelihood", cur.Likelihood), Consequence: n("consequence", cur.Consequence),
+		ResidualLikelihood: n("residual_likelihood", cur.ResidualLikelihood), ResidualConsequence: n("residual_consequence", cur.ResidualConsequence),
+		ReviewMonths: n("review_months", cur.ReviewMonths)}
 }
 
 type regRiskData struct {
@@ -203,7 +204,11 @@ func (s *Server) regRiskAction(w http.ResponseWriter, r *http.Request, flash str
 
 func (s *Server) regRiskUpdate(w http.ResponseWriter, r *http.Request) {
 	s.regRiskAction(w, r, "flash.saved", func(p *vaern.Principal, id int64) error {
-		ra := riskFromForm(r)
+		cur, err := s.st.RiskAssessment(r.Context(), p.Org.ID, id)
+		if err != nil {
+			return err
+		}
+		ra := riskFromForm(r, cur)
 		ra.ID = id
 		return s.st.UpdateRiskAssessment(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, ra)
 	})

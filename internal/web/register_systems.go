@@ -43,10 +43,12 @@ type regListData struct {
 	Sorts    map[string]SortLink
 	Units    []vaern.UnitNode
 	Tags     []string
-	Query    string // the filter as a query string, for exports
-	Mine     bool
-	Now      time.Time
-	Base     string
+	// Exports are the export links by format, each keeping the list's filter and sort. They are
+	// whole URLs because html/template escapes "=" and "&" inside a query-string context.
+	Exports map[string]string
+	Mine    bool
+	Now     time.Time
+	Base    string
 }
 
 func (s *Server) regList(w http.ResponseWriter, r *http.Request, mine bool) {
@@ -128,7 +130,13 @@ func (s *Server) regList(w http.ResponseWriter, r *http.Request, mine bool) {
 	if mine {
 		ex.Set("mine", "1")
 	}
-	d.Query = ex.Encode()
+	d.Exports = map[string]string{}
+	for _, format := range []string{"csv", "xlsx", "json"} {
+		d.Exports[format] = "/register/export." + format
+		if e := ex.Encode(); e != "" {
+			d.Exports[format] += "?" + e
+		}
+	}
 	pg := s.page(w, r, title, d)
 	for k, l := range d.Sorts {
 		l.Label = pg.L.T("reg.sort." + k)
@@ -270,6 +278,7 @@ type regEditData struct {
 	PD      map[string]bool
 	Hosting []vaern.Hosting
 	DPA     []vaern.DPAStatus
+	AIUses  []vaern.AIUse
 }
 
 func (s *Server) regEditPage(w http.ResponseWriter, r *http.Request, sys vaern.ITSystem, isNew bool) (*Page, error) {
@@ -284,7 +293,7 @@ func (s *Server) regEditPage(w http.ResponseWriter, r *http.Request, sys vaern.I
 		title = "reg.new.title"
 	}
 	d := regEditData{System: sys, New: isNew, People: res.Members, Units: vaern.UnitTree(res.Units), Levels: []int{1, 2, 3, 4},
-		PD: map[string]bool{}, Hosting: vaern.Hostings, DPA: vaern.DPAStatuses}
+		PD: map[string]bool{}, Hosting: vaern.Hostings, DPA: vaern.DPAStatuses, AIUses: vaern.AIUses}
 	pg := s.page(w, r, title, d)
 	fillSystemForm(pg.Form, sys)
 	return pg, nil
@@ -328,11 +337,15 @@ func fillSystemForm(f url.Values, s vaern.ITSystem) {
 	if s.InternetExposed {
 		f.Set("internet_exposed", "1")
 	}
-}
-
-// parseSystemForm reads the edit form into sys, naming the field of the first unreadable value.
-func parseSystemForm(r *http.Request, sys *vaern.ITSystem) error {
-	return register.ApplyForm(sys, r.PostForm, false)
+	f.Set("ai_use", string(s.AIUse))
+	f.Set("ai_purpose", s.AIPurpose)
+	f.Set("ai_supplier", s.AISupplier)
+	if s.AIDPACovered {
+		f.Set("ai_dpa_covered", "1")
+	}
+	if !s.AIChecked.IsZero() {
+		f.Set("ai_checked", s.AIChecked.UTC().Format("2006-01-02"))
+	}
 }
 
 func (s *Server) regNew(w http.ResponseWriter, r *http.Request) {
@@ -351,8 +364,9 @@ func (s *Server) regCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var sys vaern.ITSystem
-	err := parseSystemForm(r, &sys)
+	rec, err := register.FormRecord(r.PostForm)
 	if err == nil {
+		register.Apply(&sys, rec)
 		sys, err = s.st.CreateSystem(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys)
 	}
 	if err != nil {
@@ -405,13 +419,13 @@ func (s *Server) regUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	old := sys
-	err = parseSystemForm(r, &sys)
+	// Only the fields the post sends change: a partial post never blanks the others.
+	rec, err := register.FormRecord(r.PostForm)
 	if err == nil {
-		err = s.st.UpdateSystem(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys)
+		_, err = s.st.PatchSystem(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, sys.ID, rec)
 	}
 	if err != nil {
-		s.refill(w, r, err, "register_edit", true, func() (*Page, error) { return s.regEditPage(w, r, old, false) })
+		s.refill(w, r, err, "register_edit", true, func() (*Page, error) { return s.regEditPage(w, r, sys, false) })
 		return
 	}
 	s.redirect(w, r, fmt.Sprintf("/register/systems/%d", sys.ID), "flash.saved")

@@ -101,7 +101,7 @@ func TestRegisterImportFlow(t *testing.T) {
 			_, loc, _ = upload(t, c, s.URL+"/register/import", "systemer.csv", []byte(good))
 			postForm(t, c, s.URL+loc+"/check", form)
 			_, body = get(t, c, s.URL+loc)
-			if !strings.Contains(body, "All 2 rows are fine: 2 new systems, 0 to update") {
+			if !strings.Contains(body, "All 2 rows are fine. The import will give: 2 new, 0 updated, 0 unchanged.") {
 				t.Fatalf("clean dry run: %.2000s", body)
 			}
 			st, _, _ = postForm(t, c, s.URL+loc+"/run", nil)
@@ -238,8 +238,14 @@ func TestRegisterDynamicKeys(t *testing.T) {
 	for _, f := range []string{"cpe", "purl", "tags", "rto_hours", "rpo_hours"} {
 		keys = append(keys, "reg.help."+f)
 	}
+	for _, f := range []string{"ai_use", "ai_purpose", "ai_supplier", "ai_dpa_covered", "ai_checked"} {
+		keys = append(keys, "reg.field."+f)
+	}
+	for _, u := range vaern.AIUses {
+		keys = append(keys, "reg.ai."+string(u))
+	}
 	for _, code := range []string{"required", "too_long", "duplicate", "unknown_user", "ambiguous_user", "unknown_unit", "bad_hosting",
-		"bad_dpa", "bad_date", "bad_hours", "bad_level", "bad_pd", "bad_bool", "bad_cpe", "bad_purl", "mapping"} {
+		"bad_dpa", "bad_date", "bad_hours", "bad_level", "bad_pd", "bad_bool", "bad_cpe", "bad_purl", "bad_ai", "mapping"} {
 		keys = append(keys, "reg.problem."+code)
 		if (register.Problem{Code: code, Value: "x"}).Reason() == "x" && code != "mapping" {
 			t.Errorf("problem code %s has no English reason", code)
