@@ -173,6 +173,9 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		} else if len(rt.Doc.Params) > 0 {
 			responses["422"] = problem("A query parameter is invalid; errors[] names it")
 		}
+		if _, ok := responses["400"]; !ok && len(rt.Doc.Params) > 0 {
+			responses["400"] = problem("A query parameter is malformed; errors[] names it")
+		}
 		op["responses"] = responses
 		if rt.Perm == vaern.PermPublic {
 			op["security"] = []any{}

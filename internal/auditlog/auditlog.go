@@ -18,7 +18,8 @@ import (
 // Categories are the kinds of action the log can be filtered by: the part of an action before
 // its dot, in the order the filter offers them.
 var Categories = []string{"auth", "user", "membership", "link", "api_token", "org", "unit", "round", "framework",
-	"assessment", "delegation", "answer", "evidence", "action", "system", "risk", "treatment", "threat", "risk_matrix", "register"}
+	"assessment", "delegation", "answer", "evidence", "action", "system", "risk", "treatment", "threat", "risk_matrix", "register",
+	"member_group", "recovery", "notify", "webhook", "job"}
 
 // KnownCategory reports whether c is one of Categories.
 func KnownCategory(c string) bool {

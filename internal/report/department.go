@@ -217,6 +217,8 @@ func rollUpStatus(statuses []vaern.UnitStatus, sub map[int64]bool, unitID int64,
 		sum.OverdueReviews += s.OverdueReviews
 		sum.Unassessed += s.Unassessed
 		sum.HighRisks += s.HighRisks
+		sum.AIUnchecked += s.AIUnchecked
+		sum.AIUncheckedSystems = append(sum.AIUncheckedSystems, s.AIUncheckedSystems...)
 	}
 	if len(parts) == 0 {
 		return nil, nil

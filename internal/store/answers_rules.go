@@ -35,8 +35,7 @@ func (t *Tx) submittable(ctx context.Context, orgID, id int64) error {
 	if err != nil {
 		return err
 	}
-	rows, err := t.query(ctx, "SELECT "+answerCols+` FROM answers a LEFT JOIN users u ON u.id = a.answered_by
-		WHERE a.org_id = ? AND a.assessment_id = ?`, orgID, id)
+	rows, err := t.query(ctx, "SELECT "+answerCols+answerFrom+` WHERE a.org_id = ? AND a.assessment_id = ?`, orgID, id)
 	answers, err := collect(rows, err, scanAnswer)
 	if err != nil {
 		return err

@@ -20,7 +20,12 @@ func TestAuditLogReadable(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *testserver.Server) {
 		ctx := context.Background()
 		id := baselineFor(t, s).byOrg[s.Fix.A.ID]
-		if _, err := s.Store.SaveAnswer(ctx, actorOf(s, "A:respondent", s.Fix.A), s.Fix.A.ID, id, store.AnswerInput{QuestionID: "GOV-01", Value: "2"}); err != nil {
+		// The respondent may answer the area once it is delegated to them (checked in the store).
+		if _, err := s.Store.CreateDelegation(ctx, actorOf(s, "A:coordinator", s.Fix.A), s.Fix.A.ID, vaern.Delegation{
+			AssessmentID: id, ScopeKind: vaern.DelegateArea, ScopeRef: "GOV", AssigneeUserID: s.Fix.Users["A:respondent"].ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Store.SaveAnswer(ctx, actorOf(s, "A:respondent", s.Fix.A), s.Fix.A.ID, id, store.AnswerInput{QuestionID: "GOV-01", Value: "partly"}); err != nil {
 			t.Fatal(err)
 		}
 		// Enough rows for a second page of answer rows.

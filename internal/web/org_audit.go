@@ -152,6 +152,9 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 	f, keep, err := auditQuery(r)
 	q := r.URL.Query()
 	d.Who, d.What, d.From, d.To = f.ActorID, f.Category, q.Get("from"), q.Get("to")
+	if s.badParam(w, r, err) {
+		return
+	}
 	if err != nil {
 		formError(pg, err)
 		s.render(w, r, http.StatusUnprocessableEntity, "audit", pg)

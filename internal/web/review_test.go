@@ -49,8 +49,13 @@ func TestReviewShowsReviewer(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *testserver.Server) {
 		ctx := context.Background()
 		id := baselineFor(t, s).byOrg[s.Fix.A.ID]
+		// The respondent may answer the area once it is delegated to them (checked in the store).
+		if _, err := s.Store.CreateDelegation(ctx, actorOf(s, "A:coordinator", s.Fix.A), s.Fix.A.ID, vaern.Delegation{
+			AssessmentID: id, ScopeKind: vaern.DelegateArea, ScopeRef: "GOV", AssigneeUserID: s.Fix.Users["A:respondent"].ID}, nil); err != nil {
+			t.Fatal(err)
+		}
 		for _, q := range []string{"GOV-01", "GOV-02"} {
-			if _, err := s.Store.SaveAnswer(ctx, actorOf(s, "A:respondent", s.Fix.A), s.Fix.A.ID, id, store.AnswerInput{QuestionID: q, Value: "2"}); err != nil {
+			if _, err := s.Store.SaveAnswer(ctx, actorOf(s, "A:respondent", s.Fix.A), s.Fix.A.ID, id, store.AnswerInput{QuestionID: q, Value: "dontknow"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -82,7 +87,7 @@ func answerAll(t *testing.T, s *testserver.Server, id int64) int {
 		if q.Scope != "organisation" {
 			continue
 		}
-		if _, err := s.Store.SaveAnswer(ctx, actorOf(s, "A:respondent", s.Fix.A), s.Fix.A.ID, id, store.AnswerInput{QuestionID: q.ID, Value: "dontknow"}); err != nil {
+		if _, err := s.Store.SaveAnswer(ctx, actorOf(s, "A:coordinator", s.Fix.A), s.Fix.A.ID, id, store.AnswerInput{QuestionID: q.ID, Value: "dontknow"}); err != nil {
 			t.Fatal(err)
 		}
 		n++
