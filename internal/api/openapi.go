@@ -158,7 +158,8 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 			return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 		}
 		// Every API route shares the per-address and per-token rate limits.
-		responses := map[string]any{status: ok, "429": problem("Too many requests; Retry-After says when to try again")}
+		responses := map[string]any{status: ok, "429": problem("Too many requests; Retry-After says when to try again"),
+			"503": problem("The database is briefly out of reach; Retry-After says when to try again")}
 		if rt.Perm != vaern.PermPublic {
 			responses["401"] = problem("Not signed in, or the token is unknown, expired or revoked")
 			responses["403"] = problem("The caller's role does not allow this")
