@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -89,5 +91,32 @@ func TestFlowContactOwner(t *testing.T) {
 		}
 		// The new user may now edit the system they own.
 		wantStatus(t, "owner edits", signInAs(t, s, addr, "mit-nye-kodeord").get(fmt.Sprintf("/register/systems/%d/edit", sys.ID)), http.StatusOK)
+	})
+}
+
+// TestImportDryRunNamesContacts: a file whose owner is not a Værn user is not refused; the dry
+// run says the contact it will create, and the import creates it once.
+func TestImportDryRunNamesContacts(t *testing.T) {
+	t.Parallel()
+	eachServer(t, func(t *testing.T, s *testserver.Server) {
+		c := s.Login(t, "A:coordinator")
+		csv := "Systemnavn;Systemejer;Dataejer\nAula;Ole Ekstern;ole.ekstern@leverandor.test.dk\nOpus;Ole Ekstern;\n"
+		st, loc, body := upload(t, c, s.URL+"/register/import", "ejere.csv", []byte(csv))
+		if st != http.StatusSeeOther {
+			t.Fatalf("upload: %d %.300s", st, body)
+		}
+		form := url.Values{"col0": {"name"}, "col1": {"system_owner"}, "col2": {"data_owner"}}
+		if st, _, _ := postForm(t, c, s.URL+loc+"/check", form); st != http.StatusSeeOther {
+			t.Fatalf("check: %d", st)
+		}
+		_, body = get(t, c, s.URL+loc)
+		wantContains(t, "dry run", body, html.EscapeString(text(s, "contact.will_create", "Ole Ekstern")),
+			html.EscapeString(text(s, "contact.will_create", "ole.ekstern@leverandor.test.dk")))
+		if strings.Contains(body, "is not a person in this organisation") {
+			t.Fatalf("the dry run refused an owner outside Værn")
+		}
+		if n, _ := s.Store.Contacts(context.Background(), s.Fix.A.ID); len(n) != 0 {
+			t.Fatalf("the dry run wrote contacts: %+v", n)
+		}
 	})
 }
