@@ -79,27 +79,34 @@ type ITSystem struct {
 	DataOwnerID     int64
 	DataOwnerName   string
 	DataOwnerMail   string
-	UnitID          int64
-	UnitName        string
-	Vendor          string
-	Product         string
-	Version         string
-	CPE             string
-	PURL            string
-	Hosting         Hosting
-	Supplier        string
-	DPAStatus       DPAStatus
-	DPADate         time.Time
-	DPAReview       time.Time
-	PersonalData    int // PD* bit set
-	Confidentiality int
-	Integrity       int
-	Availability    int
-	RTO             time.Duration
-	RPO             time.Duration
-	InternetExposed bool
-	Tags            []string
-	Notes           string
+	// An owner may instead be a contact, a person without an account (never both): the name and
+	// e-mail above are then the contact's. NewSystemOwner/NewDataOwner name a contact the write
+	// finds or creates inside its transaction (an import's unknown owner, the form's new contact).
+	SystemOwnerContactID int64
+	DataOwnerContactID   int64
+	NewSystemOwner       *Contact
+	NewDataOwner         *Contact
+	UnitID               int64
+	UnitName             string
+	Vendor               string
+	Product              string
+	Version              string
+	CPE                  string
+	PURL                 string
+	Hosting              Hosting
+	Supplier             string
+	DPAStatus            DPAStatus
+	DPADate              time.Time
+	DPAReview            time.Time
+	PersonalData         int // PD* bit set
+	Confidentiality      int
+	Integrity            int
+	Availability         int
+	RTO                  time.Duration
+	RPO                  time.Duration
+	InternetExposed      bool
+	Tags                 []string
+	Notes                string
 	// AI: whether and how the system uses AI, for what, from which supplier, and whether the
 	// data-processing agreement covers that use (as checked on AIChecked).
 	AIUse        AIUse
@@ -131,6 +138,19 @@ func (s ITSystem) UsesAI() bool { return s.AIUse == AIFeature || s.AIUse == AIPu
 // been checked to cover it: what a municipality must revisit when AI enters its systems.
 func (s ITSystem) AIUnchecked() bool {
 	return s.UsesAI() && (!s.AIDPACovered || s.AIChecked.IsZero())
+}
+
+// Contact is a person a member names as an owner without giving them an account. UserID is set
+// once the contact accepted an invitation and became that user.
+type Contact struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Email     string
+	UnitID    int64
+	UnitName  string
+	UserID    int64
+	CreatedAt time.Time
 }
 
 // OwnedBy reports whether user is the system's owner or its data owner.
@@ -399,4 +419,6 @@ type ImportPlanEntry struct {
 type ImportPlan struct {
 	Entries                     []ImportPlanEntry
 	Created, Updated, Unchanged int
+	// NewContacts names the owners the import creates as contacts (people without an account).
+	NewContacts []string
 }

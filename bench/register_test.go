@@ -37,6 +37,7 @@ type noPeople struct{}
 
 func (noPeople) User(string) (int64, bool, bool) { return 0, false, false }
 func (noPeople) Unit(string) (int64, bool)       { return 0, false }
+func (noPeople) Contact(string) (int64, bool)    { return 0, false }
 
 // newMember opens a fresh SQLite store with a centre and one member.
 func newMember(b *testing.B, e store.Engine) (*store.Store, vaern.Org) {

@@ -96,9 +96,9 @@ func FormRecord(f url.Values) (Record, error) {
 		case "purl":
 			s.PURL = v
 		case "system_owner":
-			s.SystemOwnerID, err = num()
+			s.SystemOwnerID, s.SystemOwnerContactID, s.NewSystemOwner, err = formOwner(f, fd.Key, v, num)
 		case "data_owner":
-			s.DataOwnerID, err = num()
+			s.DataOwnerID, s.DataOwnerContactID, s.NewDataOwner, err = formOwner(f, fd.Key, v, num)
 		case "unit":
 			s.UnitID, err = num()
 		case "hosting":
@@ -173,4 +173,26 @@ func FormRecord(f url.Values) (Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// formOwner reads an owner select: a user's id, "c" and a contact's id, or "new" for a contact the
+// form names in KEY_new_name and KEY_new_email (created with the save, so it works without
+// JavaScript).
+func formOwner(f url.Values, key, v string, num func() (int64, error)) (user, contact int64, nc *vaern.Contact, err error) {
+	switch {
+	case v == "new":
+		c := vaern.Contact{Name: strings.TrimSpace(f.Get(key + "_new_name")), Email: strings.TrimSpace(f.Get(key + "_new_email"))}
+		if c.Name == "" {
+			return 0, 0, nil, vaern.Invalid(key+"_new_name", "is required for a new contact")
+		}
+		return 0, 0, &c, nil
+	case strings.HasPrefix(v, "c"):
+		contact, err = strconv.ParseInt(v[1:], 10, 64)
+		if err != nil || contact <= 0 {
+			return 0, 0, nil, vaern.Invalid(key, "is not a valid choice")
+		}
+		return 0, contact, nil, nil
+	}
+	user, err = num()
+	return user, 0, nil, err
 }

@@ -18,7 +18,9 @@ type ImportReport struct {
 	NewNames  []string     `json:"new_names,omitempty"`
 	Changes   []PlanChange `json:"changes,omitempty"`
 	SameNames []string     `json:"same_names,omitempty"`
-	Checked   bool         `json:"checked"` // the counts come from a plan (not from an older dry run)
+	// Contacts are the owners who are not Værn users and whom the import creates as contacts.
+	Contacts []string `json:"contacts,omitempty"`
+	Checked  bool     `json:"checked"` // the counts come from a plan (not from an older dry run)
 }
 
 // PlanChange is a system an import will update, with the fields that change (Labels: their names

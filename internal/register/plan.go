@@ -22,6 +22,10 @@ func Diff(a, b vaern.ITSystem) map[string][2]any {
 	cmp("description", a.Description, b.Description)
 	cmp("system_owner_id", a.SystemOwnerID, b.SystemOwnerID)
 	cmp("data_owner_id", a.DataOwnerID, b.DataOwnerID)
+	cmp("system_owner_contact_id", a.SystemOwnerContactID, b.SystemOwnerContactID)
+	cmp("data_owner_contact_id", a.DataOwnerContactID, b.DataOwnerContactID)
+	cmp("system_owner_new", contactName(a.NewSystemOwner), contactName(b.NewSystemOwner))
+	cmp("data_owner_new", contactName(a.NewDataOwner), contactName(b.NewDataOwner))
 	cmp("unit_id", a.UnitID, b.UnitID)
 	cmp("vendor", a.Vendor, b.Vendor)
 	cmp("product", a.Product, b.Product)
@@ -50,12 +54,24 @@ func Diff(a, b vaern.ITSystem) map[string][2]any {
 	return out
 }
 
+// contactName is how a new contact is named in a diff and the dry run: by its name, and its
+// e-mail when it has one.
+func contactName(c *vaern.Contact) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Email != "" && c.Email != c.Name:
+		return c.Name + " <" + c.Email + ">"
+	}
+	return c.Name
+}
+
 // diffField maps an audit key of Diff to the register field (the import column) it belongs to.
 func diffField(k string) string {
 	switch k {
-	case "system_owner_id":
+	case "system_owner_id", "system_owner_contact_id", "system_owner_new":
 		return "system_owner"
-	case "data_owner_id":
+	case "data_owner_id", "data_owner_contact_id", "data_owner_new":
 		return "data_owner"
 	case "unit_id":
 		return "unit"
@@ -92,7 +108,14 @@ func MakePlan(existing []vaern.ITSystem, recs []Record) Plan {
 		order[f.Key] = i
 	}
 	var p Plan
+	seen := map[string]bool{}
 	for _, rec := range recs {
+		for _, c := range []*vaern.Contact{rec.Sys.NewSystemOwner, rec.Sys.NewDataOwner} {
+			if c != nil && !seen[NameKey(contactName(c))] {
+				seen[NameKey(contactName(c))] = true
+				p.NewContacts = append(p.NewContacts, contactName(c))
+			}
+		}
 		key := NameKey(rec.Sys.Name)
 		old, ok := byName[key]
 		e := PlanEntry{Row: rec.Row, Name: rec.Sys.Name}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -422,6 +423,8 @@ type Resolver interface {
 	// User finds a person by e-mail address or, when unique, by full name; ambiguous reports a
 	// name shared by several people.
 	User(s string) (id int64, ambiguous bool, ok bool)
+	// Contact finds a contact (a person without an account) by e-mail or, when unique, by name.
+	Contact(s string) (id int64, ok bool)
 	Unit(name string) (int64, bool)
 }
 
@@ -439,9 +442,9 @@ func Apply(dst *vaern.ITSystem, rec Record) {
 		case "description":
 			dst.Description = s.Description
 		case "system_owner":
-			dst.SystemOwnerID = s.SystemOwnerID
+			dst.SystemOwnerID, dst.SystemOwnerContactID, dst.NewSystemOwner = s.SystemOwnerID, s.SystemOwnerContactID, s.NewSystemOwner
 		case "data_owner":
-			dst.DataOwnerID = s.DataOwnerID
+			dst.DataOwnerID, dst.DataOwnerContactID, dst.NewDataOwner = s.DataOwnerID, s.DataOwnerContactID, s.NewDataOwner
 		case "unit":
 			dst.UnitID = s.UnitID
 		case "vendor":
@@ -579,16 +582,26 @@ func checkCell(s *vaern.ITSystem, key, v string, res Resolver, bad func(code, va
 		if v == "" {
 			return
 		}
+		user, contact, nc := &s.SystemOwnerID, &s.SystemOwnerContactID, &s.NewSystemOwner
+		if key == "data_owner" {
+			user, contact, nc = &s.DataOwnerID, &s.DataOwnerContactID, &s.NewDataOwner
+		}
 		id, ambiguous, ok := res.User(v)
 		switch {
 		case ambiguous:
 			bad("ambiguous_user", v)
-		case !ok:
-			bad("unknown_user", v)
-		case key == "system_owner":
-			s.SystemOwnerID = id
+		case ok:
+			*user = id
 		default:
-			s.DataOwnerID = id
+			// Not a Værn user: an owner outside Værn, a contact found or (when the value reads as
+			// a person's name or e-mail) created by the import.
+			if cid, ok := res.Contact(v); ok {
+				*contact = cid
+			} else if c, ok := PersonContact(v); ok {
+				*nc = &c
+			} else {
+				bad("unknown_user", v)
+			}
 		}
 	case "unit":
 		if v == "" {
@@ -848,4 +861,31 @@ func ParseDate(v string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// PersonContact reads an owner cell that names no Værn user as a new contact, when it looks like
+// a person: an e-mail address, or a name of letters (with spaces, hyphens, apostrophes and dots),
+// never a number or a code such as "IT-1234".
+func PersonContact(v string) (vaern.Contact, bool) {
+	v = strings.Join(strings.Fields(v), " ")
+	if v == "" || utf8.RuneCountInString(v) > MaxName {
+		return vaern.Contact{}, false
+	}
+	if at := strings.IndexByte(v, '@'); at > 0 {
+		if _, err := mail.ParseAddress(v); err != nil || strings.ContainsAny(v, " <>") || !strings.Contains(v[at:], ".") {
+			return vaern.Contact{}, false
+		}
+		return vaern.Contact{Name: v, Email: strings.ToLower(v)}, true
+	}
+	letters := 0
+	for _, r := range v {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '-' || r == '\'' || r == '.':
+		default:
+			return vaern.Contact{}, false
+		}
+	}
+	return vaern.Contact{Name: v}, letters >= 2
 }

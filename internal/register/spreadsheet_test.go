@@ -26,6 +26,14 @@ func (fakeResolver) User(s string) (int64, bool, bool) {
 	return 0, false, false
 }
 
+// Contact knows one contact, a person without an account.
+func (fakeResolver) Contact(s string) (int64, bool) {
+	if strings.EqualFold(s, "kirsten@leverandor.dk") {
+		return 31, true
+	}
+	return 0, false
+}
+
 func (fakeResolver) Unit(name string) (int64, bool) {
 	switch strings.ToLower(name) {
 	case "børn og unge":
@@ -74,7 +82,7 @@ func TestCheckDanishCSV(t *testing.T) {
 
 func TestCheckReportsEveryProblem(t *testing.T) {
 	in := "Name,System owner,Unit,Hosting,DPA status,DPA date,Confidentiality,RTO (hours),CPE,purl,Personal data,Internet exposed\n" +
-		"Aula,nobody@x.dk,Nowhere,cloudy,maybe,31-02-2024,5,four,cpe:2.3:a:x,pkg:,secret,perhaps\n" +
+		"Aula,#4711,Nowhere,cloudy,maybe,31-02-2024,5,four,cpe:2.3:a:x,pkg:,secret,perhaps\n" +
 		",,,,,,,,,,,\n" + // a blank row is skipped
 		",mette@aarhus.dk,IT,,,,,,,,,\n" +
 		"aula,jensen,,,,,,,,,,\n"
@@ -88,7 +96,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
-		`row 2: System owner: "nobody@x.dk" is not a person in this organisation (give their e-mail address)`,
+		`row 2: System owner: "#4711" is not a person in this organisation (give their e-mail address)`,
 		`row 2: Unit: "Nowhere" is not a unit of this organisation`,
 		`row 2: Hosting: "cloudy" is not a hosting form (own, shared, supplier, saas)`,
 		`row 2: DPA status: "maybe" is not a DPA status (not_needed, missing, in_progress, signed, expired)`,
@@ -205,7 +213,8 @@ type mailResolver struct{}
 func (mailResolver) User(s string) (int64, bool, bool) {
 	return map[string]int64{"mette@aarhus.dk": 11, "ole@aarhus.dk": 12}[s], false, s == "mette@aarhus.dk" || s == "ole@aarhus.dk"
 }
-func (mailResolver) Unit(n string) (int64, bool) { return 21, n == "Børn og Unge" }
+func (mailResolver) Unit(n string) (int64, bool)  { return 21, n == "Børn og Unge" }
+func (mailResolver) Contact(string) (int64, bool) { return 0, false }
 
 // TestExportImportRoundTrip writes the register in every language and format and reads it back.
 func TestExportImportRoundTrip(t *testing.T) {
@@ -331,4 +340,44 @@ func FuzzXLSX(f *testing.F) {
 			t.Fatalf("%d records for %d rows", len(recs), len(tab.Rows))
 		}
 	})
+}
+
+// TestCheckOwnersOutsideVaern: an owner who is not a Værn user is a contact (an existing one, or a
+// new one when the cell reads as a person), not a refused row (issue 11.9).
+func TestCheckOwnersOutsideVaern(t *testing.T) {
+	tab, err := ReadCSV([]byte("Name,System owner,Data owner\n" +
+		"Aula,Kirsten Lund,kirsten@leverandor.dk\n" +
+		"KMD Nexus,Mette Hansen,Per.Holm@Nexus.dk\n" +
+		"Opus,IT-4711,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := GuessMapping(tab.Header)
+	recs, probs := Check(tab, m, fakeResolver{}, nil)
+	if len(probs) != 1 || probs[0].Row != 4 || probs[0].Code != "unknown_user" {
+		t.Fatalf("problems = %v, want only row 4's code refused", probs)
+	}
+	if len(recs) < 2 {
+		t.Fatalf("records = %d, want the two good rows first", len(recs))
+	}
+	a, n := recs[0].Sys, recs[1].Sys
+	if a.SystemOwnerID != 0 || a.NewSystemOwner == nil || a.NewSystemOwner.Name != "Kirsten Lund" || a.DataOwnerContactID != 31 {
+		t.Errorf("Aula owners = %d %+v %d, want a new contact Kirsten Lund and contact 31", a.SystemOwnerID, a.NewSystemOwner, a.DataOwnerContactID)
+	}
+	if n.SystemOwnerID != 11 || n.NewDataOwner == nil || n.NewDataOwner.Email != "per.holm@nexus.dk" {
+		t.Errorf("Nexus owners = %d %+v, want user 11 and a new contact by e-mail", n.SystemOwnerID, n.NewDataOwner)
+	}
+	plan := MakePlan(nil, recs[:2])
+	if len(plan.NewContacts) != 2 || plan.NewContacts[0] != "Kirsten Lund" {
+		t.Errorf("plan.NewContacts = %q", plan.NewContacts)
+	}
+}
+
+func TestPersonContact(t *testing.T) {
+	for v, want := range map[string]bool{"Kirsten Lund": true, "Søren O'Brien-Æbelø": true, "a@b.dk": true,
+		"IT-4711": false, "42": false, "a@b": false, "x": false, "Jens <j@x.dk>": false, "": false} {
+		if _, ok := PersonContact(v); ok != want {
+			t.Errorf("PersonContact(%q) = %v, want %v", v, ok, want)
+		}
+	}
 }

@@ -159,9 +159,15 @@ func (t *Tx) AcceptInvite(ctx context.Context, a vaern.Actor, lt vaern.LinkToken
 		}
 	} else {
 		nu.Email, nu.OrgID, nu.Role, nu.UnitID = lt.Email, lt.OrgID, lt.Role, lt.UnitID
-		if _, err := t.CreateUser(ctx, a, nu); err != nil {
+		u, err := t.CreateUser(ctx, a, nu)
+		if err != nil {
 			return err
 		}
+		userID = u.ID
+	}
+	// A contact invited by its e-mail becomes this user: its systems are now the user's.
+	if err := t.claimContacts(ctx, a, lt.OrgID, userID, lt.Email); err != nil {
+		return err
 	}
 	if lt.Origin != OriginOrg {
 		return t.markCentreJoined(ctx, a, lt.OrgID, lt.Origin)

@@ -64,7 +64,7 @@ func (s *Store) registerCounts(ctx context.Context, orgIDs []int64) (map[int64]v
 		args = append(args, id)
 	}
 	rows, err := s.r.QueryContext(ctx, s.rebind(`SELECT org_id, COUNT(*),
-		SUM(CASE WHEN system_owner_id IS NULL OR data_owner_id IS NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN (system_owner_id IS NULL AND system_owner_contact_id IS NULL) OR (data_owner_id IS NULL AND data_owner_contact_id IS NULL) THEN 1 ELSE 0 END),
 		SUM(CASE WHEN dpa_status = 'not_needed' OR (dpa_status = 'signed' AND (dpa_review = 0 OR dpa_review >= ?)) THEN 0 ELSE 1 END),
 		SUM(CASE WHEN internet_exposed THEN 1 ELSE 0 END),
 		SUM(CASE WHEN (personal_data & 6) <> 0 THEN 1 ELSE 0 END),
@@ -157,7 +157,7 @@ func (s *Store) UnitStatuses(ctx context.Context, orgID int64) ([]vaern.UnitStat
 			order = append(order, sys.UnitID)
 		}
 		u.Systems++
-		if sys.SystemOwnerID == 0 || sys.DataOwnerID == 0 {
+		if (sys.SystemOwnerID == 0 && sys.SystemOwnerContactID == 0) || (sys.DataOwnerID == 0 && sys.DataOwnerContactID == 0) {
 			u.NoOwner++
 		}
 		if !sys.DPAValid(now) {

@@ -12,8 +12,9 @@ import (
 )
 
 const systemCols = `s.id, s.org_id, s.name, s.description,
-	COALESCE(s.system_owner_id, 0), COALESCE(uo.name, ''), COALESCE(uo.email, ''),
-	COALESCE(s.data_owner_id, 0), COALESCE(ud.name, ''), COALESCE(ud.email, ''),
+	COALESCE(s.system_owner_id, 0), COALESCE(uo.name, co.name, ''), COALESCE(uo.email, co.email, ''),
+	COALESCE(s.data_owner_id, 0), COALESCE(ud.name, cd.name, ''), COALESCE(ud.email, cd.email, ''),
+	COALESCE(s.system_owner_contact_id, 0), COALESCE(s.data_owner_contact_id, 0),
 	COALESCE(s.unit_id, 0), COALESCE(un.name, ''),
 	s.vendor, s.product, s.version, s.cpe, s.purl, s.hosting, s.supplier, s.dpa_status, s.dpa_date, s.dpa_review,
 	s.personal_data, s.confidentiality, s.integrity, s.availability, s.rto_minutes, s.rpo_minutes, s.internet_exposed,
@@ -23,6 +24,8 @@ const systemCols = `s.id, s.org_id, s.name, s.description,
 const systemFrom = ` FROM systems s
 	LEFT JOIN users uo ON uo.id = s.system_owner_id
 	LEFT JOIN users ud ON ud.id = s.data_owner_id
+	LEFT JOIN contacts co ON co.id = s.system_owner_contact_id
+	LEFT JOIN contacts cd ON cd.id = s.data_owner_contact_id
 	LEFT JOIN units un ON un.id = s.unit_id`
 
 func scanSystem(r scanner) (vaern.ITSystem, error) {
@@ -33,6 +36,7 @@ func scanSystem(r scanner) (vaern.ITSystem, error) {
 	err := r.Scan(&s.ID, &s.OrgID, &s.Name, &s.Description,
 		&s.SystemOwnerID, &s.SystemOwnerName, &s.SystemOwnerMail,
 		&s.DataOwnerID, &s.DataOwnerName, &s.DataOwnerMail,
+		&s.SystemOwnerContactID, &s.DataOwnerContactID,
 		&s.UnitID, &s.UnitName,
 		&s.Vendor, &s.Product, &s.Version, &s.CPE, &s.PURL, &hosting, &s.Supplier, &dpa, &dpaDate, &dpaReview,
 		&s.PersonalData, &s.Confidentiality, &s.Integrity, &s.Availability, &rto, &rpo, &s.InternetExposed,
@@ -63,7 +67,10 @@ func joinTags(tags []string) string {
 }
 
 // checkSystemRefs makes sure the owners and the unit belong to the organisation.
-func (t *Tx) checkSystemRefs(ctx context.Context, orgID int64, s *vaern.ITSystem) error {
+func (t *Tx) checkSystemRefs(ctx context.Context, a vaern.Actor, orgID int64, s *vaern.ITSystem) error {
+	if err := t.resolveOwners(ctx, a, orgID, s); err != nil {
+		return err
+	}
 	if s.SystemOwnerID != 0 && t.memberOf(ctx, orgID, s.SystemOwnerID) != nil {
 		return vaern.Invalid("system_owner", "is not a person in this organisation")
 	}
@@ -114,17 +121,18 @@ func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 	if err := t.s.rules.Register.CleanSystem(&sys); err != nil {
 		return sys, err
 	}
-	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
+	if err := t.checkSystemRefs(ctx, a, orgID, &sys); err != nil {
 		return sys, err
 	}
 	now := t.s.now()
 	sys.OrgID, sys.CreatedAt, sys.UpdatedAt, sys.Components = orgID, now, now, 0
-	id, err := t.insert(ctx, `INSERT INTO systems (org_id, name, name_key, description, system_owner_id, data_owner_id, unit_id,
-		vendor, product, version, cpe, purl, hosting, supplier, dpa_status, dpa_date, dpa_review, personal_data,
+	id, err := t.insert(ctx, `INSERT INTO systems (org_id, name, name_key, description, system_owner_id, data_owner_id,
+		system_owner_contact_id, data_owner_contact_id, unit_id, vendor, product, version, cpe, purl, hosting, supplier, dpa_status, dpa_date, dpa_review, personal_data,
 		confidentiality, integrity, availability, rto_minutes, rpo_minutes, internet_exposed, tags, notes,
 		ai_use, ai_purpose, ai_supplier, ai_dpa_covered, ai_checked, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		orgID, sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		orgID, sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID),
+		nullID(sys.SystemOwnerContactID), nullID(sys.DataOwnerContactID), nullID(sys.UnitID),
 		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
 		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
 		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes,
@@ -175,7 +183,7 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 	if err := t.s.rules.Register.CleanSystem(&sys); err != nil {
 		return err
 	}
-	if err := t.checkSystemRefs(ctx, orgID, &sys); err != nil {
+	if err := t.checkSystemRefs(ctx, a, orgID, &sys); err != nil {
 		return err
 	}
 	changes := t.s.rules.Register.Diff(old, sys)
@@ -183,12 +191,13 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 		return nil
 	}
 	_, err = t.exec(ctx, `UPDATE systems SET name = ?, name_key = ?, description = ?, system_owner_id = ?, data_owner_id = ?,
-		unit_id = ?, vendor = ?, product = ?, version = ?, cpe = ?, purl = ?, hosting = ?, supplier = ?, dpa_status = ?,
+		system_owner_contact_id = ?, data_owner_contact_id = ?, unit_id = ?, vendor = ?, product = ?, version = ?, cpe = ?, purl = ?, hosting = ?, supplier = ?, dpa_status = ?,
 		dpa_date = ?, dpa_review = ?, personal_data = ?, confidentiality = ?, integrity = ?, availability = ?,
 		rto_minutes = ?, rpo_minutes = ?, internet_exposed = ?, tags = ?, notes = ?,
 		ai_use = ?, ai_purpose = ?, ai_supplier = ?, ai_dpa_covered = ?, ai_checked = ?, updated_at = ?
 		WHERE org_id = ? AND id = ?`,
-		sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID), nullID(sys.UnitID),
+		sys.Name, t.s.rules.Register.NameKey(sys.Name), sys.Description, nullID(sys.SystemOwnerID), nullID(sys.DataOwnerID),
+		nullID(sys.SystemOwnerContactID), nullID(sys.DataOwnerContactID), nullID(sys.UnitID),
 		sys.Vendor, sys.Product, sys.Version, sys.CPE, sys.PURL, string(sys.Hosting), sys.Supplier, string(sys.DPAStatus),
 		ms(sys.DPADate), ms(sys.DPAReview), sys.PersonalData, sys.Confidentiality, sys.Integrity, sys.Availability,
 		int64(sys.RTO/time.Minute), int64(sys.RPO/time.Minute), sys.InternetExposed, joinTags(sys.Tags), sys.Notes,
@@ -255,7 +264,7 @@ var sortColumns = map[string]string{
 	"vendor":      "LOWER(s.vendor)",
 	"product":     "LOWER(s.product)",
 	"unit":        "LOWER(COALESCE(un.name, ''))",
-	"owner":       "LOWER(COALESCE(uo.name, ''))",
+	"owner":       "LOWER(COALESCE(uo.name, co.name, ''))",
 	"criticality": "CASE WHEN s.confidentiality >= s.integrity AND s.confidentiality >= s.availability THEN s.confidentiality WHEN s.integrity >= s.availability THEN s.integrity ELSE s.availability END",
 	"updated":     "s.updated_at",
 }
@@ -311,7 +320,7 @@ func systemWhere(viewer access.Principal, orgID int64, f vaern.SystemFilter, now
 		args = append(args, true)
 	}
 	if f.NoOwner {
-		where = append(where, "(s.system_owner_id IS NULL OR s.data_owner_id IS NULL)")
+		where = append(where, "((s.system_owner_id IS NULL AND s.system_owner_contact_id IS NULL) OR (s.data_owner_id IS NULL AND s.data_owner_contact_id IS NULL))")
 	}
 	if f.DPAInvalid {
 		where = append(where, "NOT (s.dpa_status = 'not_needed' OR (s.dpa_status = 'signed' AND (s.dpa_review = 0 OR s.dpa_review >= ?)))")
@@ -534,6 +543,8 @@ type RegisterResolver struct {
 	byMail  map[string]int64
 	byName  map[string][]int64
 	units   map[string][]int64
+	cMail   map[string]int64
+	cName   map[string][]int64
 	Members []vaern.Member
 	Units   []vaern.Unit
 }
@@ -548,7 +559,22 @@ func (s *Store) Resolver(ctx context.Context, orgID int64) (*RegisterResolver, e
 	if err != nil {
 		return nil, err
 	}
-	r := &RegisterResolver{byMail: map[string]int64{}, byName: map[string][]int64{}, units: map[string][]int64{}, Members: people, Units: units}
+	contacts, err := s.Contacts(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	r := &RegisterResolver{byMail: map[string]int64{}, byName: map[string][]int64{}, units: map[string][]int64{},
+		cMail: map[string]int64{}, cName: map[string][]int64{}, Members: people, Units: units}
+	for _, c := range contacts {
+		if c.UserID != 0 {
+			continue // it became a user, whom User finds
+		}
+		if c.Email != "" {
+			r.cMail[c.Email] = c.ID
+		}
+		k := strings.ToLower(c.Name)
+		r.cName[k] = append(r.cName[k], c.ID)
+	}
 	for _, p := range people {
 		r.byMail[strings.ToLower(p.Email)] = p.ID
 		if p.Name != "" {
@@ -576,6 +602,18 @@ func (r *RegisterResolver) User(s string) (int64, bool, bool) {
 		return ids[0], false, true
 	}
 	return 0, true, false
+}
+
+// Contact finds a contact by e-mail or by a name only one contact has.
+func (r *RegisterResolver) Contact(s string) (int64, bool) {
+	k := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	if id, ok := r.cMail[k]; ok {
+		return id, true
+	}
+	if ids := r.cName[k]; len(ids) == 1 {
+		return ids[0], true
+	}
+	return 0, false
 }
 
 // Unit finds a unit by name; a name two units share is not found.

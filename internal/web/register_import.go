@@ -203,6 +203,7 @@ func (s *Server) dryRun(ctx context.Context, orgID int64, tab *register.Table, m
 		return out, err
 	}
 	out.New, out.Update, out.Same, out.Checked = plan.Created, plan.Updated, plan.Unchanged, true
+	out.Contacts = plan.NewContacts[:min(len(plan.NewContacts), register.PlanListMax)]
 	for _, e := range plan.Entries {
 		switch e.Action {
 		case register.PlanCreate:

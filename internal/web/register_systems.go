@@ -270,15 +270,16 @@ func (s *Server) regSystem(w http.ResponseWriter, r *http.Request) {
 // ---- create and edit ----
 
 type regEditData struct {
-	System  vaern.ITSystem
-	New     bool
-	People  []vaern.Member
-	Units   []vaern.UnitNode
-	Levels  []int
-	PD      map[string]bool
-	Hosting []vaern.Hosting
-	DPA     []vaern.DPAStatus
-	AIUses  []vaern.AIUse
+	System   vaern.ITSystem
+	New      bool
+	People   []vaern.Member
+	Contacts []vaern.Contact
+	Units    []vaern.UnitNode
+	Levels   []int
+	PD       map[string]bool
+	Hosting  []vaern.Hosting
+	DPA      []vaern.DPAStatus
+	AIUses   []vaern.AIUse
 }
 
 func (s *Server) regEditPage(w http.ResponseWriter, r *http.Request, sys vaern.ITSystem, isNew bool) (*Page, error) {
@@ -292,11 +293,34 @@ func (s *Server) regEditPage(w http.ResponseWriter, r *http.Request, sys vaern.I
 	if isNew {
 		title = "reg.new.title"
 	}
-	d := regEditData{System: sys, New: isNew, People: res.Members, Units: vaern.UnitTree(res.Units), Levels: []int{1, 2, 3, 4},
+	contacts, err := s.st.Contacts(ctx, p.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := regEditData{System: sys, New: isNew, People: res.Members, Contacts: openContacts(contacts), Units: vaern.UnitTree(res.Units), Levels: []int{1, 2, 3, 4},
 		PD: map[string]bool{}, Hosting: vaern.Hostings, DPA: vaern.DPAStatuses, AIUses: vaern.AIUses}
 	pg := s.page(w, r, title, d)
 	fillSystemForm(pg.Form, sys)
 	return pg, nil
+}
+
+// ownerValue is an owner select's value: a user's id, or "c" and a contact's id.
+func ownerValue(user, contact int64) string {
+	if contact != 0 {
+		return "c" + strconv.FormatInt(contact, 10)
+	}
+	return strconv.FormatInt(user, 10)
+}
+
+// openContacts leaves out the contacts who became users: they are offered as the users they are.
+func openContacts(all []vaern.Contact) []vaern.Contact {
+	var out []vaern.Contact
+	for _, c := range all {
+		if c.UserID == 0 {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // fillSystemForm puts a system's values into the form, as the edit page shows them.
@@ -304,8 +328,8 @@ func fillSystemForm(f url.Values, s vaern.ITSystem) {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	f.Set("name", s.Name)
 	f.Set("description", s.Description)
-	f.Set("system_owner", id(s.SystemOwnerID))
-	f.Set("data_owner", id(s.DataOwnerID))
+	f.Set("system_owner", ownerValue(s.SystemOwnerID, s.SystemOwnerContactID))
+	f.Set("data_owner", ownerValue(s.DataOwnerID, s.DataOwnerContactID))
 	f.Set("unit", id(s.UnitID))
 	for k, v := range map[string]string{"vendor": s.Vendor, "product": s.Product, "version": s.Version, "cpe": s.CPE, "purl": s.PURL,
 		"hosting": string(s.Hosting), "supplier": s.Supplier, "dpa_status": string(s.DPAStatus), "notes": s.Notes,

@@ -55,6 +55,11 @@ func (s *Server) registerRoutes() []httpx.Route {
 		{Method: post, Pattern: "/register/import/{id}/check", Perm: manage, Handler: s.regImportCheck, IDKind: "import"},
 		{Method: post, Pattern: "/register/import/{id}/run", Perm: manage, Handler: s.regImportRun, IDKind: "import"},
 
+		// Contacts: owners without an account, and their invitation
+		{Method: get, Pattern: "/register/contacts", Perm: manage, Handler: s.regContacts},
+		{Method: post, Pattern: "/register/contacts", Perm: manage, Handler: s.regContactCreate},
+		{Method: post, Pattern: "/register/contacts/{id}/invite", Perm: manage, Handler: s.regContactInvite, IDKind: "contact"},
+
 		// Sharing with the centre, and the centre's view
 		{Method: get, Pattern: "/register/sharing", Perm: manage, Handler: s.regSharing},
 		{Method: post, Pattern: "/register/sharing", Perm: manage, Handler: s.regSharingSave},
