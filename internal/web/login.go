@@ -88,20 +88,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	client, err := s.signinClientFor(ctx, r, email, u)
-	if err != nil {
-		s.failErr(w, r, err)
+	client, ok := s.signinGate(w, r, pg, "login", email, u)
+	if !ok {
 		return
 	}
-	if held, err := s.heldBack(ctx, now, client); err != nil {
-		s.failErr(w, r, err)
-		return
-	} else if !held.IsZero() {
-		pg.Error = waitMessage(pg.L, now, held)
-		s.render(w, r, http.StatusTooManyRequests, "login", pg)
-		return
-	}
-	ok := false
+	ok = false
 	if hash != "" && !u.Disabled {
 		ok, err = auth.VerifyPassword(password, hash)
 		if err != nil {
@@ -259,17 +250,8 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 	now := s.st.Now()
 	pg := s.page(w, r, "login.code_title", nil)
 	pg.Form.Set("next", next)
-	client, err := s.signinClientFor(ctx, r, p.User.Email, p.User)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	if held, err := s.heldBack(ctx, now, client); err != nil {
-		s.failErr(w, r, err)
-		return
-	} else if !held.IsZero() {
-		pg.Error = waitMessage(pg.L, now, held)
-		s.render(w, r, http.StatusTooManyRequests, "login_code", pg)
+	client, ok := s.signinGate(w, r, pg, "login_code", p.User.Email, p.User)
+	if !ok {
 		return
 	}
 	code := strings.TrimSpace(r.PostForm.Get("code"))

@@ -105,6 +105,29 @@ func (s *Server) signinClientFor(ctx context.Context, r *http.Request, email str
 	return c, err
 }
 
+// signinGate works out the client of a try at signing in as u and, when it must wait, answers
+// 429 with page tmpl saying how long; ok is false when the request has been answered.
+func (s *Server) signinGate(w http.ResponseWriter, r *http.Request, pg *Page, tmpl, email string, u vaern.User) (signinClient, bool) {
+	ctx := r.Context()
+	client, err := s.signinClientFor(ctx, r, email, u)
+	if err != nil {
+		s.failErr(w, r, err)
+		return client, false
+	}
+	now := s.st.Now()
+	held, err := s.heldBack(ctx, now, client)
+	if err != nil {
+		s.failErr(w, r, err)
+		return client, false
+	}
+	if !held.IsZero() {
+		pg.Error = waitMessage(pg.L, now, held)
+		s.render(w, r, http.StatusTooManyRequests, tmpl, pg)
+		return client, false
+	}
+	return client, true
+}
+
 // heldBack reports until when the client must wait before trying again; zero when it need not.
 func (s *Server) heldBack(ctx context.Context, now time.Time, c signinClient) (time.Time, error) {
 	return s.lockedOut(ctx, now, c.keys()...)

@@ -203,20 +203,11 @@ func (s *Server) inviteSubmit(w http.ResponseWriter, r *http.Request) {
 			s.failErr(w, r, err)
 			return
 		}
-		client, err := s.signinClientFor(ctx, r, lt.Email, u)
-		if err != nil {
-			s.failErr(w, r, err)
+		client, ok := s.signinGate(w, r, pg, "invite", lt.Email, u)
+		if !ok {
 			return
 		}
-		if held, err := s.heldBack(ctx, now, client); err != nil {
-			s.failErr(w, r, err)
-			return
-		} else if !held.IsZero() {
-			pg.Error = waitMessage(pg.L, now, held)
-			s.render(w, r, http.StatusTooManyRequests, "invite", pg)
-			return
-		}
-		ok := false
+		ok = false
 		if hash != "" {
 			ok, _ = auth.VerifyPassword(pw, hash)
 		}
