@@ -153,14 +153,23 @@ type server struct {
 	done chan error
 }
 
+// freePort finds a free port for the server process to listen on. It is taken from below the
+// kernel's ephemeral range (32768 and up on Linux), where the other test packages' servers on port
+// 0 never land: a port picked from that range can be taken by one of them between this check and
+// the server's bind, and the test would then talk to a stranger's server.
 func freePort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 200 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(10000))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return addr
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatal("no free port between 20000 and 30000")
+	return ""
 }
 
 func start(t *testing.T, dsn, logPath string) *server {
