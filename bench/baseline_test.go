@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -58,7 +56,7 @@ type fixture struct {
 func setup(b *testing.B, e store.Engine) *fixture {
 	b.Helper()
 	web.TuneRuntime(os.Getenv) // as vaern serve does
-	s := testserver.Start(b, e, testserver.Options{})
+	s := testserver.Start(b, e, testserver.Options{AuditShards: -1}) // the chains split as vaern serve splits them
 	ctx := context.Background()
 	sys := vaern.System("bench")
 	info, err := s.Store.SaveFramework(ctx, sys, s.Fix.Centre.ID, bigFramework(), false, false)
@@ -97,14 +95,20 @@ func setup(b *testing.B, e store.Engine) *fixture {
 // drive sends b.N requests from all clients at once and reports throughput and latency.
 func drive(b *testing.B, f *fixture, req func(i int) (*http.Request, int)) {
 	b.Helper()
+	driveClients(b, f.clients, req)
+}
+
+// driveClients is drive for any set of clients.
+func driveClients(b *testing.B, clients []*http.Client, req func(i int) (*http.Request, int)) {
+	b.Helper()
 	var next atomic.Int64
-	lat := make([][]time.Duration, len(f.clients))
-	var failed atomic.Int64
+	lat := make([][]time.Duration, len(clients))
+	var failed, bytes atomic.Int64
 	var firstErr atomic.Value
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
-	for c := range f.clients {
+	for c := range clients {
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
@@ -115,9 +119,10 @@ func drive(b *testing.B, f *fixture, req func(i int) (*http.Request, int)) {
 				}
 				r, want := req(i)
 				t0 := time.Now()
-				resp, err := f.clients[c].Do(r)
+				resp, err := clients[c].Do(r)
 				if err == nil {
-					io.Copy(io.Discard, resp.Body)
+					n, _ := io.Copy(io.Discard, resp.Body)
+					bytes.Add(n)
 					resp.Body.Close()
 				}
 				lat[c] = append(lat[c], time.Since(t0))
@@ -146,32 +151,39 @@ func drive(b *testing.B, f *fixture, req func(i int) (*http.Request, int)) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(bytes.Load())/float64(b.N)/1000, "KB/resp")
 }
 
 // BenchmarkAnswerSave saves answers with 64 concurrent coordinators' browsers: session, authorization,
-// the answer, its history row and its audit row, committed durably.
+// the answer, its history row and its audit row, committed durably. bare is the same 64 clients
+// against the bare stack of the same engine: one upsert statement, committed on its own.
 func BenchmarkAnswerSave(b *testing.B) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		b.Run(string(e), func(b *testing.B) {
+		b.Run(string(e)+"/bare", func(b *testing.B) {
+			u := bareUpsert(b, e)
+			driveClients(b, plainClients(clients), func(i int) (*http.Request, int) { return saveForm(u, i) })
+		})
+		b.Run(string(e)+"/vaern", func(b *testing.B) {
 			f := setup(b, e)
 			u := fmt.Sprintf("%s/baseline/%d/answers", f.srv.URL, f.assessment)
-			drive(b, f, func(i int) (*http.Request, int) {
-				form := url.Values{"q": {fmt.Sprintf("BIG-%03d", i%100+1)}, "unit": {"0"}, "value": {fmt.Sprint(i % 6)},
-					"comment": {"Gemt under belastning"}}
-				r, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
-				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				r.Header.Set("Accept", "application/json")
-				return r, http.StatusOK
-			})
+			drive(b, f, func(i int) (*http.Request, int) { return saveForm(u, i) })
 		})
 	}
 }
 
 // BenchmarkAreaPage opens a focus-area page of 100 questions (half of them answered) with 64
-// concurrent clients.
+// concurrent clients. naive is the same 64 clients against the bare stack of the same engine: the
+// answers read with one query and the form rendered with html/template on every request.
 func BenchmarkAreaPage(b *testing.B) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		b.Run(string(e), func(b *testing.B) {
+		b.Run(string(e)+"/naive", func(b *testing.B) {
+			u := bareForm(b, e, bigFramework(), "da")
+			driveClients(b, plainClients(clients), func(int) (*http.Request, int) {
+				r, _ := http.NewRequest(http.MethodGet, u, nil)
+				return r, http.StatusOK
+			})
+		})
+		b.Run(string(e)+"/vaern", func(b *testing.B) {
 			f := setup(b, e)
 			u := fmt.Sprintf("%s/baseline/%d/area?a=BIG", f.srv.URL, f.assessment)
 			drive(b, f, func(int) (*http.Request, int) {

@@ -37,52 +37,6 @@ func (t *Tx) editable(ctx context.Context, orgID, assessmentID int64) error {
 	return nil
 }
 
-// SaveAnswer writes an answer, its history entry and its audit row in one transaction, after
-// checking inside it that the assessment takes changes, that the actor may answer this question
-// for this unit (baseline.MayAnswer, over the delegations as they are now) and that the value is
-// valid.
-func (s *Store) SaveAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Answer, error) {
-	var ans vaern.Answer
-	if len(in.Comment) > 20000 {
-		return ans, vaern.Invalid("comment", "is longer than 20,000 characters")
-	}
-	err := s.Write(ctx, func(tx *Tx) error {
-		if err := tx.editable(ctx, orgID, assessmentID); err != nil {
-			return err
-		}
-		role, err := tx.mayAnswer(ctx, a, orgID, assessmentID, in)
-		if err != nil {
-			return err
-		}
-		// A coordinator may change an approved answer (which reopens it for review); others may not.
-		coordinator := role == vaern.RoleCoordinator
-		now := ms(tx.s.now())
-		// One statement inserts or updates; an approved answer is only changed by a coordinator.
-		err = tx.queryRow(ctx, `INSERT INTO answers (assessment_id, org_id, question_id, unit_id, value, comment, status, answered_by, answered_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'answered', ?, ?)
-			ON CONFLICT (assessment_id, question_id, unit_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
-				status = 'answered', answered_by = excluded.answered_by, answered_at = excluded.answered_at, version = answers.version + 1
-			WHERE answers.status <> 'approved' OR ?
-			RETURNING id, version`, assessmentID, orgID, in.QuestionID, in.UnitID, in.Value, in.Comment, a.UserID, now, coordinator).
-			Scan(&ans.ID, &ans.Version)
-		if err != nil {
-			if mapErr(err) == vaern.ErrNotFound {
-				return vaern.Invalid("value", "the answer is approved; ask the coordinator to return it before changing it")
-			}
-			return err
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO answer_history (answer_id, org_id, at, user_id, action, value, comment, status)
-			VALUES (?, ?, ?, ?, 'save', ?, ?, 'answered')`, ans.ID, orgID, now, a.UserID, in.Value, in.Comment); err != nil {
-			return err
-		}
-		ans = vaern.Answer{ID: ans.ID, Version: ans.Version, AssessmentID: assessmentID, OrgID: orgID, QuestionID: in.QuestionID,
-			UnitID: in.UnitID, Value: in.Value, Comment: in.Comment, Status: vaern.AnswerAnswered, AnsweredBy: a.UserID, AnsweredAt: fromMS(now)}
-		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "answer.save", ObjectType: "answer", ObjectID: ans.ID,
-			Detail: map[string]any{"assessment_id": assessmentID, "question": in.QuestionID, "unit_id": in.UnitID, "value": in.Value}})
-	})
-	return ans, err
-}
-
 // ReviewAnswer approves an answer or returns it to the respondent with a comment.
 func (s *Store) ReviewAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, questionID string, unitID int64, approve bool, comment string) error {
 	comment = strings.TrimSpace(comment)

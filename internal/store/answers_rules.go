@@ -43,16 +43,44 @@ func (t *Tx) submittable(ctx context.Context, orgID, id int64) error {
 	return t.s.rules.Baseline.Submittable(f, x, dels, answers)
 }
 
+// answerer is what mayAnswer needs to know, read inside the transaction in one query: the
+// assessment with its round, the actor's role and unit in the organisation as they are now, and
+// whether the unit answered for exists in the organisation.
+type answerer struct {
+	x          vaern.Assessment
+	p          *vaern.Principal
+	member     bool
+	unitExists bool
+}
+
+func (t *Tx) readAnswerer(ctx context.Context, a vaern.Actor, orgID, assessmentID, unitID int64) (answerer, error) {
+	w := answerer{p: &vaern.Principal{User: vaern.User{ID: a.UserID}, Org: vaern.Org{ID: orgID}}}
+	var role string
+	var unit *int64
+	var units int
+	x, err := scanAssessment(scanFunc(func(dest ...any) error {
+		return t.queryRow(ctx, "SELECT "+assessmentCols+`, COALESCE(m.role, ''), m.unit_id,
+			(SELECT COUNT(*) FROM units WHERE org_id = x.org_id AND id = ?)`+assessmentFrom+
+			`LEFT JOIN memberships m ON m.org_id = x.org_id AND m.user_id = ? WHERE x.org_id = ? AND x.id = ?`,
+			unitID, a.UserID, orgID, assessmentID).Scan(append(dest, &role, &unit, &units)...)
+	}))
+	if err != nil {
+		return w, mapErr(err)
+	}
+	w.x, w.member, w.unitExists = x, role != "", units > 0
+	w.p.Role = vaern.Role(role)
+	if unit != nil {
+		w.p.UnitID = *unit
+	}
+	return w, nil
+}
+
 // mayAnswer checks that the actor may give this answer: the question is one of the framework's,
 // the unit fits its scope and belongs to the organisation, the actor's role in the organisation
 // (as it is now, not as the session remembers it) and delegations allow it, and the value is one
 // the question takes. It returns the actor's role.
-func (t *Tx) mayAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Role, error) {
-	x, err := t.txAssessment(ctx, orgID, assessmentID)
-	if err != nil {
-		return "", err
-	}
-	_, f, err := t.framework(ctx, x.Round.FrameworkID)
+func (t *Tx) mayAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput, w answerer) (vaern.Role, error) {
+	_, f, err := t.framework(ctx, w.x.Round.FrameworkID)
 	if err != nil {
 		return "", err
 	}
@@ -63,23 +91,13 @@ func (t *Tx) mayAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID i
 	if (q.Scope == framework.ScopeUnit) != (in.UnitID != 0) {
 		return "", vaern.Invalid("unit", "does not fit the question's scope")
 	}
-	if in.UnitID != 0 {
-		if err := t.unitExists(ctx, orgID, in.UnitID); err != nil {
-			return "", err
-		}
+	if in.UnitID != 0 && !w.unitExists {
+		return "", vaern.ErrNotFound
 	}
-	p := &vaern.Principal{User: vaern.User{ID: a.UserID}, Org: vaern.Org{ID: orgID}}
-	var unit *int64
-	err = t.queryRow(ctx, "SELECT role, unit_id FROM memberships WHERE org_id = ? AND user_id = ?", orgID, a.UserID).Scan(&p.Role, &unit)
-	if err != nil {
-		if mapErr(err) == vaern.ErrNotFound {
-			return "", vaern.ErrForbidden
-		}
-		return "", err
+	if !w.member {
+		return "", vaern.ErrForbidden
 	}
-	if unit != nil {
-		p.UnitID = *unit
-	}
+	p := w.p
 	var mine []vaern.Delegation
 	if p.Role == vaern.RoleRespondent {
 		rows, err := t.query(ctx, "SELECT "+delegationCols+delegationFrom+`WHERE d.org_id = ? AND d.assessment_id = ?

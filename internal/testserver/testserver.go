@@ -60,6 +60,10 @@ type Options struct {
 	// DSN, if set, rewrites the new database's connection string before the store opens it (to
 	// reach the database through a proxy that a test can cut, say).
 	DSN func(string) string
+	// AuditShards, if set, splits each organisation's audit chain as store.Options.AuditShards
+	// does; -1 takes the engine's default, as vaern serve does (benchmarks). Tests keep one chain
+	// per organisation so that they can predict sequence numbers.
+	AuditShards int
 	// DemoBanner shows the demo banner on every page, as `vaern demo` does.
 	DemoBanner bool
 	// WebhookAllowPrivate admits webhooks on loopback (a local TLS test server).
@@ -71,12 +75,15 @@ type Options struct {
 // Start runs a server on engine e until the test ends.
 func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	t.Helper()
-	var st *store.Store
-	if opt.DSN != nil {
-		st = storetest.OpenDSN(t, e, opt.DSN(storetest.DSN(t, e)), store.Options{AuditShards: 1})
-	} else {
-		st = storetest.Open(t, e)
+	shards := 1
+	if opt.AuditShards != 0 {
+		shards = max(opt.AuditShards, 0)
 	}
+	dsn := storetest.DSN(t, e)
+	if opt.DSN != nil {
+		dsn = opt.DSN(dsn)
+	}
+	st := storetest.OpenDSN(t, e, dsn, store.Options{AuditShards: shards})
 	ctx := context.Background()
 	s := &Server{Store: st}
 	if opt.Demo {
