@@ -95,11 +95,12 @@ func setup(b *testing.B, e store.Engine) *fixture {
 // drive sends b.N requests from all clients at once and reports throughput and latency.
 func drive(b *testing.B, f *fixture, req func(i int) (*http.Request, int)) {
 	b.Helper()
-	driveClients(b, f.clients, req)
+	driveClients(b, f.clients, func(i, _ int) (*http.Request, int) { return req(i) })
 }
 
 // driveClients is drive for any set of clients.
-func driveClients(b *testing.B, clients []*http.Client, req func(i int) (*http.Request, int)) {
+// req gets the request's number and the client's.
+func driveClients(b *testing.B, clients []*http.Client, req func(i, c int) (*http.Request, int)) {
 	b.Helper()
 	var next atomic.Int64
 	lat := make([][]time.Duration, len(clients))
@@ -117,7 +118,7 @@ func driveClients(b *testing.B, clients []*http.Client, req func(i int) (*http.R
 				if i >= b.N {
 					return
 				}
-				r, want := req(i)
+				r, want := req(i, c)
 				t0 := time.Now()
 				resp, err := clients[c].Do(r)
 				if err == nil {
@@ -161,7 +162,7 @@ func BenchmarkAnswerSave(b *testing.B) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(e)+"/bare", func(b *testing.B) {
 			u := bareUpsert(b, e)
-			driveClients(b, plainClients(clients), func(i int) (*http.Request, int) { return saveForm(u, i) })
+			driveClients(b, plainClients(clients), func(i, _ int) (*http.Request, int) { return saveForm(u, i) })
 		})
 		b.Run(string(e)+"/vaern", func(b *testing.B) {
 			f := setup(b, e)
@@ -178,7 +179,7 @@ func BenchmarkAreaPage(b *testing.B) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(e)+"/naive", func(b *testing.B) {
 			u := bareForm(b, e, bigFramework(), "da")
-			driveClients(b, plainClients(clients), func(int) (*http.Request, int) {
+			driveClients(b, plainClients(clients), func(int, int) (*http.Request, int) {
 				r, _ := http.NewRequest(http.MethodGet, u, nil)
 				return r, http.StatusOK
 			})

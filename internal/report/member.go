@@ -66,6 +66,17 @@ type UnitRow struct {
 
 // Member builds the report of the member's assessment id. A foreign id answers vaern.ErrNotFound.
 func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, id int64) (*Member, error) {
+	m, err := b.MemberFixed(ctx, l, org, id)
+	if err != nil {
+		return nil, err
+	}
+	return b.MemberLive(ctx, m)
+}
+
+// MemberFixed builds the parts of the report that only an audited change of the member or its
+// centre, or a new stored result, can alter (scores, units, trend, benchmark, follow-ups, charts);
+// MemberLive adds the rest. A foreign id answers vaern.ErrNotFound.
+func (b *Builder) MemberFixed(ctx context.Context, l *i18n.Localizer, org vaern.Org, id int64) (*Member, error) {
 	a, err := b.St.Assessment(ctx, org.ID, id)
 	if err != nil {
 		return nil, err
@@ -95,19 +106,6 @@ func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, 
 		}
 		m.Units = append(m.Units, UnitRow{UnitID: u.UnitID, Name: m.UnitName[u.UnitID], Overall: u.Overall, Gap: u.Gap, Answered: u.Answered, Total: u.Total})
 	}
-	actions, err := b.St.Actions(ctx, org.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range actions {
-		switch {
-		case x.AssessmentID == a.ID:
-			m.Actions = append(m.Actions, x)
-		case x.RoundYear <= a.Round.Year:
-			m.Earlier = append(m.Earlier, x)
-		}
-	}
-	m.Recs = recs(f, m.Result, lang, 10, m.Actions, map[int64]bool{0: true})
 	m.FollowUps = followUps(f, m.Result, lang, m.UnitName)
 	if m.Final && stored != nil {
 		m.Trend = stored
@@ -117,11 +115,34 @@ func (b *Builder) Member(ctx context.Context, l *i18n.Localizer, org vaern.Org, 
 	if err := b.position(ctx, m); err != nil {
 		return nil, err
 	}
-	if err := b.composition(ctx, m); err != nil {
-		return nil, err
-	}
 	m.charts()
 	return m, nil
+}
+
+// MemberLive returns a copy of fixed (from MemberFixed, which it does not change, so that it can
+// be shared) with what changes without its own audited trace in the member or centre: the actions
+// (and the recommendations, which count them) and the round's composition, which other members'
+// arrival changes.
+func (b *Builder) MemberLive(ctx context.Context, fixed *Member) (*Member, error) {
+	m := *fixed
+	m.Actions, m.Earlier = nil, nil
+	actions, err := b.St.Actions(ctx, m.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range actions {
+		switch {
+		case x.AssessmentID == m.Assessment.ID:
+			m.Actions = append(m.Actions, x)
+		case x.RoundYear <= m.Assessment.Round.Year:
+			m.Earlier = append(m.Earlier, x)
+		}
+	}
+	m.Recs = recs(m.F, m.Result, m.L.Lang, 10, m.Actions, map[int64]bool{0: true})
+	if err := b.composition(ctx, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // result returns the assessment's stored result and trend once it is final (submitted or

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -41,6 +42,7 @@ type Store struct {
 	rstmts      *stmtCache      // prepared statements on the reader pool
 	wstmts      *stmtCache      // prepared statements on the writer
 	auditShards int
+	shardNext   atomic.Uint64 // the next audit shard (auditShard)
 	migFS       fs.FS      // migrations; nil: the embedded ones (tests replace them)
 	hook        ChangeHook // told of every audited change inside its transaction (notifications)
 
@@ -60,8 +62,9 @@ type Options struct {
 	// MaxConns bounds the PostgreSQL pool (default 16).
 	MaxConns int
 	// AuditShards is how many hash chains each organisation's audit log is split into (default 1
-	// on SQLite, where one writer serialises everything anyway, and 8 on PostgreSQL, where one
-	// chain would let only one of an organisation's transactions commit at a time).
+	// on SQLite, where one writer serialises everything anyway, and on PostgreSQL the pool's size,
+	// 16 by default, where one chain would let only one of an organisation's transactions commit
+	// at a time; the shards are taken in turn).
 	AuditShards int
 	// Rules are the module checks the store runs inside its transactions. Required: a store
 	// without them would accept writes that the rules forbid.
@@ -93,10 +96,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s.rstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}
 	s.wstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}
 	s.auditShards = opt.AuditShards
+	s.shardNext.Store(uint64(time.Now().UnixNano())) // app nodes sharing a database start at different shards
 	if s.auditShards <= 0 {
 		s.auditShards = 1
 		if s.engine == Postgres {
-			s.auditShards = 8
+			s.auditShards = max(opt.MaxConns, 16)
 		}
 	}
 	return s, nil

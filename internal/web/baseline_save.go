@@ -68,6 +68,10 @@ func (s *Server) answerForm(w http.ResponseWriter, r *http.Request) (*assessment
 // baselineSave saves one answer: by plain form post (then back to the page) or by the autosave
 // script (then a small JSON answer).
 func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request) {
+	if wantsJSON(r) {
+		s.baselineAutosave(w, r)
+		return
+	}
 	ctx := r.Context()
 	x, q, unit, ok := s.answerForm(w, r)
 	if !ok {
@@ -75,19 +79,44 @@ func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request) {
 	}
 	// The store checks, inside its transaction, that the assessment takes changes, that this
 	// person may answer this question (baseline.MayAnswer) and that the value is valid.
-	ans, err := s.st.SaveAnswer(ctx, x.P.Actor(s.clientIP(r)), x.P.Org.ID, x.A.ID, store.AnswerInput{
+	_, err := s.st.SaveAnswer(ctx, x.P.Actor(s.clientIP(r)), x.P.Org.ID, x.A.ID, store.AnswerInput{
 		QuestionID: q.ID, UnitID: unit, Value: r.PostForm.Get("value"), Comment: strings.TrimSpace(r.PostForm.Get("comment")),
 	})
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
 	}
-	if wantsJSON(r) {
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"id": ans.ID, "version": ans.Version, "status": ans.Status,
-			"saved_at": ans.AnsweredAt.Format(time.RFC3339)})
+	answerBack(w, r, x, q, unit, "bl.flash.saved", s)
+}
+
+// baselineAutosave is a save from the autosave script, the busiest request there is. It does not
+// read the assessment first: the store checks everything inside its transaction (the assessment
+// is the organisation's and takes changes, the question is the framework's, the unit fits its
+// scope and is the organisation's, the person may answer it, the value is valid), with the same
+// answers (404 for a foreign assessment or unit, 422 naming the field), so a save costs one query
+// fewer.
+func (s *Server) baselineAutosave(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	id, ok := httpx.PathID(r, "id")
+	if !ok {
+		s.answerErr(w, r, vaern.ErrNotFound)
 		return
 	}
-	answerBack(w, r, x, q, unit, "bl.flash.saved", s)
+	if err := r.ParseForm(); err != nil {
+		s.answerErr(w, r, vaern.Invalid("form", "could not be read"))
+		return
+	}
+	unit, _ := strconv.ParseInt(r.PostForm.Get("unit"), 10, 64)
+	ans, err := s.st.SaveAnswer(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, store.AnswerInput{
+		QuestionID: r.PostForm.Get("q"), UnitID: unit, Value: r.PostForm.Get("value"), Comment: strings.TrimSpace(r.PostForm.Get("comment")),
+	})
+	if err != nil {
+		s.answerErr(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"id": ans.ID, "version": ans.Version, "status": ans.Status,
+		"saved_at": ans.AnsweredAt.Format(time.RFC3339)})
 }
 
 // answerErr answers a failed answer action: JSON problem for the autosave script, the error page or

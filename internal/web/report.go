@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,6 +60,7 @@ func (s *Server) reportsIndex(w http.ResponseWriter, r *http.Request) {
 type memberReportData struct {
 	K       int
 	R       *report.Member
+	Fixed   template.HTML // the report's fixed part, rendered (report_cache.go)
 	People  []vaern.Member
 	Today   string
 	Formats []string
@@ -72,11 +74,15 @@ func (s *Server) memberReportPage(w http.ResponseWriter, r *http.Request) (*Page
 		return nil, vaern.ErrNotFound
 	}
 	pg := s.page(w, r, "rs.member_title", nil)
-	m, err := s.reports().Member(ctx, pg.L, p.Org, id)
+	fixed, html, err := s.memberFixed(r, pg, p, id)
 	if err != nil {
 		return nil, err
 	}
-	d := &memberReportData{K: s.k(), R: m, Today: s.st.Now().Format("2006-01-02"), Formats: report.Formats}
+	m, err := s.reports().MemberLive(ctx, fixed)
+	if err != nil {
+		return nil, err
+	}
+	d := &memberReportData{K: s.k(), R: m, Fixed: html, Today: s.st.Now().Format("2006-01-02"), Formats: report.Formats}
 	if vaern.Can(p.Role, vaern.PermActionsManage) {
 		if d.People, err = s.st.OrgUsers(ctx, p.Org.ID); err != nil {
 			return nil, err

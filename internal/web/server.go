@@ -50,6 +50,7 @@ type Server struct {
 	secure  bool
 	handler http.Handler
 	qcache  *questionCache
+	rcache  *reportCache // municipality reports of closed rounds (report_cache.go)
 	limits  *rateLimiters
 }
 
@@ -73,7 +74,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache(),
+	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache(), rcache: newReportCache(),
 		limits: newRateLimiters(cfg.RateLimits)}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
