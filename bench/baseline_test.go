@@ -55,7 +55,7 @@ type fixture struct {
 
 func setup(b *testing.B, e store.Engine) *fixture {
 	b.Helper()
-	web.TuneRuntime(os.Getenv) // as vaern serve does
+	web.TuneRuntime(os.Getenv)                                       // as vaern serve does
 	s := testserver.Start(b, e, testserver.Options{AuditShards: -1}) // the chains split as vaern serve splits them
 	ctx := context.Background()
 	sys := vaern.System("bench")

@@ -43,8 +43,8 @@ type Store struct {
 	wstmts      *stmtCache      // prepared statements on the writer
 	auditShards int
 	shardNext   atomic.Uint64 // the next audit shard (auditShard)
-	migFS       fs.FS      // migrations; nil: the embedded ones (tests replace them)
-	hook        ChangeHook // told of every audited change inside its transaction (notifications)
+	migFS       fs.FS         // migrations; nil: the embedded ones (tests replace them)
+	hook        ChangeHook    // told of every audited change inside its transaction (notifications)
 
 	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
 	writerEnd chan struct{}
