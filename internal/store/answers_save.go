@@ -16,11 +16,21 @@ import (
 // history row and the audit chain's head go in one statement, the audit row and the new head hash
 // in a second. The audit row stays inside the transaction of the change: there is never an answer
 // without its chained audit row, after a crash or otherwise.
+//
+// On PostgreSQL, saves that arrive together share one transaction (see answers_batch.go).
 func (s *Store) SaveAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Answer, error) {
-	var ans vaern.Answer
 	if len(in.Comment) > 20000 {
-		return ans, vaern.Invalid("comment", "is longer than 20,000 characters")
+		return vaern.Answer{}, vaern.Invalid("comment", "is longer than 20,000 characters")
 	}
+	if s.saves != nil {
+		return s.batchedSave(ctx, a, orgID, assessmentID, in)
+	}
+	return s.saveAlone(ctx, a, orgID, assessmentID, in)
+}
+
+// saveAlone is SaveAnswer in a transaction of its own.
+func (s *Store) saveAlone(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Answer, error) {
+	var ans vaern.Answer
 	err := s.Write(ctx, func(tx *Tx) error {
 		w, err := tx.readAnswerer(ctx, a, orgID, assessmentID, in.UnitID)
 		if err != nil {

@@ -48,6 +48,8 @@ type Store struct {
 
 	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
 	writerEnd chan struct{}
+	saves     chan *saveReq // PostgreSQL batched answer saves (answers_batch.go); nil on SQLite
+	saversEnd sync.WaitGroup
 	closeMu   sync.RWMutex
 	closed    bool
 }
@@ -103,6 +105,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			s.auditShards = max(opt.MaxConns, 16)
 		}
 	}
+	if s.engine == Postgres {
+		s.startSaveBatcher()
+	}
 	return s, nil
 }
 
@@ -125,6 +130,15 @@ func (s *Store) Close() error {
 		}
 		s.closeMu.Unlock()
 		<-s.writerEnd
+	}
+	if s.saves != nil {
+		s.closeMu.Lock()
+		if !s.closed {
+			s.closed = true
+			close(s.saves)
+		}
+		s.closeMu.Unlock()
+		s.saversEnd.Wait()
 	}
 	s.rstmts.close()
 	s.wstmts.close()
