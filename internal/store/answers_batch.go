@@ -146,6 +146,16 @@ func (t *Tx) saveMany(batch []*saveReq) error {
 		}
 		return a.in.UnitID < b.in.UnitID
 	})
+	// The rules, save by save; the accepted ones are written in waves of distinct slots (a slot
+	// saved twice in one batch goes into a later wave, so the second save updates the first).
+	type slot struct {
+		asm  int64
+		q    string
+		unit int64
+	}
+	var waves [][]int
+	waveOf := map[slot]int{}
+	roles := make([]vaern.Role, len(batch))
 	for _, i := range order {
 		r := batch[i]
 		r.ans, r.err = vaern.Answer{}, nil
@@ -166,32 +176,41 @@ func (t *Tx) saveMany(batch []*saveReq) error {
 			}
 			return err
 		}
-		in := r.in
-		err = t.queryRow(ctx, `WITH a AS (`+answerUpsert+` RETURNING id, version),
-			h AS (INSERT INTO answer_history (answer_id, org_id, at, user_id, action, value, comment, status)
-				SELECT id, ?, ?, ?, 'save', ?, ?, 'answered' FROM a)
-			SELECT id, version FROM a`,
-			r.asmID, r.orgID, in.QuestionID, in.UnitID, in.Value, in.Comment, r.a.UserID, now, role == vaern.RoleCoordinator,
-			r.orgID, now, r.a.UserID, in.Value, in.Comment).Scan(&r.ans.ID, &r.ans.Version)
+		roles[i] = role
+		k := slot{r.asmID, r.in.QuestionID, r.in.UnitID}
+		n := waveOf[k]
+		waveOf[k] = n + 1
+		if n == len(waves) {
+			waves = append(waves, nil)
+		}
+		waves[n] = append(waves[n], i)
+	}
+	for _, wave := range waves {
+		got, err := t.upsertAnswers(ctx, batch, roles, wave, now)
 		if err != nil {
-			if mapErr(err) == vaern.ErrNotFound {
+			return err
+		}
+		for _, i := range wave {
+			r := batch[i]
+			idv, ok := got[i]
+			if !ok {
 				r.err = vaern.Invalid("value", "the answer is approved; ask the coordinator to return it before changing it")
 				continue
 			}
-			return err
+			in := r.in
+			r.ans = vaern.Answer{ID: idv[0], Version: int(idv[1]), AssessmentID: r.asmID, OrgID: r.orgID, QuestionID: in.QuestionID,
+				UnitID: in.UnitID, Value: in.Value, Comment: in.Comment, Status: vaern.AnswerAnswered, AnsweredBy: r.a.UserID, AnsweredAt: fromMS(now)}
+			c := Change{OrgID: r.orgID, Action: "answer.save", ObjectType: "answer", ObjectID: r.ans.ID,
+				Detail: map[string]any{"assessment_id": r.asmID, "question": in.QuestionID, "unit_id": in.UnitID, "value": in.Value}}
+			e, err := t.auditEntry(c)
+			if err != nil {
+				return err
+			}
+			if byChain[r.orgID] == nil {
+				chains = append(chains, r.orgID)
+			}
+			byChain[r.orgID] = append(byChain[r.orgID], &audited{r: r, c: c, e: e})
 		}
-		r.ans = vaern.Answer{ID: r.ans.ID, Version: r.ans.Version, AssessmentID: r.asmID, OrgID: r.orgID, QuestionID: in.QuestionID,
-			UnitID: in.UnitID, Value: in.Value, Comment: in.Comment, Status: vaern.AnswerAnswered, AnsweredBy: r.a.UserID, AnsweredAt: fromMS(now)}
-		c := Change{OrgID: r.orgID, Action: "answer.save", ObjectType: "answer", ObjectID: r.ans.ID,
-			Detail: map[string]any{"assessment_id": r.asmID, "question": in.QuestionID, "unit_id": in.UnitID, "value": in.Value}}
-		e, err := t.auditEntry(c)
-		if err != nil {
-			return err
-		}
-		if byChain[r.orgID] == nil {
-			chains = append(chains, r.orgID)
-		}
-		byChain[r.orgID] = append(byChain[r.orgID], &audited{r: r, c: c, e: e})
 	}
 	slices.Sort(chains)
 	for _, chain := range chains {
@@ -236,6 +255,52 @@ func (t *Tx) saveMany(batch []*saveReq) error {
 		}
 	}
 	return nil
+}
+
+// upsertAnswers writes the answers of one wave (distinct slots) and their history rows in one
+// statement, and returns each written save's answer id and version by its index. An approved
+// answer is changed only by a coordinator; a save refused so has no entry.
+func (t *Tx) upsertAnswers(ctx context.Context, batch []*saveReq, roles []vaern.Role, wave []int, now int64) (map[int][2]int64, error) {
+	var q strings.Builder
+	q.WriteString("WITH v (i, asm, org, q, unit, value, comment, usr, at, coord) AS (VALUES ")
+	args := make([]any, 0, 10*len(wave))
+	for j, i := range wave {
+		r := batch[i]
+		if j > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), " +
+			"CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))")
+		args = append(args, i, r.asmID, r.orgID, r.in.QuestionID, r.in.UnitID, r.in.Value, r.in.Comment, r.a.UserID, now,
+			roles[i] == vaern.RoleCoordinator)
+	}
+	q.WriteString(`),
+		a AS (INSERT INTO answers (assessment_id, org_id, question_id, unit_id, value, comment, status, answered_by, answered_at)
+			SELECT asm, org, q, unit, value, comment, 'answered', usr, at FROM v
+			ON CONFLICT (assessment_id, question_id, unit_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+				status = 'answered', answered_by = excluded.answered_by, answered_at = excluded.answered_at, version = answers.version + 1
+			WHERE answers.status <> 'approved' OR EXISTS (SELECT 1 FROM v WHERE v.asm = answers.assessment_id
+				AND v.q = answers.question_id AND v.unit = answers.unit_id AND v.coord)
+			RETURNING id, version, assessment_id, question_id, unit_id),
+		h AS (INSERT INTO answer_history (answer_id, org_id, at, user_id, action, value, comment, status)
+			SELECT a.id, v.org, v.at, v.usr, 'save', v.value, v.comment, 'answered'
+			FROM a JOIN v ON v.asm = a.assessment_id AND v.q = a.question_id AND v.unit = a.unit_id)
+		SELECT v.i, a.id, a.version FROM a JOIN v ON v.asm = a.assessment_id AND v.q = a.question_id AND v.unit = a.unit_id`)
+	rows, err := t.tx.QueryContext(ctx, t.s.rebind(q.String()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int][2]int64{}
+	for rows.Next() {
+		var i int
+		var id, version int64
+		if err := rows.Scan(&i, &id, &version); err != nil {
+			return nil, err
+		}
+		out[i] = [2]int64{id, version}
+	}
+	return out, rows.Err()
 }
 
 // isRuleErr tells a refusal by the rules (the save's own outcome) from a database error (the
