@@ -67,9 +67,9 @@ type Index struct {
 	advs  []vaern.Advisory
 	rules []rule
 	// candidates by key; values are indexes into rules, in ascending order
-	byPURL  map[string][]int32
-	byCPE   map[string][]int32
-	byName  map[string][]int32
+	byPURL map[string][]int32
+	byCPE  map[string][]int32
+	byName map[string][]int32
 	// byToken indexes fuzzy candidates by their anchor word, apart by whether the statement
 	// carries a purl (bit 1) and a CPE (bit 2): an asset with a purl never meets a statement
 	// with a purl by words (two identifiers that differ are two products), so it skips those.
