@@ -151,7 +151,9 @@ type AssetIndex struct {
 	byPURL  map[string][]int32
 	byCPE   map[string][]int32
 	byName  map[string][]int32
-	byToken map[string][]int32
+	// byToken: groups by each distinctive word, apart by whether the asset has a purl (bit 1)
+	// and a CPE (bit 2), as Index.byToken
+	byToken [4]map[string][]int32
 }
 
 type agroup struct {
@@ -163,7 +165,7 @@ type agroup struct {
 func NewAssetIndex(assets []Asset) *AssetIndex {
 	ax := &AssetIndex{
 		assets: assets, byPURL: map[string][]int32{}, byCPE: map[string][]int32{},
-		byName: map[string][]int32{}, byToken: map[string][]int32{},
+		byName: map[string][]int32{}, byToken: [4]map[string][]int32{{}, {}, {}, {}},
 	}
 	seen := make(map[assetKey]int32, len(assets)/8+1)
 	for i := range assets {
@@ -183,8 +185,9 @@ func NewAssetIndex(assets []Asset) *AssetIndex {
 			if p.name.product != "" {
 				ax.byName[p.name.product] = append(ax.byName[p.name.product], g)
 			}
+			c := idClass(p.purl.ok, p.cpe.ok)
 			for _, t := range p.tokens {
-				ax.byToken[t] = append(ax.byToken[t], g)
+				ax.byToken[c][t] = append(ax.byToken[c][t], g)
 			}
 		}
 		ax.groups[g].members = append(ax.groups[g].members, int32(i))
@@ -212,7 +215,12 @@ func (ax *AssetIndex) Match(adv vaern.Advisory) []Match {
 		if r.name.product != "" {
 			gs = append(gs, ax.byName[r.name.product]...)
 			if r.name.anchor != "" {
-				gs = append(gs, ax.byToken[r.name.anchor]...)
+				skip := idClass(r.purl.ok, r.cpe.ok)
+				for c := range ax.byToken {
+					if c&skip == 0 {
+						gs = append(gs, ax.byToken[c][r.name.anchor]...)
+					}
+				}
 			}
 		}
 	}

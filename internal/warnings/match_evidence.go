@@ -85,8 +85,8 @@ var verdictText = map[Verdict]string{
 }
 
 // Text is the evidence in one English sentence, e.g.
-// `component purl "pkg:npm/lodash@4.17.20" matched the advisory's purl "pkg:npm/lodash" (same
-// package); version 4.17.20 is in range "< 4.17.21" (npm rules)`.
+// `purl "pkg:npm/lodash@4.17.20" matched the advisory's purl "pkg:npm/lodash" (same package);
+// version 4.17.20 is in range "vers:npm/<4.17.21" (npm rules)`.
 func (e Evidence) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %q matched the advisory's %s %q", fieldText[e.AssetField], e.AssetValue,

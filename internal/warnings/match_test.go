@@ -302,5 +302,46 @@ func sameMatch(a, b Match) bool {
 	return a.OrgID == b.OrgID && a.SystemID == b.SystemID && a.ComponentID == b.ComponentID &&
 		a.AdvisoryID == b.AdvisoryID && a.ProductKey == b.ProductKey && a.Tier == b.Tier &&
 		a.Outcome == b.Outcome && a.Evidence == b.Evidence && a.RangeKey == b.RangeKey &&
-		strings.Join(a.CVEs, ",") == strings.Join(b.CVEs, ",")
+		strings.Join(a.CVEs, ",") == strings.Join(b.CVEs, ",") && a.ClosedBy == b.ClosedBy
+}
+
+func TestApplyVEX(t *testing.T) {
+	kev := vaern.Advisory{ID: 1, State: vaern.AdvisoryPublished, CVEs: []string{"CVE-2024-3094"},
+		Products: []vaern.AdvisoryProduct{{Key: "kev", Vendor: "Tukaani", Product: "xz", Status: vaern.StatusAffected}}}
+	vex := vaern.Advisory{ID: 2, State: vaern.AdvisoryPublished, Vex: true, CVEs: []string{"CVE-2024-3094"},
+		Products: []vaern.AdvisoryProduct{{Key: "p1", Vendor: "Tukaani", Product: "xz", Status: vaern.StatusNotAffected,
+			Justification: "vulnerable_code_not_in_execute_path", Versions: []vaern.VersionRange{{Exact: "5.6.1"}}}}}
+	other := vaern.Advisory{ID: 3, State: vaern.AdvisoryPublished, CVEs: []string{"CVE-2024-3094", "CVE-2024-9999"},
+		Products: []vaern.AdvisoryProduct{{Key: "x", Vendor: "Tukaani", Product: "xz", Status: vaern.StatusAffected}}}
+	ix := NewIndex([]vaern.Advisory{kev, vex, other})
+	ms := ApplyVEX(ix.Match(Asset{SystemID: 7, Vendor: "Tukaani", Product: "xz", Version: "5.6.1"}))
+	if len(ms) != 3 {
+		t.Fatalf("want 3 matches, got %+v", ms)
+	}
+	if ms[0].Outcome != OutcomeNotAffected || ms[0].ClosedBy != 2 || ms[0].Evidence.Justification == "" {
+		t.Errorf("the KEV entry is not closed by the VEX: %+v", ms[0])
+	}
+	if ms[2].Outcome != OutcomeAffected || ms[2].ClosedBy != 0 {
+		t.Errorf("a VEX on one CVE closed an advisory on two: %+v", ms[2])
+	}
+	// another version: the VEX says nothing, the warning stays
+	ms = ApplyVEX(ix.Match(Asset{SystemID: 7, Vendor: "Tukaani", Product: "xz", Version: "5.6.0"}))
+	if len(ms) != 2 || ms[0].Outcome != OutcomeAffected {
+		t.Errorf("5.6.0: %+v", ms)
+	}
+}
+
+func TestEvidenceText(t *testing.T) {
+	ms := NewIndex([]vaern.Advisory{adv(1, vaern.AdvisoryProduct{PURL: "pkg:npm/lodash", Versions: []vaern.VersionRange{{Scheme: "npm", Fixed: "4.17.21", Expr: "vers:npm/<4.17.21"}}})}).
+		Match(Asset{PURL: "pkg:npm/lodash@4.17.20"})
+	want := `purl "pkg:npm/lodash@4.17.20" matched the advisory's purl "pkg:npm/lodash" (same package); version 4.17.20 is in range "vers:npm/<4.17.21" (npm rules)`
+	if len(ms) != 1 || ms[0].Evidence.Text() != want {
+		t.Errorf("got %q\nwant %q", ms[0].Evidence.Text(), want)
+	}
+	ms = NewIndex([]vaern.Advisory{adv(1, vaern.AdvisoryProduct{Vendor: "Microsoft", Product: "Windows Server 2016",
+		Versions: []vaern.VersionRange{{Introduced: "10.0.14393.0", Fixed: "10.0.14393.6897", Expr: "< 10.0.14393.6897"}}})}).
+		Match(Asset{Vendor: "Microsoft", Product: "Windows Server 2016"})
+	if len(ms) != 1 || !strings.Contains(ms[0].Evidence.Text(), "patch level is not") || ms[0].Tier != vaern.TierConfirm {
+		t.Errorf("windows release without patch level: %+v %s", ms, ms[0].Evidence.Text())
+	}
 }
