@@ -146,11 +146,11 @@ func (ix *Index) matchRange(assets []Asset, emit func([]Match)) {
 // same keys as Index indexes advisories by. Read-only after NewAssetIndex; safe for concurrent
 // use.
 type AssetIndex struct {
-	assets  []Asset
-	groups  []agroup
-	byPURL  map[string][]int32
-	byCPE   map[string][]int32
-	byName  map[string][]int32
+	assets []Asset
+	groups []agroup
+	byPURL map[string][]int32
+	byCPE  map[string][]int32
+	byName map[string][]int32
 	// byToken: groups by each distinctive word, apart by whether the asset has a purl (bit 1)
 	// and a CPE (bit 2), as Index.byToken
 	byToken [4]map[string][]int32
