@@ -158,7 +158,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 		c.ev = Evidence{AssetField: p.nameField, AssetValue: p.nameValue, AdvisoryField: r.nameField,
 			AdvisoryValue: r.nameValue, Rule: rule}
 		if rule == RuleAlias {
-			c.ev.Alias = r.name.vendor + " " + r.name.product
+			c.ev.Alias = aliasName(r.name.vendor, r.name.product)
 		}
 	case subset(r.name.tokens, p.tokens):
 		if r.name.vendor != "" && p.name.vendor != "" && r.name.vendor != p.name.vendor {
@@ -324,4 +324,13 @@ func (ix *Index) toMatch(p *prepared, c *candidate) Match {
 		AdvisoryID: r.advID, ProductKey: r.key, Tier: c.tier, Outcome: c.outcome,
 		Evidence: c.ev, RangeKey: c.rk, CVEs: r.cves,
 	}
+}
+
+// aliasName is the name an alias led to, for the evidence: the alias table's key as words where
+// it is known ("microsoft exchangeserver" reads "microsoft / exchangeserver").
+func aliasName(vendor, product string) string {
+	if vendor == "" {
+		return product
+	}
+	return vendor + " / " + product
 }

@@ -99,7 +99,7 @@ func (e Evidence) Text() string {
 	case RuleName:
 		b.WriteString(" (same vendor and product by name)")
 	case RuleAlias:
-		fmt.Fprintf(&b, " (same vendor and product by name, as %q)", e.Alias)
+		fmt.Fprintf(&b, " (same vendor and product by name, through a known alias: %s)", e.Alias)
 	case RuleProductOnly:
 		b.WriteString(" (same product name, no vendor to compare)")
 	case RuleFuzzy:
