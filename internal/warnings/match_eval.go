@@ -108,7 +108,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 	var rs *rangeSet
 	var version string
 	var tier vaern.ExposureTier
-	note := ""
+	note, noteKey := "", NoteKey("")
 	switch {
 	case r.purl.ok && p.purl.ok && r.purl.key == p.purl.key:
 		tier, rs, c.rk = vaern.TierExact, &r.rsPURL, r.rkPURL
@@ -127,6 +127,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 		if r.cpe.update != "" && p.cpe.updateAny {
 			tier = vaern.TierConfirm
 			note = "the advisory names update " + r.cpe.update + ", the register's CPE names none"
+			noteKey = NoteUpdateUnnamed
 		}
 		c.ev = Evidence{AssetField: FieldCPE, AssetValue: p.a.CPE, AdvisoryField: FieldCPE,
 			AdvisoryValue: r.cpe.raw, Rule: RuleCPE}
@@ -187,6 +188,10 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 	c.ev.Range, c.ev.Scheme, c.ev.Version, c.ev.Verdict = j.rng, rs.sc.name(), version, j.verdict
 	c.ev.Status, c.ev.Justification = string(r.status), r.justification
 	c.ev.Note = joinNote(note, j.note)
+	c.ev.NoteKey = noteKey
+	if noteKey == "" {
+		c.ev.NoteKey = j.noteKey
+	}
 	c.tier = tier
 	switch r.status {
 	case vaern.StatusAffected, vaern.StatusUnderInvestigation:

@@ -57,6 +57,7 @@ func ApplyVEX(ms []Match) []Match {
 		m.Outcome, m.ClosedBy = q.Outcome, q.AdvisoryID
 		m.Evidence.Status, m.Evidence.Justification = q.Evidence.Status, q.Evidence.Justification
 		m.Evidence.Note = joinNote(m.Evidence.Note, "closed by another advisory's statement on the same CVEs")
+		m.Evidence.NoteKey = NoteClosedByOther
 	}
 	return ms
 }

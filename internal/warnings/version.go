@@ -276,6 +276,7 @@ type judgement struct {
 	verdict Verdict
 	rng     string // text of the range that decided
 	note    string
+	noteKey NoteKey
 	exact   bool // the deciding range is a single version
 }
 
@@ -297,7 +298,7 @@ func (rs *rangeSet) judge(version string) judgement {
 	}
 	av, ok := rs.sc.parse(strings.TrimSpace(version))
 	if !ok {
-		return judgement{verdict: VerdictNotComparable, note: "the version is not a " + rs.sc.name() + " version"}
+		return judgement{verdict: VerdictNotComparable, note: "the version is not a " + rs.sc.name() + " version", noteKey: NoteNotAVersion}
 	}
 	var unknown *crange
 	var fixedBy *crange
@@ -318,7 +319,8 @@ func (rs *rangeSet) judge(version string) judgement {
 		}
 	}
 	if unknown != nil {
-		return judgement{verdict: VerdictNotComparable, rng: unknown.text, note: notComparableNote(rs.sc)}
+		n, k := notComparableNote(rs.sc)
+		return judgement{verdict: VerdictNotComparable, rng: unknown.text, note: n, noteKey: k}
 	}
 	if fixedBy != nil {
 		return judgement{verdict: VerdictFixed, rng: fixedBy.text}
@@ -326,14 +328,14 @@ func (rs *rangeSet) judge(version string) judgement {
 	return judgement{verdict: VerdictOutOfRange, rng: rs.ranges[0].text}
 }
 
-func notComparableNote(sc scheme) string {
+func notComparableNote(sc scheme) (string, NoteKey) {
 	switch sc.(type) {
 	case windowsScheme:
-		return "the release is known, its patch level is not"
+		return "the release is known, its patch level is not", NotePatchLevelUnknown
 	case ciscoScheme:
-		return "different release trains"
+		return "different release trains", NoteOtherTrain
 	}
-	return ""
+	return "the versions cannot be ordered by the " + sc.name() + " rules", NoteNotOrdered
 }
 
 // contains answers whether av is in the range, and whether it lies at or above the range's
