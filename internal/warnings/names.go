@@ -299,3 +299,15 @@ func sortUnique(ws []string) []string {
 	slices.Sort(ws)
 	return slices.Compact(ws)
 }
+
+// NameKey is the matcher's normalised key of a vendor and product name ("Microsoft
+// Corporation", "Exchange Server 2019" → "microsoft/exchangeserver/2019"): equal keys match by
+// name. The orchestration keys a curated name → CPE / purl mapping by it, so that a mapping
+// confirmed once reaches every member's system of that name however it is written.
+func NameKey(vendor, product string) string {
+	k := newNameKey(vendor, product)
+	if k.product == "" {
+		return ""
+	}
+	return k.vendor + "/" + k.product + "/" + k.edition
+}
