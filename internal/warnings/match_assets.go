@@ -12,10 +12,11 @@ import (
 // the same answers.
 type assetKey struct {
 	name, vendor, product, version, cpe, purl string
+	component                                 bool // a component's name is a product name
 }
 
 func keyOf(a *Asset) assetKey {
-	return assetKey{a.Name, a.Vendor, a.Product, a.Version, a.CPE, a.PURL}
+	return assetKey{a.Name, a.Vendor, a.Product, a.Version, a.CPE, a.PURL, a.ComponentID != 0}
 }
 
 // withIDs appends the template matches (answers for an asset of the same key) with a's ids.

@@ -19,7 +19,7 @@ type prepared struct {
 	nameValue string
 	// tokens are the distinctive words of the product name and of the free-text name.
 	tokens []string
-	// nameOnly: the product words came from the free-text name (no product given)
+	// nameOnly: the product words came from a system's free-text name (no product given)
 	nameOnly bool
 }
 
@@ -36,8 +36,10 @@ func prepare(a Asset) prepared {
 		p.name = newNameKey(p.cpe.vendorName, p.cpe.productName)
 		p.nameField, p.nameValue = FieldCPE, a.CPE
 	case !blankName(a.Name):
+		// a component's name is its product's name (SBOMs name packages so); a system's name
+		// is free text ("Mail server (Exchange 2019)"), good for the triage queue only
 		p.name = newNameKey(a.Vendor, a.Name)
-		p.nameField, p.nameValue, p.nameOnly = FieldName, strings.TrimSpace(a.Name), true
+		p.nameField, p.nameValue, p.nameOnly = FieldName, strings.TrimSpace(a.Name), a.ComponentID == 0
 		if !blankName(a.Vendor) {
 			p.nameValue = strings.TrimSpace(a.Vendor + " " + a.Name)
 		}

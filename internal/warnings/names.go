@@ -40,6 +40,8 @@ var legalSuffixes = map[string]bool{
 	"se": true, "sa": true, "as": true, "asa": true, "aps": true, "ab": true, "oy": true,
 	"oyj": true, "bv": true, "nv": true, "plc": true, "srl": true, "spa": true, "kk": true,
 	"pty": true, "pte": true, "lp": true, "llp": true, "sas": true, "sarl": true, "kg": true,
+	// organisation words of open-source projects ("OpenSSL Project", "Eclipse Foundation")
+	"project": true, "foundation": true, "community": true, "team": true,
 }
 
 // vendorAliases maps a vendor key to the key it is known by in advisories.
@@ -48,6 +50,8 @@ var vendorAliases = map[string]string{
 	"hewlettpackard":           "hp",
 	"hewlettpackardenterprise": "hpe",
 	"apachesoftwarefoundation": "apache",
+	"apachesoftware":           "apache",
+	"pythonsoftware":           "python",
 	"citrixsystems":            "citrix",
 	"adobesystems":             "adobe",
 	"zohocorp":                 "zoho",
