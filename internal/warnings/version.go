@@ -118,6 +118,9 @@ func blankVersion(s string) bool {
 	return false
 }
 
+// maxVersionLen bounds the version text the schemes parse.
+const maxVersionLen = 256
+
 // bound is one pre-parsed bound of a range.
 type bound struct {
 	text string
@@ -296,7 +299,11 @@ func (rs *rangeSet) judge(version string) judgement {
 		}
 		return judgement{verdict: VerdictUnknown}
 	}
-	av, ok := rs.sc.parse(strings.TrimSpace(version))
+	var av ver
+	ok := len(version) <= maxVersionLen // longer text is no version anyone wrote
+	if ok {
+		av, ok = rs.sc.parse(strings.TrimSpace(version))
+	}
 	if !ok {
 		return judgement{verdict: VerdictNotComparable, note: "the version is not a " + rs.sc.name() + " version", noteKey: NoteNotAVersion}
 	}
