@@ -4,7 +4,7 @@ import "testing"
 
 func TestCVSSScores(t *testing.T) {
 	for _, tc := range []struct {
-		version, vector    string
+		version, vector     string
 		base, temporal, env float64
 	}{
 		{"3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8, 9.8, 9.8},
