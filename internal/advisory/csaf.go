@@ -253,3 +253,5 @@ func versionRange(s string) []vaern.VersionRange {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
