@@ -258,3 +258,70 @@ func TestMandatoryTests(t *testing.T) {
 		})
 	}
 }
+
+// passingVariants are changes a valid document may have that the tests must not mistake for
+// failures (a false positive would refuse a real advisory).
+var passingVariants = map[string]func(d jdoc){
+	"semantic history":  func(d jdoc) { history(d, "2.0.0", "1.0.0", "1.1.0", "2.0.0") },
+	"draft pre-release": func(d jdoc) { set(d, "/document/tracking/status", `"draft"`); history(d, "0.1.0-rc1", "0.1.0") },
+	"draft zero":        func(d jdoc) { set(d, "/document/tracking/status", `"draft"`); history(d, "0", "0") },
+	"build metadata":    func(d jdoc) { history(d, "1.0.0+build.7", "1.0.0") },
+	"history from zero": func(d jdoc) { set(d, "/document/tracking/status", `"draft"`); history(d, "1", "0", "1") },
+	"same date history": func(d jdoc) {
+		history(d, "2", "1", "2")
+		set(d, "/document/tracking/revision_history/1/date", `"2025-01-01T00:00:00Z"`)
+	},
+	"translation": func(d jdoc) {
+		set(d, "/document/publisher/category", `"translator"`)
+		set(d, "/document/source_lang", `"de"`)
+	},
+	"base category": func(d jdoc) { set(d, "/document/category", `"Vendor bulletin"`) },
+	"range as range": func(d jdoc) {
+		set(d, "/product_tree/branches/0/branches/0/branches/1/category", `"product_version_range"`)
+		set(d, "/product_tree/branches/0/branches/0/branches/1/name", `"vers:generic/<2.0"`)
+	},
+	"version word": func(d jdoc) { set(d, "/product_tree/branches/0/branches/0/branches/1/name", `"2019 R2"`) },
+	"group remediation": func(d jdoc) {
+		set(d, "/vulnerabilities/0/remediations/0", `{"category":"vendor_fix","details":"x","group_ids":["G1"]}`)
+	},
+	"two CVSS versions": func(d jdoc) {
+		set(d, "/vulnerabilities/0/scores/0/cvss_v2", `{"version":"2.0","vectorString":"AV:N/AC:L/Au:N/C:C/I:C/A:C","baseScore":10.0}`)
+	},
+	"temporal score": func(d jdoc) {
+		set(d, "/vulnerabilities/0/scores/0/cvss_v3", `{"version":"3.1","vectorString":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C","baseScore":9.8,"baseSeverity":"CRITICAL","temporalScore":8.8,"temporalSeverity":"HIGH","attackVector":"NETWORK","exploitCodeMaturity":"PROOF_OF_CONCEPT"}`)
+	},
+	"relationship chain": func(d jdoc) {
+		set(d, "/product_tree/relationships", `[{"category":"installed_on","full_product_name":{"name":"a","product_id":"P3"},"product_reference":"P1","relates_to_product_reference":"P2"},
+			{"category":"installed_on","full_product_name":{"name":"b","product_id":"P4"},"product_reference":"P3","relates_to_product_reference":"P2"}]`)
+	},
+	"vex with flag": func(d jdoc) {
+		set(d, "/document/category", `"csaf_vex"`)
+		set(d, "/vulnerabilities/0/product_status", `{"known_affected":["P1"],"known_not_affected":["P2"]}`)
+		set(d, "/vulnerabilities/0/flags", `[{"label":"component_not_present","product_ids":["P2"]}]`)
+	},
+	"vex with impact threat": func(d jdoc) {
+		set(d, "/document/category", `"csaf_vex"`)
+		set(d, "/vulnerabilities/0/product_status", `{"known_affected":["P1"],"known_not_affected":["P2"]}`)
+		set(d, "/vulnerabilities/0/threats", `[{"category":"impact","details":"The flawed code is never reached.","group_ids":["G1"]}]`)
+	},
+	"informational": func(d jdoc) {
+		set(d, "/document/category", `"csaf_informational_advisory"`)
+		delete(d, "vulnerabilities")
+	},
+}
+
+func TestMandatoryTestsPassingVariants(t *testing.T) {
+	for name, mutate := range passingVariants {
+		t.Run(name, func(t *testing.T) {
+			var d jdoc
+			if err := json.Unmarshal([]byte(csafSeed), &d); err != nil {
+				t.Fatal(err)
+			}
+			mutate(d)
+			data, _ := json.Marshal(d)
+			if _, err := Parse(context.Background(), "ok.json", data, Options{}); err != nil {
+				t.Errorf("refused: %v", err)
+			}
+		})
+	}
+}
