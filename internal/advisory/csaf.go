@@ -36,7 +36,6 @@ func parseCSAF(ctx context.Context, name string, data []byte, opt Options) (Resu
 		msg := f.Message
 		if n := len(failed) - 1; n > 0 {
 			msg += fmt.Sprintf(" (and %d more failed checks)", n)
-			msg = strings.TrimSuffix(msg, "")
 		}
 		return Result{}, &Error{File: name, Path: f.Path, Test: f.Test, Message: msg}
 	}

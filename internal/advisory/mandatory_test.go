@@ -325,3 +325,55 @@ func TestMandatoryTestsPassingVariants(t *testing.T) {
 		})
 	}
 }
+
+func TestCircularThroughTwoRelationships(t *testing.T) {
+	var d jdoc
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	set(d, "/product_tree/relationships", `[
+		{"category":"installed_on","full_product_name":{"name":"a","product_id":"P3"},"product_reference":"P4","relates_to_product_reference":"P1"},
+		{"category":"installed_on","full_product_name":{"name":"b","product_id":"P4"},"product_reference":"P3","relates_to_product_reference":"P2"}]`)
+	data, _ := json.Marshal(d)
+	res, err := Parse(context.Background(), "c.json", data, Options{Override: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, f := range res.Failed {
+		if f.Test == "6.1.3" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("6.1.3 failures: %+v", res.Failed)
+	}
+}
+
+// TestLargeDocumentBounds: a long chain of relationships is checked in one pass, and a document
+// above the bounds is refused before any test runs.
+func TestLargeDocumentBounds(t *testing.T) {
+	var d jdoc
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	var rels []string
+	prev := "P1"
+	for i := 0; i < 5000; i++ {
+		id := "R" + strconv.Itoa(i)
+		rels = append(rels, `{"category":"installed_on","full_product_name":{"name":"`+id+`","product_id":"`+id+`"},"product_reference":"`+prev+`","relates_to_product_reference":"P2"}`)
+		prev = id
+	}
+	set(d, "/product_tree/relationships", "["+strings.Join(rels, ",")+"]")
+	data, _ := json.Marshal(d)
+	if _, err := Parse(context.Background(), "chain.json", data, Options{}); err != nil {
+		t.Fatalf("chain: %v", err)
+	}
+	vulns := make([]string, maxVulnerabilities+1)
+	for i := range vulns {
+		vulns[i] = `{"cve":"CVE-2025-` + strconv.Itoa(10000+i) + `","notes":[{"category":"description","text":"x"}],"product_status":{"fixed":["P2"]}}`
+	}
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	set(d, "/vulnerabilities", "["+strings.Join(vulns, ",")+"]")
+	data, _ = json.Marshal(d)
+	_, err := Parse(context.Background(), "many.json", data, Options{})
+	if err == nil || !strings.Contains(err.Error(), "many.json: /vulnerabilities: more than 10000 vulnerabilities") {
+		t.Errorf("too many vulnerabilities: %v", err)
+	}
+}
