@@ -69,6 +69,7 @@ func csafSchemaCheck(name string, data []byte) ([]TestFailure, error) {
 		return nil, &Error{File: name, Message: "the CSAF schema could not be checked: " + err.Error(), Err: err}
 	}
 	var cvss []TestFailure
+	var first *Error
 	for _, e := range errs {
 		path, msg, ok := strings.Cut(e, ": ")
 		if !ok {
@@ -78,8 +79,23 @@ func csafSchemaCheck(name string, data []byte) ([]TestFailure, error) {
 			cvss = append(cvss, TestFailure{Test: "6.1.8", Path: path, Message: "CVSS object is not valid: " + msg})
 			continue
 		}
-		// The schema sorts parents before children; the first is where the document is broken.
-		return nil, &Error{File: name, Path: path, Message: "does not follow the CSAF 2.0 schema: " + msg}
+		// The errors come parents first; a parent's "validation failed" only says that a child
+		// failed, so the first error that says what is wrong is the one to show.
+		generic := msg == "validation failed" || strings.HasPrefix(msg, "allOf failed") || strings.HasPrefix(msg, "anyOf failed")
+		if first == nil || (first.Message == "" && !generic) {
+			first = &Error{File: name, Path: path}
+			if !generic {
+				first.Message = msg
+			}
+		}
+	}
+	if first != nil {
+		if first.Message == "" {
+			first.Message = "does not follow the CSAF 2.0 schema (the value's type, length or format is wrong)"
+		} else {
+			first.Message = "does not follow the CSAF 2.0 schema: " + first.Message
+		}
+		return nil, first
 	}
 	return cvss, nil
 }

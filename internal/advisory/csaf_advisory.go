@@ -162,6 +162,9 @@ func csafAdvisory(name string, doc *csafDoc) (vaern.Advisory, error) {
 		if p.Product == "" {
 			p.Product = info.name
 		}
+		if p.Vendor == "" && p.Product == "" && p.CPE == "" && p.PURL == "" {
+			continue // an undefined product id (imported with override of 6.1.1) names nothing to match
+		}
 		a.Products = append(a.Products, p)
 		if info.platform != "" {
 			pl := infos[info.platform]

@@ -377,3 +377,22 @@ func TestLargeDocumentBounds(t *testing.T) {
 		t.Errorf("too many vulnerabilities: %v", err)
 	}
 }
+
+func TestOverrideUndefinedProductNamesNothing(t *testing.T) {
+	var d jdoc
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	set(d, "/vulnerabilities/0/product_status/known_affected", `["P1","P9"]`)
+	data, _ := json.Marshal(d)
+	res, err := Parse(context.Background(), "o.json", data, Options{Override: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Advisories[0].Products {
+		if p.Key == "P9" {
+			t.Errorf("undefined product imported: %+v", p)
+		}
+	}
+	if len(res.Failed) != 1 || res.Failed[0].Test != "6.1.1" || !slices.Equal(res.Advisories[0].Override, []string{"6.1.1"}) {
+		t.Errorf("failed %+v, override %v", res.Failed, res.Advisories[0].Override)
+	}
+}
