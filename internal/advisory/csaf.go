@@ -264,6 +264,13 @@ func versionRange(s string) []vaern.VersionRange {
 		r.Expr = s
 		return []vaern.VersionRange{r}
 	}
+	if r, all, ok := parsePhrase(s); ok {
+		if all {
+			return nil
+		}
+		r.Expr = s
+		return []vaern.VersionRange{r}
+	}
 	return []vaern.VersionRange{{Expr: s}}
 }
 

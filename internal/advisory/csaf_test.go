@@ -141,3 +141,22 @@ func TestCSAFSchemaErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionPhrases(t *testing.T) {
+	for in, want := range map[string][]vaern.VersionRange{
+		"All versions":              nil,
+		"vers:all/*":                nil,
+		"prior to V5.1":             {{Fixed: "V5.1", Expr: "prior to V5.1"}},
+		"All versions before 2.4":   {{Fixed: "2.4", Expr: "All versions before 2.4"}},
+		"V3.2 and earlier":          {{LastAffected: "V3.2", Expr: "V3.2 and earlier"}},
+		"up to and including 10.1":  {{LastAffected: "10.1", Expr: "up to and including 10.1"}},
+		"4.0 and later":             {{Introduced: "4.0", Expr: "4.0 and later"}},
+		"<=4.2":                     {{LastAffected: "4.2", Expr: "<=4.2"}},
+		"2019 R2 and Windows 10":    {{Expr: "2019 R2 and Windows 10"}},
+		"firmware prior to 1.2 SP3": {{Expr: "firmware prior to 1.2 SP3"}},
+	} {
+		if got := versionRange(in); !slices.Equal(got, want) {
+			t.Errorf("versionRange(%q) = %+v, want %+v", in, got, want)
+		}
+	}
+}

@@ -297,6 +297,13 @@ func cveRange(v cveVersion) (vaern.VersionRange, vaern.ProductStatus, error) {
 		r.Scheme, r.Expr = vr.Scheme, ver
 		vr = r
 	default:
+		if r, all, ok := parsePhrase(ver); ok {
+			if all {
+				return vaern.VersionRange{}, st, nil
+			}
+			r.Scheme, r.Expr = vr.Scheme, ver
+			return r, st, nil
+		}
 		vr.Exact = ver
 	}
 	return vr, st, nil
