@@ -133,7 +133,7 @@ func mergeFailures(schema, tests []TestFailure) []TestFailure {
 func decodeCSAF(name string, data []byte) (*csafDoc, error) {
 	var doc csafDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, decodeError(name, err)
+		return nil, decodeError(name, data, err)
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) == nil {

@@ -89,7 +89,7 @@ type cvssMetric struct {
 func parseCVE(ctx context.Context, name string, data []byte) (Result, error) {
 	var r cveRecord
 	if err := json.Unmarshal(data, &r); err != nil {
-		return Result{}, decodeError(name, err)
+		return Result{}, decodeError(name, data, err)
 	}
 	id := strings.TrimSpace(r.CVEMetadata.CVEID)
 	if !cveIDPattern.MatchString(id) {
