@@ -34,18 +34,18 @@ type MatchSystemArgs struct {
 }
 
 const advisoryCols = `a.id, a.source, a.source_id, a.source_version, a.revision, a.state, a.title, a.summary, a.texts,
-	a.severity, a.cvss, a.cvss_vector, a.cves, a.actions, a.known_exploited, a.ransomware, a.vex, a.override,
+	a.severity, a.cvss, a.cvss_vector, a.cves, a.actions, a.refs, a.known_exploited, a.ransomware, a.vex, a.override,
 	a.source_published, a.source_updated, a.due, a.created_by, a.tlp,
 	a.aud_kind, a.aud_orgs, a.aud_people, a.aud_country, a.aud_region, a.aud_size, a.created_at, a.updated_at`
 
 func scanAdvisory(r scanner) (vaern.Advisory, error) {
 	var a vaern.Advisory
-	var texts, cves, actions, override, source, state, sev string
+	var texts, cves, actions, refs, override, source, state, sev string
 	var pub, upd, due, c, m int64
 	var ke, rw, vex int64
 	var row access.Row
 	err := r.Scan(&a.ID, &source, &a.SourceID, &a.SourceVersion, &a.Revision, &state, &a.Title, &a.Summary, &texts,
-		&sev, &a.CVSS, &a.CVSSVec, &cves, &actions, &ke, &rw, &vex, &override,
+		&sev, &a.CVSS, &a.CVSSVec, &cves, &actions, &refs, &ke, &rw, &vex, &override,
 		&pub, &upd, &due, &a.CreatedBy, &a.TLP,
 		&row.Kind, &row.Orgs, &row.People, &row.Country, &row.Region, &row.Size, &c, &m)
 	if err != nil {
@@ -61,6 +61,9 @@ func scanAdvisory(r scanner) (vaern.Advisory, error) {
 	}
 	if actions != "" && actions != "[]" {
 		_ = json.Unmarshal([]byte(actions), &a.Actions)
+	}
+	if refs != "" && refs != "[]" {
+		_ = json.Unmarshal([]byte(refs), &a.References)
 	}
 	return a, nil
 }
@@ -103,9 +106,12 @@ func cleanAdvisory(a *vaern.Advisory) error {
 		return err
 	}
 	a.Audience = FormatAudience(aud)
-	for _, p := range a.Products {
+	for i, p := range a.Products {
 		if p.Key == "" {
 			return vaern.Invalid("products", "a product has no key")
+		}
+		if p.Status == "" {
+			a.Products[i].Status = vaern.StatusAffected
 		}
 	}
 	return nil
@@ -174,6 +180,10 @@ func (t *Tx) saveAdvisory(ctx context.Context, a vaern.Actor, centreID int64, ad
 	if adv.Actions == nil {
 		actions = []byte("[]")
 	}
+	refs, _ := json.Marshal(adv.References)
+	if adv.References == nil {
+		refs = []byte("[]")
+	}
 	row := ParseAudience(adv.Audience).Row()
 	now := ms(t.s.now())
 	var id int64
@@ -198,11 +208,11 @@ func (t *Tx) saveAdvisory(ctx context.Context, a vaern.Actor, centreID int64, ad
 			adv.State = vaern.AdvisoryDraft
 		}
 		id, err = t.insert(ctx, `INSERT INTO advisories (owner_org_id, source, source_id, source_version, revision, state, title, summary,
-			texts, severity, cvss, cvss_vector, cves, actions, known_exploited, ransomware, vex, override, source_published,
+			texts, severity, cvss, cvss_vector, cves, actions, refs, known_exploited, ransomware, vex, override, source_published,
 			source_updated, due, raw, created_by, tlp, aud_kind, aud_orgs, aud_people, aud_country, aud_region, aud_size,
-			created_at, updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			created_at, updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			centreID, string(adv.Source), adv.SourceID, adv.SourceVersion, rev, string(adv.State), adv.Title, adv.Summary,
-			string(texts), string(adv.Severity), adv.CVSS, adv.CVSSVec, joinTags(adv.CVEs), string(actions), b2i(adv.KnownExploited),
+			string(texts), string(adv.Severity), adv.CVSS, adv.CVSSVec, joinTags(adv.CVEs), string(actions), string(refs), b2i(adv.KnownExploited),
 			b2i(adv.Ransomware), b2i(adv.Vex), joinTags(adv.Override), ms(adv.Published), ms(adv.Updated), ms(adv.Due), raw,
 			adv.CreatedBy, adv.TLP, row.Kind, row.Orgs, row.People, row.Country, row.Region, row.Size, now, now, pubAt)
 		if isConflict(err) {
@@ -237,7 +247,7 @@ func (t *Tx) saveAdvisory(ctx context.Context, a vaern.Actor, centreID int64, ad
 		}
 	}
 	args := []any{adv.SourceVersion, rev, string(state), adv.Title, adv.Summary, string(texts), string(adv.Severity), adv.CVSS,
-		adv.CVSSVec, joinTags(adv.CVEs), string(actions), b2i(adv.KnownExploited), b2i(adv.Ransomware), b2i(adv.Vex),
+		adv.CVSSVec, joinTags(adv.CVEs), string(actions), string(refs), b2i(adv.KnownExploited), b2i(adv.Ransomware), b2i(adv.Vex),
 		joinTags(adv.Override), ms(adv.Published), ms(adv.Updated), ms(adv.Due), adv.TLP, row.Kind, row.Orgs, row.People,
 		row.Country, row.Region, row.Size, now}
 	if pubAt != "" {
@@ -250,7 +260,7 @@ func (t *Tx) saveAdvisory(ctx context.Context, a vaern.Actor, centreID int64, ad
 	}
 	args = append(args, id)
 	if _, err := t.exec(ctx, `UPDATE advisories SET source_version = ?, revision = ?, state = ?, title = ?, summary = ?, texts = ?,
-		severity = ?, cvss = ?, cvss_vector = ?, cves = ?, actions = ?, known_exploited = ?, ransomware = ?, vex = ?, override = ?,
+		severity = ?, cvss = ?, cvss_vector = ?, cves = ?, actions = ?, refs = ?, known_exploited = ?, ransomware = ?, vex = ?, override = ?,
 		source_published = ?, source_updated = ?, due = ?, tlp = ?, aud_kind = ?, aud_orgs = ?, aud_people = ?, aud_country = ?,
 		aud_region = ?, aud_size = ?, updated_at = ?`+pubAt+rawSQL+` WHERE id = ?`, args...); err != nil {
 		return AdvisorySaved{}, err
@@ -291,6 +301,9 @@ func advisoryContentDiffers(a, b vaern.Advisory) bool {
 		}
 		if len(x.Override) == 0 {
 			x.Override = nil
+		}
+		if len(x.References) == 0 {
+			x.References = nil
 		}
 		b, _ := json.Marshal(x)
 		return b

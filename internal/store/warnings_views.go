@@ -45,14 +45,13 @@ const exposureViewCols = exposureCols + `, s.name, COALESCE(s.system_owner_id, 0
 
 func scanExposureView(r scanner) (ExposureView, error) {
 	var v ExposureView
-	var src, sev string
+	var src, sev, name, sourceID string
 	var ke int64
-	row, err := scanExposureRow(r, &v.SystemName, &v.SystemOwnerID, &src, &v.SourceID, &v.AdvisoryTitle, &sev, &v.AdvisoryTLP,
+	row, err := scanExposureRow(r, &name, &v.SystemOwnerID, &src, &sourceID, &v.AdvisoryTitle, &sev, &v.AdvisoryTLP,
 		&ke, &v.AdvisoryRev, &v.AcceptedByName, &v.SystemOwnerName)
-	name := v.SystemName
 	v.ExposureRow = row
-	v.SystemName, v.AdvisorySource, v.AdvisorySev, v.KnownExploited = name, vaern.AdvisorySource(src), vaern.Severity(sev), ke != 0
-	v.Exposure.SourceID = v.SourceID
+	v.SystemName, v.SourceID = name, sourceID
+	v.AdvisorySource, v.AdvisorySev, v.KnownExploited = vaern.AdvisorySource(src), vaern.Severity(sev), ke != 0
 	return v, err
 }
 

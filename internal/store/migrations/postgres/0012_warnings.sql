@@ -19,6 +19,7 @@ CREATE TABLE advisories (
     cvss_vector     TEXT    NOT NULL DEFAULT '',
     cves            TEXT    NOT NULL DEFAULT '',          -- ",CVE-2024-1,CVE-2024-2,"
     actions         TEXT    NOT NULL DEFAULT '[]',        -- JSON: recommended actions
+    refs            TEXT    NOT NULL DEFAULT '[]',        -- JSON: the URLs the source points to
     known_exploited BIGINT  NOT NULL DEFAULT 0,
     ransomware      BIGINT  NOT NULL DEFAULT 0,
     vex             BIGINT  NOT NULL DEFAULT 0,
