@@ -207,4 +207,3 @@ func TestWarningsStore(t *testing.T) {
 		}
 	})
 }
-
