@@ -1,0 +1,181 @@
+package warnings
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/vaern/vaern"
+)
+
+// assetKey is everything of an asset the matcher reads, ids aside: two assets with one key get
+// the same answers.
+type assetKey struct {
+	name, vendor, product, version, cpe, purl string
+}
+
+func keyOf(a *Asset) assetKey {
+	return assetKey{a.Name, a.Vendor, a.Product, a.Version, a.CPE, a.PURL}
+}
+
+// withIDs appends the template matches (answers for an asset of the same key) with a's ids.
+func withIDs(out []Match, tmpl []Match, a *Asset) []Match {
+	for _, m := range tmpl {
+		m.OrgID, m.SystemID, m.ComponentID = a.OrgID, a.SystemID, a.ComponentID
+		out = append(out, m)
+	}
+	return out
+}
+
+func matchAll(ix *Index, assets []Asset, workers int) []Match {
+	if workers < 1 {
+		workers = 1
+	}
+	if workers > runtime.GOMAXPROCS(0)*4 {
+		workers = runtime.GOMAXPROCS(0) * 4
+	}
+	if workers > len(assets) {
+		workers = max(1, len(assets))
+	}
+	parts := make([][]Match, workers)
+	chunk := (len(assets) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(assets))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			parts[w] = ix.matchRange(assets[lo:hi])
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]Match, 0, n)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// matchRange matches a run of assets on one goroutine, remembering each distinct key's answer.
+func (ix *Index) matchRange(assets []Asset) []Match {
+	var sc scratch
+	memo := make(map[assetKey][]Match, 1024)
+	var out []Match
+	for i := range assets {
+		a := &assets[i]
+		k := keyOf(a)
+		tmpl, ok := memo[k]
+		if !ok {
+			p := prepare(*a)
+			start := len(out)
+			out = ix.matchPrepared(&sc, &p, out)
+			if len(out) > start {
+				tmpl = slices.Clone(out[start:])
+			}
+			memo[k] = tmpl
+			continue
+		}
+		out = withIDs(out, tmpl, a)
+	}
+	return out
+}
+
+// AssetIndex holds the register's assets prepared for matching one advisory at a time: assets
+// that share every field but their ids are one group, prepared once; groups are indexed by the
+// same keys as Index indexes advisories by. Read-only after NewAssetIndex; safe for concurrent
+// use.
+type AssetIndex struct {
+	assets  []Asset
+	groups  []agroup
+	byPURL  map[string][]int32
+	byCPE   map[string][]int32
+	byName  map[string][]int32
+	byToken map[string][]int32
+}
+
+type agroup struct {
+	p       prepared
+	members []int32 // indexes into assets
+}
+
+// NewAssetIndex prepares assets for AssetIndex.Match.
+func NewAssetIndex(assets []Asset) *AssetIndex {
+	ax := &AssetIndex{
+		assets: assets, byPURL: map[string][]int32{}, byCPE: map[string][]int32{},
+		byName: map[string][]int32{}, byToken: map[string][]int32{},
+	}
+	seen := make(map[assetKey]int32, len(assets)/8+1)
+	for i := range assets {
+		k := keyOf(&assets[i])
+		g, ok := seen[k]
+		if !ok {
+			g = int32(len(ax.groups))
+			seen[k] = g
+			p := prepare(assets[i])
+			ax.groups = append(ax.groups, agroup{p: p})
+			if p.purl.ok {
+				ax.byPURL[p.purl.key] = append(ax.byPURL[p.purl.key], g)
+			}
+			if p.cpe.ok {
+				ax.byCPE[p.cpe.key] = append(ax.byCPE[p.cpe.key], g)
+			}
+			if p.name.product != "" {
+				ax.byName[p.name.product] = append(ax.byName[p.name.product], g)
+			}
+			for _, t := range p.tokens {
+				ax.byToken[t] = append(ax.byToken[t], g)
+			}
+		}
+		ax.groups[g].members = append(ax.groups[g].members, int32(i))
+	}
+	return ax
+}
+
+// Len is the number of assets; Groups the number of distinct ones.
+func (ax *AssetIndex) Len() int    { return len(ax.assets) }
+func (ax *AssetIndex) Groups() int { return len(ax.groups) }
+
+// Match returns the assets one advisory concerns, with the same answers Index.Match gives for
+// each asset (a property test holds the two directions to it), in SortMatches order.
+func (ax *AssetIndex) Match(adv vaern.Advisory) []Match {
+	ix := NewIndex([]vaern.Advisory{adv})
+	var gs []int32
+	for i := range ix.rules {
+		r := &ix.rules[i]
+		if r.purl.ok {
+			gs = append(gs, ax.byPURL[r.purl.key]...)
+		}
+		if r.cpe.ok {
+			gs = append(gs, ax.byCPE[r.cpe.key]...)
+		}
+		if r.name.product != "" {
+			gs = append(gs, ax.byName[r.name.product]...)
+			if r.name.anchor != "" {
+				gs = append(gs, ax.byToken[r.name.anchor]...)
+			}
+		}
+	}
+	slices.Sort(gs)
+	gs = slices.Compact(gs)
+	var sc scratch
+	var out, tmpl []Match
+	for _, g := range gs {
+		grp := &ax.groups[g]
+		tmpl = ix.matchPrepared(&sc, &grp.p, tmpl[:0])
+		if len(tmpl) == 0 {
+			continue
+		}
+		for _, m := range grp.members {
+			out = withIDs(out, tmpl, &ax.assets[m])
+		}
+	}
+	SortMatches(out)
+	return out
+}
