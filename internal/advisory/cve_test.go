@@ -123,10 +123,10 @@ func TestCVESynthetic(t *testing.T) {
 
 func TestCPEConversion(t *testing.T) {
 	for in, want := range map[string]string{
-		"cpe:/o:redhat:enterprise_linux:6":              "cpe:2.3:o:redhat:enterprise_linux:6:*:*:*:*:*:*:*",
-		"cpe:/a:microsoft:internet_explorer:8.%02:sp%01": `cpe:2.3:a:microsoft:internet_explorer:8\.*:sp?:*:*:*:*:*:*`,
+		"cpe:/o:redhat:enterprise_linux:6":                                 "cpe:2.3:o:redhat:enterprise_linux:6:*:*:*:*:*:*:*",
+		"cpe:/a:microsoft:internet_explorer:8.%02:sp%01":                   `cpe:2.3:a:microsoft:internet_explorer:8\.*:sp?:*:*:*:*:*:*`,
 		"cpe:/a:hp:insight_diagnostics:7.4.0.1570:-:~~online~win2003~x64~": `cpe:2.3:a:hp:insight_diagnostics:7\.4\.0\.1570:-:*:*:online:win2003:x64:*`,
-		"cpe:/a:foo%7ebar:big%24money:2010:::en-us": `cpe:2.3:a:foo\~bar:big\$money:2010:*:*:en\-us:*:*:*:*`,
+		"cpe:/a:foo%7ebar:big%24money:2010:::en-us":                        `cpe:2.3:a:foo\~bar:big\$money:2010:*:*:en\-us:*:*:*:*`,
 	} {
 		got, err := toCPE23(in)
 		if err != nil || got != want {
