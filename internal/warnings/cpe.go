@@ -46,7 +46,7 @@ func parseCPE(s string) cpeID {
 	}
 	c.ok = true
 	c.part = low(a.Part)
-	uv, up := wfn.StripSlashes(vendor), wfn.StripSlashes(product)
+	uv, up := unquote(vendor), unquote(product)
 	c.key = uv + ":" + up
 	c.vendorName = strings.ReplaceAll(uv, "_", " ")
 	c.productName = strings.ReplaceAll(up, "_", " ")
@@ -57,16 +57,16 @@ func parseCPE(s string) cpeID {
 		c.versionNA = true
 	case wfn.HasWildcard(v):
 		c.versionWild = true
-		c.version = wfn.StripSlashes(v)
+		c.version = unquote(v)
 	default:
-		c.version = wfn.StripSlashes(v)
+		c.version = unquote(v)
 	}
 	switch u := low(a.Update); {
 	case u == wfn.Any:
 		c.updateAny = true
 	case u == wfn.NA:
 	default:
-		c.update = wfn.StripSlashes(u)
+		c.update = unquote(u)
 	}
 	c.rest = &wfn.Attributes{
 		Edition: low(a.Edition), SWEdition: low(a.SWEdition), TargetSW: low(a.TargetSW),
@@ -89,4 +89,19 @@ func cpeAgree(src, tgt *cpeID) bool {
 		return false
 	}
 	return wfn.Match(src.rest, tgt.rest)
+}
+
+// unquote removes WFN quoting ("15.2\\(4\\)e1" is "15.2(4)e1").
+func unquote(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

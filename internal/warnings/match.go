@@ -67,10 +67,16 @@ type Index struct {
 	advs  []vaern.Advisory
 	rules []rule
 	// candidates by key; values are indexes into rules, in ascending order
-	byPURL  map[string][]int32
-	byCPE   map[string][]int32
-	byName  map[string][]int32
-	byToken map[string][]int32
+	byPURL map[string][]int32
+	byCPE  map[string][]int32
+	byName map[string][]int32
+	// byToken indexes fuzzy candidates by their anchor word, apart by whether the statement
+	// carries a purl (bit 1) and a CPE (bit 2): an asset with a purl never meets a statement
+	// with a purl by words (two identifiers that differ are two products), so it skips those.
+	byToken [4]map[string][]int32
+	// words holds every distinctive word of every product name (not only the anchors), to
+	// tell whether an asset's free-text name can take part in a match at all
+	words map[string]struct{}
 }
 
 // NewIndex prepares advisories for matching. Withdrawn advisories and "running on / with"
@@ -82,7 +88,8 @@ func NewIndex(advs []vaern.Advisory) *Index {
 		byPURL:  map[string][]int32{},
 		byCPE:   map[string][]int32{},
 		byName:  map[string][]int32{},
-		byToken: map[string][]int32{},
+		byToken: [4]map[string][]int32{{}, {}, {}, {}},
+		words:   map[string]struct{}{},
 	}
 	in := newInterner()
 	for ai := range advs {
@@ -112,9 +119,34 @@ func (ix *Index) add(r rule) {
 	if r.name.product != "" {
 		ix.byName[r.name.product] = append(ix.byName[r.name.product], id)
 		if r.name.anchor != "" {
-			ix.byToken[r.name.anchor] = append(ix.byToken[r.name.anchor], id)
+			c := idClass(r.purl.ok, r.cpe.ok)
+			ix.byToken[c][r.name.anchor] = append(ix.byToken[c][r.name.anchor], id)
+		}
+		for _, w := range r.name.tokens {
+			ix.words[w] = struct{}{}
 		}
 	}
+}
+
+func idClass(purl, cpe bool) int {
+	c := 0
+	if purl {
+		c |= 1
+	}
+	if cpe {
+		c |= 2
+	}
+	return c
+}
+
+// nameMatters reports whether a free-text name shares a word with any advisory product.
+func (ix *Index) nameMatters(name string) bool {
+	for _, w := range nameTokens(name) {
+		if _, ok := ix.words[w]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Len is the number of advisory products (statements) the index matches against.
@@ -139,8 +171,9 @@ func MatchAll(ix *Index, assets []Asset, workers int) []Match {
 // SortMatches orders matches by organisation, system, component and advisory: the order in
 // which two runs (or the two directions) are compared.
 func SortMatches(ms []Match) {
-	slices.SortStableFunc(ms, func(a, b Match) int {
+	slices.SortFunc(ms, func(a, b Match) int {
 		return cmp.Or(cmp.Compare(a.OrgID, b.OrgID), cmp.Compare(a.SystemID, b.SystemID),
-			cmp.Compare(a.ComponentID, b.ComponentID), cmp.Compare(a.AdvisoryID, b.AdvisoryID))
+			cmp.Compare(a.ComponentID, b.ComponentID), cmp.Compare(a.AdvisoryID, b.AdvisoryID),
+			cmp.Compare(a.ProductKey, b.ProductKey))
 	})
 }

@@ -27,17 +27,25 @@ func withIDs(out []Match, tmpl []Match, a *Asset) []Match {
 	return out
 }
 
-func matchAll(ix *Index, assets []Asset, workers int) []Match {
+func clampWorkers(workers, n int) int {
 	if workers < 1 {
 		workers = 1
 	}
 	if workers > runtime.GOMAXPROCS(0)*4 {
 		workers = runtime.GOMAXPROCS(0) * 4
 	}
-	if workers > len(assets) {
-		workers = max(1, len(assets))
+	if workers > n {
+		workers = max(1, n)
 	}
-	parts := make([][]Match, workers)
+	return workers
+}
+
+// batchSize is how many matches a worker gathers before it hands them on.
+const batchSize = 4096
+
+// eachWorker runs fn over contiguous slices of assets, one per worker.
+func eachWorker(assets []Asset, workers int, fn func(w int, part []Asset)) {
+	workers = clampWorkers(workers, len(assets))
 	chunk := (len(assets) + workers - 1) / workers
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -46,45 +54,91 @@ func matchAll(ix *Index, assets []Asset, workers int) []Match {
 			continue
 		}
 		wg.Add(1)
-		go func(w, lo, hi int) {
+		go func() {
 			defer wg.Done()
-			parts[w] = ix.matchRange(assets[lo:hi])
-		}(w, lo, hi)
+			fn(w, assets[lo:hi])
+		}()
 	}
 	wg.Wait()
+}
+
+func matchAll(ix *Index, assets []Asset, workers int) []Match {
+	workers = clampWorkers(workers, len(assets))
+	parts := make([][][]Match, workers)
+	eachWorker(assets, workers, func(w int, part []Asset) {
+		ix.matchRange(part, func(batch []Match) {
+			parts[w] = append(parts[w], slices.Clone(batch))
+		})
+	})
 	n := 0
 	for _, p := range parts {
-		n += len(p)
+		for _, b := range p {
+			n += len(b)
+		}
 	}
 	out := make([]Match, 0, n)
 	for _, p := range parts {
-		out = append(out, p...)
+		for _, b := range p {
+			out = append(out, b...)
+		}
 	}
 	return out
 }
 
-// matchRange matches a run of assets on one goroutine, remembering each distinct key's answer.
-func (ix *Index) matchRange(assets []Asset) []Match {
+// MatchEach matches assets on workers goroutines and hands the matches to fn in batches (up to
+// a few thousand, each from consecutive assets, in the assets' order within a worker's share).
+// fn is called from the workers concurrently and must not keep the batch: it is reused. This
+// is the way to match a whole sector without holding every match in memory at once.
+func MatchEach(ix *Index, assets []Asset, workers int, fn func(batch []Match)) {
+	eachWorker(assets, workers, func(_ int, part []Asset) { ix.matchRange(part, fn) })
+}
+
+// tmplRef is a remembered answer: a run of matches in a worker's template arena.
+type tmplRef struct{ off, n int32 }
+
+// matchRange matches a run of assets on one goroutine, remembering each distinct key's answer
+// and handing the matches on in batches.
+func (ix *Index) matchRange(assets []Asset, emit func([]Match)) {
 	var sc scratch
-	memo := make(map[assetKey][]Match, 1024)
-	var out []Match
+	memo := make(map[assetKey]tmplRef, 4096)
+	nameMemo := make(map[string]bool, 256)
+	var arena []Match
+	batch := make([]Match, 0, batchSize)
 	for i := range assets {
 		a := &assets[i]
 		k := keyOf(a)
-		tmpl, ok := memo[k]
+		// a system's free-text name that shares no word with any advisory product cannot change
+		// the answer: leave it out of the key, so that "Mail 12" in every member is one answer
+		if k.name != "" && !blankName(a.Product) {
+			used, ok := nameMemo[k.name]
+			if !ok {
+				used = ix.nameMatters(k.name)
+				nameMemo[k.name] = used
+			}
+			if !used {
+				k.name = ""
+			}
+		}
+		t, ok := memo[k]
 		if !ok {
 			p := prepare(*a)
-			start := len(out)
-			out = ix.matchPrepared(&sc, &p, out)
-			if len(out) > start {
-				tmpl = slices.Clone(out[start:])
-			}
-			memo[k] = tmpl
+			start := len(arena)
+			arena = ix.matchPrepared(&sc, &p, arena)
+			t = tmplRef{off: int32(start), n: int32(len(arena) - start)}
+			memo[k] = t
+		}
+		if t.n == 0 {
 			continue
 		}
-		out = withIDs(out, tmpl, a)
+		if len(batch)+int(t.n) > batchSize && len(batch) > 0 {
+			emit(batch)
+			batch = batch[:0]
+		}
+		batch = withIDs(batch, arena[t.off:t.off+t.n], a)
 	}
-	return out
+	if len(batch) > 0 {
+		emit(batch)
+	}
 }
 
 // AssetIndex holds the register's assets prepared for matching one advisory at a time: assets

@@ -58,9 +58,12 @@ type candidate struct {
 	outcome Outcome
 	ev      Evidence
 	rk      string
-	// spec orders statements of equal tier: a version in a range (2) says more than "every
-	// version" (1), which says more than a version that could not be compared (0).
+	// spec orders statements of equal tier: a single version named (3) says more than a
+	// version in a range (2), which says more than "every version" (1), which says more than a
+	// version that could not be compared (0).
 	spec int8
+	// explicit: a fixed or not_affected statement, rather than a fix read from an affected range
+	explicit bool
 }
 
 func tierRank(t vaern.ExposureTier) int8 {
@@ -203,6 +206,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 			c.tier = vaern.TierTriage // the vendor does not know yet: the centre watches
 		}
 	case vaern.StatusFixed, vaern.StatusRecommended, vaern.StatusNotAffected:
+		c.explicit = true
 		switch j.verdict {
 		case VerdictInRange:
 			c.spec = 2
@@ -217,6 +221,9 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 		}
 	default:
 		return c, false
+	}
+	if j.exact && c.spec == 2 {
+		c.spec = 3
 	}
 	return c, true
 }
@@ -244,6 +251,9 @@ func better(x, y *candidate) bool {
 	if xa, ya := x.outcome == OutcomeAffected, y.outcome == OutcomeAffected; xa != ya {
 		return xa
 	}
+	if x.explicit != y.explicit {
+		return x.explicit
+	}
 	return x.rule < y.rule
 }
 
@@ -265,8 +275,14 @@ func (ix *Index) matchPrepared(sc *scratch, p *prepared, out []Match) []Match {
 	if p.name.product != "" {
 		ids = append(ids, ix.byName[p.name.product]...)
 	}
-	for _, t := range p.tokens {
-		ids = append(ids, ix.byToken[t]...)
+	skip := idClass(p.purl.ok, p.cpe.ok)
+	for c := range ix.byToken {
+		if c&skip != 0 || len(ix.byToken[c]) == 0 {
+			continue
+		}
+		for _, t := range p.tokens {
+			ids = append(ids, ix.byToken[c][t]...)
+		}
 	}
 	if len(ids) == 0 {
 		sc.ids = ids

@@ -177,8 +177,8 @@ func isVersionWord(w string) bool {
 	if isDigitByte(w[0]) {
 		for i := 0; i < len(w); i++ {
 			if !isDigitByte(w[i]) && w[i] != '.' {
-				// "21h2", "1607"-style and "2.4a"
-				return len(w) <= 6 && strings.IndexFunc(w, unicode.IsLetter) > 0
+				// a Windows feature update ("21h2"), not a model number ("820l")
+				return len(w) == 4 && w[2] == 'h' && isDigitByte(w[3])
 			}
 		}
 		return true

@@ -276,6 +276,7 @@ type judgement struct {
 	verdict Verdict
 	rng     string // text of the range that decided
 	note    string
+	exact   bool // the deciding range is a single version
 }
 
 // judge compares an asset's version with a statement's ranges: in one range is in range; out of
@@ -305,7 +306,7 @@ func (rs *rangeSet) judge(version string) judgement {
 		t, above := r.contains(rs.sc, av)
 		switch t {
 		case triYes:
-			return judgement{verdict: VerdictInRange, rng: r.text}
+			return judgement{verdict: VerdictInRange, rng: r.text, exact: r.hasExact && !r.prefix}
 		case triUnknown:
 			if unknown == nil {
 				unknown = r
