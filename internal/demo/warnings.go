@@ -67,7 +67,7 @@ func demoCentreAdvisories(now time.Time, danes string, analyst int64) []vaern.Ad
 	}
 	return []vaern.Advisory{
 		{SourceID: "VAERN-2026-0001", Title: "Umbraco CMS: opdatér til 13.4", TLP: "CLEAR", Audience: "members", Severity: vaern.SeverityMedium,
-			Texts: text("Umbraco CMS: opdatér til 13.4", "Umbraco CMS: oppdater til 13.4", "Umbraco CMS: update to 13.4"),
+			Texts:    text("Umbraco CMS: opdatér til 13.4", "Umbraco CMS: oppdater til 13.4", "Umbraco CMS: update to 13.4"),
 			Products: []vaern.AdvisoryProduct{{Key: "p1", Vendor: "Umbraco", Product: "Umbraco CMS", CPE: "cpe:2.3:a:umbraco:umbraco_cms:*:*:*:*:*:*:*:*", Versions: demoRange("semver", "13.0.0", "13.4.0")}}},
 		{SourceID: "VAERN-2026-0002", Title: "Veeam Backup & Replication: kritisk fejl", TLP: "GREEN", Audience: "members", Severity: vaern.SeverityCritical,
 			Due:      now.AddDate(0, 0, 7),

@@ -324,3 +324,20 @@ func (s *Server) wnAcceptMapping(w http.ResponseWriter, r *http.Request) {
 	}
 	s.redirect(w, r, "/warnings/systems/"+strconv.FormatInt(id, 10), "flash.wn_mapping_accepted")
 }
+
+// wnSystemPart gives the register's system page its warnings: the open ones' count and the
+// confirmed product mappings suggested for the system.
+func (s *Server) wnSystemPart(r *http.Request, d *regSystemData) error {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	if !vaern.Can(p.Role, vaern.PermWarningsView) {
+		return nil
+	}
+	_, n, err := s.st.Exposures(ctx, p.Org.ID, store.ExposureFilter{SystemID: d.System.ID, Status: "open", Limit: 1})
+	if err != nil {
+		return err
+	}
+	d.Warnings = n
+	d.Suggestions, err = s.st.MappingSuggestions(ctx, p.Org.ID, d.System.ID)
+	return err
+}
