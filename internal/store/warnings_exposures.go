@@ -37,7 +37,13 @@ func (s *Store) WarningAssets(ctx context.Context, orgID, systemID int64) ([]Ass
 	if err != nil {
 		return nil, err
 	}
-	cw := strings.ReplaceAll(where, "id = ?", "system_id = ?")
+	cw := "1 = 1"
+	if orgID != 0 {
+		cw = "org_id = ?"
+	}
+	if systemID != 0 {
+		cw += " AND system_id = ?"
+	}
 	rows, err = s.query(ctx, "SELECT org_id, system_id, id, name, version, cpe, purl FROM components WHERE "+cw+" ORDER BY org_id, system_id, id", args...)
 	comps, err := collect(rows, err, func(r scanner) (AssetRow, error) {
 		var a AssetRow
