@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,15 +39,10 @@ type wnSector struct {
 	err     error
 }
 
-var (
-	wnOnce sync.Once
-	wnSet  *wnSector
-)
-
-// wnSetup builds the sector once per process: members × systems × components, the advisories, a
-// full match.
+// wnSetup builds the sector: members × systems × components, the advisories, a full match.
 func wnSetup(b *testing.B) *wnSector {
-	wnOnce.Do(func() {
+	var wnSet *wnSector
+	func() {
 		st, m := newMember(b, store.SQLite)
 		ctx := context.Background()
 		sys := vaern.System("bench")
@@ -124,63 +118,60 @@ func wnSetup(b *testing.B) *wnSector {
 			}
 		}
 		wnSet = w
-	})
+	}()
 	if wnSet.err != nil {
 		b.Fatal(wnSet.err)
 	}
 	return wnSet
 }
 
-// BenchmarkWarningsFullMatch reports the set-up's full match (every advisory × every asset,
-// through the store) and then measures nothing else.
-func BenchmarkWarningsFullMatch(b *testing.B) {
-	w := wnSetup(b)
-	b.ReportMetric(float64(w.took.Milliseconds()), "full-match-ms")
-	b.ReportMetric(float64(w.stats.Assets), "assets")
-	b.ReportMetric(float64(w.stats.Advisories), "advisories")
-	b.ReportMetric(float64(w.stats.Matches), "matches")
-	for b.Loop() {
-	}
-}
-
-// BenchmarkWarningsNewAdvisory: one new advisory is imported (its own transaction) and matched
-// against every register, its exposures written in one transaction.
-func BenchmarkWarningsNewAdvisory(b *testing.B) {
+// BenchmarkWarnings builds the sector once (its full match through the store is reported as
+// full-match-ms) and measures the two re-matches:
+//
+//	new-advisory: one new advisory is imported (its own transaction) and matched against every
+//	              register, its exposures written in one transaction;
+//	system-change: one system's version changes (the register's write marks it) and the member's
+//	              warnings.match-system work matches it against every published advisory.
+func BenchmarkWarnings(b *testing.B) {
 	w := wnSetup(b)
 	ctx := context.Background()
 	sys := vaern.System("bench")
-	n := 0
-	for b.Loop() {
-		n++
-		adv := vaern.Advisory{Source: vaern.SourceCentre, SourceID: fmt.Sprintf("NEW-%d-%d", time.Now().UnixNano(), n), Title: "New flaw",
-			Products: []vaern.AdvisoryProduct{{Key: "p", Vendor: "Fortinet", Product: "FortiOS", Versions: []vaern.VersionRange{{Introduced: "7.2.0", Fixed: "7.2.9", Expr: ">= 7.2.0, < 7.2.9"}}}}}
-		saved, err := w.st.ImportAdvisories(ctx, sys, w.centre.ID, []vaern.Advisory{adv}, false)
-		if err != nil {
-			b.Fatal(err)
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
 		}
-		if _, err := w.run.MatchAdvisories(ctx, []int64{saved[0].ID}); err != nil {
-			b.Fatal(err)
+		b.ReportMetric(float64(w.took.Milliseconds()), "full-match-ms")
+		b.ReportMetric(float64(w.stats.Assets), "assets")
+		b.ReportMetric(float64(w.stats.Advisories), "advisories")
+		b.ReportMetric(float64(w.stats.Matches), "matches")
+	})
+	b.Run("new-advisory", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n++
+			adv := vaern.Advisory{Source: vaern.SourceCentre, SourceID: fmt.Sprintf("NEW-%d-%d", time.Now().UnixNano(), n), Title: "New flaw",
+				Products: []vaern.AdvisoryProduct{{Key: "p", Vendor: "Fortinet", Product: "FortiOS", Versions: []vaern.VersionRange{{Introduced: "7.2.0", Fixed: "7.2.9", Expr: ">= 7.2.0, < 7.2.9"}}}}}
+			saved, err := w.st.ImportAdvisories(ctx, sys, w.centre.ID, []vaern.Advisory{adv}, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := w.run.MatchAdvisories(ctx, []int64{saved[0].ID}); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-}
-
-// BenchmarkWarningsSystemChange: one system's version changes (the register's write marks it) and
-// the member's warnings.match-system work matches it against every published advisory.
-func BenchmarkWarningsSystemChange(b *testing.B) {
-	w := wnSetup(b)
-	ctx := context.Background()
-	sys := vaern.System("bench")
-	s := w.systems[0] // an Exchange Server
-	versions := []string{"2019 CU12", "2019 CU14", "2016 CU23"}
-	n := 0
-	for b.Loop() {
-		n++
-		s.Version = versions[n%len(versions)]
-		if err := w.st.UpdateSystem(ctx, sys, s.OrgID, s); err != nil {
-			b.Fatal(err)
+	})
+	b.Run("system-change", func(b *testing.B) {
+		s := w.systems[0] // an Exchange Server
+		versions := []string{"2019 CU12", "2019 CU14", "2016 CU23"}
+		n := 0
+		for b.Loop() {
+			n++
+			s.Version = versions[n%len(versions)]
+			if err := w.st.UpdateSystem(ctx, sys, s.OrgID, s); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := w.run.MatchPending(ctx, s.OrgID); err != nil {
+				b.Fatal(err)
+			}
 		}
-		if _, err := w.run.MatchPending(ctx, s.OrgID); err != nil {
-			b.Fatal(err)
-		}
-	}
+	})
 }

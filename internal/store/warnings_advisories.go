@@ -478,6 +478,15 @@ func (s *Store) AdvisoriesGeneration(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d:%d:%d", n, m, r), err
 }
 
+// AssetsGeneration is a number that changes whenever a system or its components do (the
+// matcher's cached assets are read again when it moves): a change of a system's fields or its
+// components bumps its updated_at, and a removal its count.
+func (s *Store) AssetsGeneration(ctx context.Context) (string, error) {
+	var n, m, c int64
+	err := s.queryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(updated_at), 0), COALESCE(SUM(components), 0) FROM systems").Scan(&n, &m, &c)
+	return fmt.Sprintf("%d:%d:%d", n, m, c), err
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }

@@ -15,6 +15,7 @@ import (
 type Store interface {
 	PublishedAdvisories(ctx context.Context, ids []int64) ([]vaern.Advisory, error)
 	AdvisoriesGeneration(ctx context.Context) (string, error)
+	AssetsGeneration(ctx context.Context) (string, error)
 	WarningAssets(ctx context.Context, orgID, systemID int64) ([]store.AssetRow, error)
 	PendingSystems(ctx context.Context, orgID int64) (map[int64]int64, error)
 	Centre(ctx context.Context) (vaern.Org, error)
@@ -37,6 +38,14 @@ type Runner struct {
 	gen  string
 	ix   *Index
 	advs map[int64]vaern.Advisory
+	// every member's assets, indexed, kept while the registers do not change
+	agen   string
+	ax     *AssetIndex
+	assets []Asset
+	names  map[[2]int64]string
+	// the audience's members, kept for a minute
+	au   audience
+	auAt time.Time
 }
 
 // Stats is what one run did.
@@ -65,7 +74,15 @@ type audience struct {
 	members map[int64]vaern.Org
 }
 
-func (r *Runner) audience(ctx context.Context) (audience, error) {
+// audience returns the members the advisories may be addressed to, kept for a minute; need is a
+// member that must be among them (a new one is read at once).
+func (r *Runner) audience(ctx context.Context, need int64) (audience, error) {
+	r.mu.Lock()
+	if _, ok := r.au.members[need]; r.au.members != nil && time.Since(r.auAt) < time.Minute && (need == 0 || ok) {
+		defer r.mu.Unlock()
+		return r.au, nil
+	}
+	r.mu.Unlock()
 	c, err := r.St.Centre(ctx)
 	if err != nil {
 		return audience{}, err
@@ -78,7 +95,41 @@ func (r *Runner) audience(ctx context.Context) (audience, error) {
 	for _, m := range ms {
 		out.members[m.ID] = m
 	}
+	r.mu.Lock()
+	r.au, r.auAt = out, time.Now()
+	r.mu.Unlock()
 	return out, nil
+}
+
+// allAssets returns every member's assets and their index, read again when the registers changed.
+func (r *Runner) allAssets(ctx context.Context) (*AssetIndex, []Asset, map[[2]int64]string, error) {
+	gen, err := r.St.AssetsGeneration(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r.mu.Lock()
+	if r.ax != nil && r.agen == gen {
+		defer r.mu.Unlock()
+		return r.ax, r.assets, r.names, nil
+	}
+	r.mu.Unlock()
+	rows, err := r.St.WarningAssets(ctx, 0, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	assets := make([]Asset, len(rows))
+	names := make(map[[2]int64]string)
+	for i, a := range rows {
+		assets[i] = assetOf(a)
+		if a.ComponentID != 0 {
+			names[[2]int64{a.SystemID, a.ComponentID}] = a.Name
+		}
+	}
+	ax := NewAssetIndex(assets)
+	r.mu.Lock()
+	r.agen, r.ax, r.assets, r.names = gen, ax, assets, names
+	r.mu.Unlock()
+	return ax, assets, names, nil
 }
 
 func (au audience) reaches(a vaern.Advisory, orgID int64) bool {
@@ -99,27 +150,18 @@ func (r *Runner) MatchAdvisories(ctx context.Context, ids []int64) (Stats, error
 	if err != nil {
 		return st, err
 	}
-	au, err := r.audience(ctx)
+	au, err := r.audience(ctx, 0)
 	if err != nil {
 		return st, err
 	}
-	rows, err := r.St.WarningAssets(ctx, 0, 0)
+	ax, assets, names, err := r.allAssets(ctx)
 	if err != nil {
 		return st, err
-	}
-	assets := make([]Asset, len(rows))
-	names := make(map[[2]int64]string)
-	for i, a := range rows {
-		assets[i] = assetOf(a)
-		if a.ComponentID != 0 {
-			names[[2]int64{a.SystemID, a.ComponentID}] = a.Name
-		}
 	}
 	byID := make(map[int64]vaern.Advisory, len(advs))
 	scope := store.ExposureScope{}
 	var matches []Match
 	if len(advs) > 0 {
-		ax := NewAssetIndex(assets)
 		for _, a := range advs {
 			byID[a.ID] = a
 			scope.AdvisoryIDs = append(scope.AdvisoryIDs, a.ID)
@@ -193,7 +235,7 @@ func (r *Runner) matchSystems(ctx context.Context, orgID int64, ids []int64, pen
 	if err != nil {
 		return st, err
 	}
-	au, err := r.audience(ctx)
+	au, err := r.audience(ctx, orgID)
 	if err != nil {
 		return st, err
 	}
