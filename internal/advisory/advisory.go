@@ -173,16 +173,83 @@ func jsonErrText(err error) string {
 	return err.Error()
 }
 
-// typeErrorPath turns a decoding type error into a JSON pointer, when it names a field.
-func typeErrorPath(err error) string {
+// typeErrorPath turns a decoding type error into a JSON pointer. encoding/json names the struct
+// fields but not the array indices ("vulnerabilities.cveID"), so the pointer is found by walking
+// the document's tokens to the error's offset.
+func typeErrorPath(data []byte, err error) string {
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
+	if !errors.As(err, &te) {
+		return ""
+	}
+	if p := pointerAt(data, te.Offset); p != "" {
+		return p
+	}
+	if te.Field != "" {
 		return "/" + strings.ReplaceAll(te.Field, ".", "/")
 	}
 	return ""
 }
 
+// pointerAt is the JSON pointer of the value that ends at or contains byte offset off: the last
+// value that started before it.
+func pointerAt(data []byte, off int64) string {
+	type frame struct {
+		arr     bool
+		idx     int
+		key     string
+		wantKey bool
+	}
+	var st []frame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	last := ""
+	pointer := func() string {
+		var b strings.Builder
+		for _, f := range st {
+			b.WriteByte('/')
+			if f.arr {
+				b.WriteString(fmt.Sprint(f.idx))
+			} else {
+				b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(f.key))
+			}
+		}
+		return b.String()
+	}
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil || start >= off {
+			return last
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			st = st[:len(st)-1]
+			if n := len(st); n > 0 && !st[n-1].arr {
+				st[n-1].wantKey = true
+			}
+			continue
+		}
+		if n := len(st); n > 0 && !st[n-1].arr && st[n-1].wantKey {
+			st[n-1].key, _ = tok.(string)
+			st[n-1].wantKey = false
+			continue
+		}
+		if n := len(st); n > 0 && st[n-1].arr {
+			st[n-1].idx++
+		}
+		last = pointer()
+		switch tok {
+		case json.Delim('{'):
+			st = append(st, frame{wantKey: true})
+		case json.Delim('['):
+			st = append(st, frame{arr: true, idx: -1})
+		default:
+			if n := len(st); n > 0 && !st[n-1].arr {
+				st[n-1].wantKey = true
+			}
+		}
+	}
+}
+
 // decodeError is a decoding failure of a file already known to be of one format.
-func decodeError(name string, err error) error {
-	return &Error{File: name, Path: typeErrorPath(err), Message: jsonErrText(err)}
+func decodeError(name string, data []byte, err error) error {
+	return &Error{File: name, Path: typeErrorPath(data, err), Message: jsonErrText(err)}
 }

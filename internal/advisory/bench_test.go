@@ -52,3 +52,17 @@ func BenchmarkExportCSAF(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMandatoryTests is the 43 tests alone, on the decoded CISA document.
+func BenchmarkMandatoryTests(b *testing.B) {
+	doc, err := decodeCSAF("icsa.json", realFile(b, "csaf/icsa-25-010-02.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if f := runMandatoryTests(doc); len(f) > 0 {
+			b.Fatal(f)
+		}
+	}
+}

@@ -36,7 +36,6 @@ func parseCSAF(ctx context.Context, name string, data []byte, opt Options) (Resu
 		msg := f.Message
 		if n := len(failed) - 1; n > 0 {
 			msg += fmt.Sprintf(" (and %d more failed checks)", n)
-			msg = strings.TrimSuffix(msg, "")
 		}
 		return Result{}, &Error{File: name, Path: f.Path, Test: f.Test, Message: msg}
 	}
@@ -70,6 +69,7 @@ func csafSchemaCheck(name string, data []byte) ([]TestFailure, error) {
 		return nil, &Error{File: name, Message: "the CSAF schema could not be checked: " + err.Error(), Err: err}
 	}
 	var cvss []TestFailure
+	var first *Error
 	for _, e := range errs {
 		path, msg, ok := strings.Cut(e, ": ")
 		if !ok {
@@ -79,8 +79,23 @@ func csafSchemaCheck(name string, data []byte) ([]TestFailure, error) {
 			cvss = append(cvss, TestFailure{Test: "6.1.8", Path: path, Message: "CVSS object is not valid: " + msg})
 			continue
 		}
-		// The schema sorts parents before children; the first is where the document is broken.
-		return nil, &Error{File: name, Path: path, Message: "does not follow the CSAF 2.0 schema: " + msg}
+		// The errors come parents first; a parent's "validation failed" only says that a child
+		// failed, so the first error that says what is wrong is the one to show.
+		generic := msg == "validation failed" || strings.HasPrefix(msg, "allOf failed") || strings.HasPrefix(msg, "anyOf failed")
+		if first == nil || (first.Message == "" && !generic) {
+			first = &Error{File: name, Path: path}
+			if !generic {
+				first.Message = msg
+			}
+		}
+	}
+	if first != nil {
+		if first.Message == "" {
+			first.Message = "does not follow the CSAF 2.0 schema (the value's type, length or format is wrong)"
+		} else {
+			first.Message = "does not follow the CSAF 2.0 schema: " + first.Message
+		}
+		return nil, first
 	}
 	return cvss, nil
 }
@@ -118,7 +133,7 @@ func mergeFailures(schema, tests []TestFailure) []TestFailure {
 func decodeCSAF(name string, data []byte) (*csafDoc, error) {
 	var doc csafDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, decodeError(name, err)
+		return nil, decodeError(name, data, err)
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) == nil {
@@ -246,6 +261,13 @@ func versionRange(s string) []vaern.VersionRange {
 		return []vaern.VersionRange{{Expr: s}}
 	}
 	if r, ok := parseComparisons(s); ok {
+		r.Expr = s
+		return []vaern.VersionRange{r}
+	}
+	if r, all, ok := parsePhrase(s); ok {
+		if all {
+			return nil
+		}
 		r.Expr = s
 		return []vaern.VersionRange{r}
 	}

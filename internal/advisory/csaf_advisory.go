@@ -162,6 +162,9 @@ func csafAdvisory(name string, doc *csafDoc) (vaern.Advisory, error) {
 		if p.Product == "" {
 			p.Product = info.name
 		}
+		if p.Vendor == "" && p.Product == "" && p.CPE == "" && p.PURL == "" {
+			continue // an undefined product id (imported with override of 6.1.1) names nothing to match
+		}
 		a.Products = append(a.Products, p)
 		if info.platform != "" {
 			pl := infos[info.platform]
@@ -179,36 +182,36 @@ func csafAdvisory(name string, doc *csafDoc) (vaern.Advisory, error) {
 	// vulnerabilities is one action.
 	keysOf := func(ids []string) []string {
 		var out []string
+		seen := map[string]bool{}
+		add := func(k string) {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
 		for _, id := range ids {
 			for _, st := range statusesOf[id] {
-				if k := keyOf(id, st); !slices.Contains(out, k) {
-					out = append(out, k)
-				}
+				add(keyOf(id, st))
 			}
-			if len(statusesOf[id]) == 0 && !slices.Contains(out, id) {
-				out = append(out, id)
+			if len(statusesOf[id]) == 0 {
+				add(id)
 			}
 		}
 		return out
 	}
+	type actionKey struct{ category, text, url string }
+	actionAt := map[actionKey]int{}
 	for i := range doc.Vulnerabilities {
 		v := &doc.Vulnerabilities[i]
 		for _, r := range v.Remediations {
 			act := vaern.AdvisoryAction{Category: r.Category, Text: strings.TrimSpace(r.Details), URL: r.URL,
 				ProductIDs: keysOf(expand(r.ProductIDs, r.GroupIDs))}
-			merged := false
-			for j := range a.Actions {
-				if o := &a.Actions[j]; o.Category == act.Category && o.Text == act.Text && o.URL == act.URL {
-					for _, k := range act.ProductIDs {
-						if !slices.Contains(o.ProductIDs, k) {
-							o.ProductIDs = append(o.ProductIDs, k)
-						}
-					}
-					merged = true
-					break
-				}
-			}
-			if !merged {
+			ak := actionKey{act.Category, act.Text, act.URL}
+			if j, ok := actionAt[ak]; ok {
+				o := &a.Actions[j]
+				o.ProductIDs = uniq(append(o.ProductIDs, act.ProductIDs...))
+			} else {
+				actionAt[ak] = len(a.Actions)
 				a.Actions = append(a.Actions, act)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vaern/vaern"
@@ -114,6 +115,48 @@ func TestVers(t *testing.T) {
 	for _, bad := range []string{"vers:", "vers:npm/", "1.0", "vers:npm/>=|<2"} {
 		if _, err := parseVers(bad); err == nil {
 			t.Errorf("parseVers(%q) accepted", bad)
+		}
+	}
+}
+
+func TestCSAFSchemaErrors(t *testing.T) {
+	for _, tc := range []struct {
+		mutate func(d jdoc)
+		want   string
+	}{
+		{func(d jdoc) { del(d, "/document/title") }, "s.json: /document: does not follow the CSAF 2.0 schema: missing property 'title'"},
+		{func(d jdoc) { set(d, "/product_tree/branches/0/branches/0/branches/1/product/product_id", `""`) },
+			"s.json: /product_tree/branches/0/branches/0/branches/1/product/product_id: does not follow the CSAF 2.0 schema (the value's type"},
+		{func(d jdoc) { set(d, "/vulnerabilities/0/cve", `"CVE-1"`) }, "s.json: /vulnerabilities/0/cve: does not follow the CSAF 2.0 schema: 'CVE-1' does not match"},
+		{func(d jdoc) { set(d, "/document/tracking/current_release_date", `"yesterday"`) }, "/document/tracking/current_release_date: does not follow the CSAF 2.0 schema"},
+	} {
+		var d jdoc
+		_ = json.Unmarshal([]byte(csafSeed), &d)
+		tc.mutate(d)
+		b, _ := json.Marshal(d)
+		// Schema errors are refused even with the override.
+		res, err := Parse(context.Background(), "s.json", b, Options{Override: true})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "validation failed") || len(res.Advisories) > 0 {
+			t.Errorf("err = %v, want %q", err, tc.want)
+		}
+	}
+}
+
+func TestVersionPhrases(t *testing.T) {
+	for in, want := range map[string][]vaern.VersionRange{
+		"All versions":              nil,
+		"vers:all/*":                nil,
+		"prior to V5.1":             {{Fixed: "V5.1", Expr: "prior to V5.1"}},
+		"All versions before 2.4":   {{Fixed: "2.4", Expr: "All versions before 2.4"}},
+		"V3.2 and earlier":          {{LastAffected: "V3.2", Expr: "V3.2 and earlier"}},
+		"up to and including 10.1":  {{LastAffected: "10.1", Expr: "up to and including 10.1"}},
+		"4.0 and later":             {{Introduced: "4.0", Expr: "4.0 and later"}},
+		"<=4.2":                     {{LastAffected: "4.2", Expr: "<=4.2"}},
+		"2019 R2 and Windows 10":    {{Expr: "2019 R2 and Windows 10"}},
+		"firmware prior to 1.2 SP3": {{Expr: "firmware prior to 1.2 SP3"}},
+	} {
+		if got := versionRange(in); !slices.Equal(got, want) {
+			t.Errorf("versionRange(%q) = %+v, want %+v", in, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -88,7 +89,7 @@ type cvssMetric struct {
 func parseCVE(ctx context.Context, name string, data []byte) (Result, error) {
 	var r cveRecord
 	if err := json.Unmarshal(data, &r); err != nil {
-		return Result{}, decodeError(name, err)
+		return Result{}, decodeError(name, data, err)
 	}
 	id := strings.TrimSpace(r.CVEMetadata.CVEID)
 	if !cveIDPattern.MatchString(id) {
@@ -158,6 +159,7 @@ func parseCVE(ctx context.Context, name string, data []byte) (Result, error) {
 	if a.CVSS > 0 {
 		a.Severity = vaern.SeverityOf(a.CVSS)
 	}
+	a.Raw = bytes.Clone(data)
 	return Result{Advisories: []vaern.Advisory{a}}, nil
 }
 
@@ -207,6 +209,10 @@ func cveProducts(af cveAffected, key, path string) ([]vaern.AdvisoryProduct, *pa
 		}
 		if _, ok := groups[st]; !ok {
 			order = append(order, st)
+			groups[st] = nil
+		}
+		if vr == (vaern.VersionRange{}) {
+			continue // "unspecified": the status holds for every version, so no range narrows it
 		}
 		groups[st] = append(groups[st], vr)
 	}
@@ -281,6 +287,8 @@ func cveRange(v cveVersion) (vaern.VersionRange, vaern.ProductStatus, error) {
 		}
 	case ver == "":
 		return vaern.VersionRange{}, "", fmt.Errorf("version is empty")
+	case unspecifiedVersion(ver):
+		return vaern.VersionRange{}, st, nil
 	case strings.ContainsAny(ver, "<>="):
 		r, ok := parseComparisons(ver)
 		if !ok {
@@ -289,9 +297,25 @@ func cveRange(v cveVersion) (vaern.VersionRange, vaern.ProductStatus, error) {
 		r.Scheme, r.Expr = vr.Scheme, ver
 		vr = r
 	default:
+		if r, all, ok := parsePhrase(ver); ok {
+			if all {
+				return vaern.VersionRange{}, st, nil
+			}
+			r.Scheme, r.Expr = vr.Scheme, ver
+			return r, st, nil
+		}
 		vr.Exact = ver
 	}
 	return vr, st, nil
+}
+
+// unspecifiedVersion tells the placeholders CNAs write when they name no version.
+func unspecifiedVersion(v string) bool {
+	switch strings.ToLower(v) {
+	case "n/a", "na", "unspecified", "unknown", "*", "all", "all versions", "-":
+		return true
+	}
+	return false
 }
 
 func geExpr(v string) string {

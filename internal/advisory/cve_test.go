@@ -104,6 +104,12 @@ func TestCVESynthetic(t *testing.T) {
 	if a.Severity != vaern.SeverityHigh || a.Title != "CVE-2024-0002: A flaw." {
 		t.Errorf("%q %q", a.Severity, a.Title)
 	}
+	un := strings.Replace(cveSeed, `"version":"1.0","lessThan":"1.4.2","status":"affected","versionType":"python"`, `"version":"unspecified","status":"affected"`, 1)
+	res, err = Parse(context.Background(), "c.json", []byte(un), Options{})
+	if err != nil || res.Advisories[0].Products[0].Status != vaern.StatusAffected || len(res.Advisories[0].Products[0].Versions) != 0 ||
+		len(res.Advisories[0].Raw) != len(un) {
+		t.Errorf("unspecified version: %v %+v", err, res.Advisories[0].Products[0])
+	}
 	for _, tc := range []struct{ name, old, new, want string }{
 		{"bad status", `"status":"affected"`, `"status":"maybe"`, "/containers/cna/affected/0/versions/0: status \"maybe\""},
 		{"bad cpe", `cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*`, `cpe:2.3:a:acme`, "/containers/cna/affected/0/cpes/0"},

@@ -17,6 +17,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vaern/vaern/internal/inputguard"
 )
 
 // Bounds of one provider fetch. A provider lists its whole history in its feeds; the job runs
@@ -28,6 +30,9 @@ const (
 	maxDocuments     = 5000
 	requestTimeout   = 30 * time.Second
 )
+
+// indexLimits bound provider-metadata.json and ROLIE feeds before they are decoded.
+var indexLimits = inputguard.Limits{MaxBytes: maxIndexBytes, MaxDepth: 32, MaxTokens: 2_000_000}
 
 // Fetched is one CSAF document downloaded from a provider.
 type Fetched struct {
@@ -100,6 +105,9 @@ func FetchProvider(ctx context.Context, client *http.Client, metadataURL string,
 		return nil, fmt.Errorf("provider metadata %s: %w", metadataURL, err)
 	}
 	var pm providerMetadata
+	if err := indexLimits.CheckJSON(body); err != nil {
+		return nil, fmt.Errorf("provider metadata %s: %w", metadataURL, err)
+	}
 	if err := json.Unmarshal(body, &pm); err != nil {
 		return nil, fmt.Errorf("provider metadata %s: not valid JSON: %s", metadataURL, jsonErrText(err))
 	}
@@ -230,6 +238,9 @@ func (f *fetcher) rolie(base, feedURL, tlp string) ([]listed, error) {
 		return nil, fmt.Errorf("ROLIE feed %s: %w", feedURL, err)
 	}
 	var feed rolieFeed
+	if err := indexLimits.CheckJSON(body); err != nil {
+		return nil, fmt.Errorf("ROLIE feed %s: %w", feedURL, err)
+	}
 	if err := json.Unmarshal(body, &feed); err != nil {
 		return nil, fmt.Errorf("ROLIE feed %s: not valid JSON: %s", feedURL, jsonErrText(err))
 	}

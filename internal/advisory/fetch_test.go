@@ -147,3 +147,11 @@ func TestFetchProviderErrors(t *testing.T) {
 		t.Errorf("empty directory: %v", err)
 	}
 }
+
+func TestFetchProviderNestedMetadata(t *testing.T) {
+	p, srv := newProvider(t)
+	p.files["/pm.json"] = strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100)
+	if _, err := FetchProvider(context.Background(), srv.Client(), srv.URL+"/pm.json", nil); err == nil || !strings.Contains(err.Error(), "nested more than") {
+		t.Errorf("deep metadata: %v", err)
+	}
+}

@@ -38,7 +38,7 @@ type kevEntry struct {
 func parseKEV(ctx context.Context, name string, data []byte) (Result, error) {
 	var cat kevCatalogue
 	if err := json.Unmarshal(data, &cat); err != nil {
-		return Result{}, decodeError(name, err)
+		return Result{}, decodeError(name, data, err)
 	}
 	if len(cat.Vulnerabilities) > maxKEVEntries {
 		return Result{}, &Error{File: name, Path: "/vulnerabilities",

@@ -91,3 +91,19 @@ func FuzzKEV(f *testing.F) {
 		}
 	})
 }
+
+func TestTypeErrorPaths(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"catalogVersion":"x","vulnerabilities":[{"cveID":"CVE-2024-0001","dateAdded":"2024-01-01"},{"cveID":5}]}`, "k.json: /vulnerabilities/1/cveID: "},
+		{`{"dataType":"CVE_RECORD","dataVersion":"5.1","cveMetadata":{"cveId":"CVE-2024-0001"},"containers":{"cna":{"affected":[{"product":"x"},{"product":7}]}}}`,
+			"k.json: /containers/cna/affected/1/product: "},
+		{`{"dataType":"CVE_RECORD","dataVersion":"5.1","cveMetadata":{"cveId":"CVE-2024-0001"},"containers":{"cna":{"affected":[{"product":{"a":[1,2]}}]}}}`,
+			"k.json: /containers/cna/affected/0/product"},
+		{`{"catalogVersion":"x","vulnerabilities":[{"cveID":"CVE-2024-0001","cwes":[1]}]}`, "k.json: /vulnerabilities/0/cwes/0: "},
+	} {
+		_, err := Parse(context.Background(), "k.json", []byte(tc.in), Options{})
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("err = %v, want prefix %q", err, tc.want)
+		}
+	}
+}

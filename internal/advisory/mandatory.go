@@ -221,11 +221,14 @@ func (c *checker) missingDefinitions() {
 	}
 }
 
-// circularDefinitions finds a relationship whose product, followed through the relationships
-// that define its references, comes back to itself (6.1.3).
+// circularDefinitions finds relationships whose product, followed through the relationships
+// that define its references, comes back to itself (6.1.3). The relationships form a graph from
+// each defined id to its two references; an id is circular when it lies on a cycle: in a strongly
+// connected component of more than one id, or referring to itself. Tarjan's algorithm finds them
+// in one pass, so a long chain of relationships costs linear time.
 func (c *checker) circularDefinitions() {
 	pt := c.doc.ProductTree
-	if pt == nil {
+	if pt == nil || len(pt.Relationships) == 0 {
 		return
 	}
 	deps := map[string][]string{}
@@ -233,22 +236,55 @@ func (c *checker) circularDefinitions() {
 		id := r.FullProductName.ProductID
 		deps[id] = append(deps[id], r.ProductReference, r.RelatesToProductReference)
 	}
+	index, low := map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	circular := map[string]bool{}
+	next := 0
+	var visit func(id string)
+	visit = func(id string) {
+		index[id], low[id] = next, next
+		next++
+		stack = append(stack, id)
+		onStack[id] = true
+		for _, d := range deps[id] {
+			if d == id {
+				circular[id] = true
+			}
+			if _, seen := index[d]; !seen {
+				visit(d)
+				low[id] = min(low[id], low[d])
+			} else if onStack[d] {
+				low[id] = min(low[id], index[d])
+			}
+		}
+		if low[id] == index[id] {
+			var scc []string
+			for {
+				top := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[top] = false
+				scc = append(scc, top)
+				if top == id {
+					break
+				}
+			}
+			if len(scc) > 1 {
+				for _, x := range scc {
+					circular[x] = true
+				}
+			}
+		}
+	}
+	for _, r := range pt.Relationships {
+		if _, seen := index[r.FullProductName.ProductID]; !seen {
+			visit(r.FullProductName.ProductID)
+		}
+	}
 	for i, r := range pt.Relationships {
-		start := r.FullProductName.ProductID
-		seen := map[string]bool{}
-		stack := slices.Clone(deps[start])
-		for len(stack) > 0 && len(seen) <= len(deps)+1 {
-			id := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if id == start {
-				c.fail("6.1.3", fmt.Sprintf("/product_tree/relationships/%d/full_product_name/product_id", i),
-					"product id %q is defined through a relationship that refers back to itself", start)
-				break
-			}
-			if !seen[id] {
-				seen[id] = true
-				stack = append(stack, deps[id]...)
-			}
+		if id := r.FullProductName.ProductID; circular[id] {
+			c.fail("6.1.3", fmt.Sprintf("/product_tree/relationships/%d/full_product_name/product_id", i),
+				"product id %q is defined through relationships that refer back to itself", id)
 		}
 	}
 }

@@ -258,3 +258,141 @@ func TestMandatoryTests(t *testing.T) {
 		})
 	}
 }
+
+// passingVariants are changes a valid document may have that the tests must not mistake for
+// failures (a false positive would refuse a real advisory).
+var passingVariants = map[string]func(d jdoc){
+	"semantic history":  func(d jdoc) { history(d, "2.0.0", "1.0.0", "1.1.0", "2.0.0") },
+	"draft pre-release": func(d jdoc) { set(d, "/document/tracking/status", `"draft"`); history(d, "0.1.0-rc1", "0.1.0") },
+	"draft zero":        func(d jdoc) { set(d, "/document/tracking/status", `"draft"`); history(d, "0", "0") },
+	"build metadata":    func(d jdoc) { history(d, "1.0.0+build.7", "1.0.0") },
+	"history from zero": func(d jdoc) { set(d, "/document/tracking/status", `"draft"`); history(d, "1", "0", "1") },
+	"same date history": func(d jdoc) {
+		history(d, "2", "1", "2")
+		set(d, "/document/tracking/revision_history/1/date", `"2025-01-01T00:00:00Z"`)
+	},
+	"translation": func(d jdoc) {
+		set(d, "/document/publisher/category", `"translator"`)
+		set(d, "/document/source_lang", `"de"`)
+	},
+	"base category": func(d jdoc) { set(d, "/document/category", `"Vendor bulletin"`) },
+	"range as range": func(d jdoc) {
+		set(d, "/product_tree/branches/0/branches/0/branches/1/category", `"product_version_range"`)
+		set(d, "/product_tree/branches/0/branches/0/branches/1/name", `"vers:generic/<2.0"`)
+	},
+	"version word": func(d jdoc) { set(d, "/product_tree/branches/0/branches/0/branches/1/name", `"2019 R2"`) },
+	"group remediation": func(d jdoc) {
+		set(d, "/vulnerabilities/0/remediations/0", `{"category":"vendor_fix","details":"x","group_ids":["G1"]}`)
+	},
+	"two CVSS versions": func(d jdoc) {
+		set(d, "/vulnerabilities/0/scores/0/cvss_v2", `{"version":"2.0","vectorString":"AV:N/AC:L/Au:N/C:C/I:C/A:C","baseScore":10.0}`)
+	},
+	"temporal score": func(d jdoc) {
+		set(d, "/vulnerabilities/0/scores/0/cvss_v3", `{"version":"3.1","vectorString":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C","baseScore":9.8,"baseSeverity":"CRITICAL","temporalScore":8.8,"temporalSeverity":"HIGH","attackVector":"NETWORK","exploitCodeMaturity":"PROOF_OF_CONCEPT"}`)
+	},
+	"relationship chain": func(d jdoc) {
+		set(d, "/product_tree/relationships", `[{"category":"installed_on","full_product_name":{"name":"a","product_id":"P3"},"product_reference":"P1","relates_to_product_reference":"P2"},
+			{"category":"installed_on","full_product_name":{"name":"b","product_id":"P4"},"product_reference":"P3","relates_to_product_reference":"P2"}]`)
+	},
+	"vex with flag": func(d jdoc) {
+		set(d, "/document/category", `"csaf_vex"`)
+		set(d, "/vulnerabilities/0/product_status", `{"known_affected":["P1"],"known_not_affected":["P2"]}`)
+		set(d, "/vulnerabilities/0/flags", `[{"label":"component_not_present","product_ids":["P2"]}]`)
+	},
+	"vex with impact threat": func(d jdoc) {
+		set(d, "/document/category", `"csaf_vex"`)
+		set(d, "/vulnerabilities/0/product_status", `{"known_affected":["P1"],"known_not_affected":["P2"]}`)
+		set(d, "/vulnerabilities/0/threats", `[{"category":"impact","details":"The flawed code is never reached.","group_ids":["G1"]}]`)
+	},
+	"informational": func(d jdoc) {
+		set(d, "/document/category", `"csaf_informational_advisory"`)
+		delete(d, "vulnerabilities")
+	},
+}
+
+func TestMandatoryTestsPassingVariants(t *testing.T) {
+	for name, mutate := range passingVariants {
+		t.Run(name, func(t *testing.T) {
+			var d jdoc
+			if err := json.Unmarshal([]byte(csafSeed), &d); err != nil {
+				t.Fatal(err)
+			}
+			mutate(d)
+			data, _ := json.Marshal(d)
+			if _, err := Parse(context.Background(), "ok.json", data, Options{}); err != nil {
+				t.Errorf("refused: %v", err)
+			}
+		})
+	}
+}
+
+func TestCircularThroughTwoRelationships(t *testing.T) {
+	var d jdoc
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	set(d, "/product_tree/relationships", `[
+		{"category":"installed_on","full_product_name":{"name":"a","product_id":"P3"},"product_reference":"P4","relates_to_product_reference":"P1"},
+		{"category":"installed_on","full_product_name":{"name":"b","product_id":"P4"},"product_reference":"P3","relates_to_product_reference":"P2"}]`)
+	data, _ := json.Marshal(d)
+	res, err := Parse(context.Background(), "c.json", data, Options{Override: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, f := range res.Failed {
+		if f.Test == "6.1.3" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("6.1.3 failures: %+v", res.Failed)
+	}
+}
+
+// TestLargeDocumentBounds: a long chain of relationships is checked in one pass, and a document
+// above the bounds is refused before any test runs.
+func TestLargeDocumentBounds(t *testing.T) {
+	var d jdoc
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	var rels []string
+	prev := "P1"
+	for i := 0; i < 5000; i++ {
+		id := "R" + strconv.Itoa(i)
+		rels = append(rels, `{"category":"installed_on","full_product_name":{"name":"`+id+`","product_id":"`+id+`"},"product_reference":"`+prev+`","relates_to_product_reference":"P2"}`)
+		prev = id
+	}
+	set(d, "/product_tree/relationships", "["+strings.Join(rels, ",")+"]")
+	data, _ := json.Marshal(d)
+	if _, err := Parse(context.Background(), "chain.json", data, Options{}); err != nil {
+		t.Fatalf("chain: %v", err)
+	}
+	vulns := make([]string, maxVulnerabilities+1)
+	for i := range vulns {
+		vulns[i] = `{"cve":"CVE-2025-` + strconv.Itoa(10000+i) + `","notes":[{"category":"description","text":"x"}],"product_status":{"fixed":["P2"]}}`
+	}
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	set(d, "/vulnerabilities", "["+strings.Join(vulns, ",")+"]")
+	data, _ = json.Marshal(d)
+	_, err := Parse(context.Background(), "many.json", data, Options{})
+	if err == nil || !strings.Contains(err.Error(), "many.json: /vulnerabilities: more than 10000 vulnerabilities") {
+		t.Errorf("too many vulnerabilities: %v", err)
+	}
+}
+
+func TestOverrideUndefinedProductNamesNothing(t *testing.T) {
+	var d jdoc
+	_ = json.Unmarshal([]byte(csafSeed), &d)
+	set(d, "/vulnerabilities/0/product_status/known_affected", `["P1","P9"]`)
+	data, _ := json.Marshal(d)
+	res, err := Parse(context.Background(), "o.json", data, Options{Override: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Advisories[0].Products {
+		if p.Key == "P9" {
+			t.Errorf("undefined product imported: %+v", p)
+		}
+	}
+	if len(res.Failed) != 1 || res.Failed[0].Test != "6.1.1" || !slices.Equal(res.Advisories[0].Override, []string{"6.1.1"}) {
+		t.Errorf("failed %+v, override %v", res.Failed, res.Advisories[0].Override)
+	}
+}

@@ -3,6 +3,7 @@ package advisory
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -191,4 +192,48 @@ func purlFor(collectionURL, pkg string) string {
 		return ""
 	}
 	return packageurl.NewPackageURL(typ, ns, name, "", nil, "").ToString()
+}
+
+// Phrases vendors write instead of operators. X must be one word ("prior to 5.1", "V3.2 and
+// earlier"); anything longer stays free text.
+var (
+	phraseBefore = regexp.MustCompile(`^(?:all\s+)?(?:versions?\s+)?(?:prior\s+to|before|earlier\s+than|below|older\s+than|lower\s+than)\s+(\S+)$`)
+	phraseUpTo   = regexp.MustCompile(`^(?:all\s+)?(?:versions?\s+)?(?:up\s+to(?:\s+and\s+including)?|through)\s+(\S+)$`)
+	phraseLast   = regexp.MustCompile(`^(?:versions?\s+)?(\S+)\s+(?:and|or)\s+(?:prior|earlier|below|older|lower)(?:\s+versions?)?$`)
+	phraseFrom   = regexp.MustCompile(`^(?:versions?\s+)?(\S+)\s+(?:and|or)\s+(?:later|above|newer|higher)(?:\s+versions?)?$`)
+	phraseAll    = regexp.MustCompile(`^(?:all|all\s+versions|any|any\s+version|every\s+version|\*)$`)
+)
+
+// parsePhrase reads such a phrase; all reports "every version".
+func parsePhrase(s string) (r vaern.VersionRange, all, ok bool) {
+	l := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	orig := strings.Fields(s) // the version keeps its case: "V3.2"
+	word := func(lower string) string {
+		for _, w := range orig {
+			if strings.ToLower(w) == lower {
+				return w
+			}
+		}
+		return lower
+	}
+	if phraseAll.MatchString(l) {
+		return r, true, true
+	}
+	if m := phraseBefore.FindStringSubmatch(l); m != nil {
+		r.Fixed = word(m[1])
+		return r, false, true
+	}
+	if m := phraseUpTo.FindStringSubmatch(l); m != nil {
+		r.LastAffected = word(m[1])
+		return r, false, true
+	}
+	if m := phraseLast.FindStringSubmatch(l); m != nil {
+		r.LastAffected = word(m[1])
+		return r, false, true
+	}
+	if m := phraseFrom.FindStringSubmatch(l); m != nil {
+		r.Introduced = word(m[1])
+		return r, false, true
+	}
+	return r, false, false
 }

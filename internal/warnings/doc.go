@@ -11,7 +11,11 @@
 //   - NewAssetIndex(assets) prepares the register; AssetIndex.Match(advisory) matches one new or
 //     revised advisory against it.
 //
-// Both give the same Match for the same asset and advisory (TestDirectionsAgree).
+// Both give the same Match for the same asset and advisory (TestDirectionsAgree, FuzzMatch).
+// MatchEach streams a full run in batches instead of gathering it; ApplyVEX lets one
+// advisory's not_affected / fixed statement close another advisory's warning on the same asset
+// and CVEs (a VEX document closing a KEV entry); NameKey is the name key the matcher compares,
+// for a curated name → CPE / purl mapping.
 //
 // Tiers (docs/warnings-matching.md has every rule):
 //

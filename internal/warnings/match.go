@@ -52,12 +52,15 @@ type Match struct {
 	// RangeKey identifies the matched identity and range independently of the importer's
 	// product keys and of the statement's status, so that an acknowledgement keyed to it
 	// survives a re-import that yields the same range. It is stable across processes and
-	// releases (a SHA-256 prefix of a canonical text, see RangeKeyOf).
+	// releases (a SHA-256 prefix of a canonical text, docs/warnings-matching.md "Range keys").
 	RangeKey string
 	// CVEs are the CVE ids the deciding statement concerns (the product's own list, else the
 	// advisory's). A not_affected or fixed Match from a VEX document names the CVEs whose other
 	// advisories' exposures of the same asset it closes (see ApplyVEX).
 	CVEs []string
+	// ClosedBy is the advisory whose not_affected or fixed statement on the same CVEs turned
+	// this affected match into a prevention (ApplyVEX); 0 when none did.
+	ClosedBy int64
 }
 
 // Index holds advisories prepared for matching many assets: identities indexed by purl

@@ -12,10 +12,11 @@ import (
 // the same answers.
 type assetKey struct {
 	name, vendor, product, version, cpe, purl string
+	component                                 bool // a component's name is a product name
 }
 
 func keyOf(a *Asset) assetKey {
-	return assetKey{a.Name, a.Vendor, a.Product, a.Version, a.CPE, a.PURL}
+	return assetKey{a.Name, a.Vendor, a.Product, a.Version, a.CPE, a.PURL, a.ComponentID != 0}
 }
 
 // withIDs appends the template matches (answers for an asset of the same key) with a's ids.
@@ -148,46 +149,131 @@ func (ix *Index) matchRange(assets []Asset, emit func([]Match)) {
 type AssetIndex struct {
 	assets  []Asset
 	groups  []agroup
+	members []int32
 	byPURL  map[string][]int32
 	byCPE   map[string][]int32
 	byName  map[string][]int32
-	byToken map[string][]int32
+	// byToken: groups by each distinctive word, apart by whether the asset has a purl (bit 1)
+	// and a CPE (bit 2), as Index.byToken
+	byToken [4]map[string][]int32
 }
+
+// assetShare is the least number of assets worth a core of its own in NewAssetIndex (a
+// variable so that the tests can make small registers take the parallel path).
+var assetShare = 50000
 
 type agroup struct {
-	p       prepared
-	members []int32 // indexes into assets
+	p prepared
+	// members are ax.members[from:to]: indexes into assets, ascending
+	from, to int32
 }
 
-// NewAssetIndex prepares assets for AssetIndex.Match.
+// NewAssetIndex prepares assets for AssetIndex.Match. The work is shared by the cores: each
+// finds the distinct assets of its share, the shares are merged in order (so group numbers are
+// those a single pass would give), and the distinct assets are prepared in parallel.
 func NewAssetIndex(assets []Asset) *AssetIndex {
 	ax := &AssetIndex{
 		assets: assets, byPURL: map[string][]int32{}, byCPE: map[string][]int32{},
-		byName: map[string][]int32{}, byToken: map[string][]int32{},
+		byName: map[string][]int32{}, byToken: [4]map[string][]int32{{}, {}, {}, {}},
 	}
-	seen := make(map[assetKey]int32, len(assets)/8+1)
-	for i := range assets {
-		k := keyOf(&assets[i])
-		g, ok := seen[k]
-		if !ok {
-			g = int32(len(ax.groups))
-			seen[k] = g
-			p := prepare(assets[i])
-			ax.groups = append(ax.groups, agroup{p: p})
-			if p.purl.ok {
-				ax.byPURL[p.purl.key] = append(ax.byPURL[p.purl.key], g)
-			}
-			if p.cpe.ok {
-				ax.byCPE[p.cpe.key] = append(ax.byCPE[p.cpe.key], g)
-			}
-			if p.name.product != "" {
-				ax.byName[p.name.product] = append(ax.byName[p.name.product], g)
-			}
-			for _, t := range p.tokens {
-				ax.byToken[t] = append(ax.byToken[t], g)
-			}
+	workers := clampWorkers(runtime.GOMAXPROCS(0), len(assets)/assetShare+1)
+	type share struct {
+		lo      int
+		groupOf []int32 // local group per asset of the share
+		first   []int32 // first asset (global index) per local group
+	}
+	shares := make([]share, workers)
+	chunk := (len(assets) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range shares {
+		lo, hi := w*chunk, min((w+1)*chunk, len(assets))
+		shares[w].lo = lo
+		if lo >= hi {
+			continue
 		}
-		ax.groups[g].members = append(ax.groups[g].members, int32(i))
+		wg.Add(1)
+		go func(sh *share, lo, hi int) {
+			defer wg.Done()
+			seen := make(map[assetKey]int32, (hi-lo)/16+1)
+			sh.groupOf = make([]int32, hi-lo)
+			for i := lo; i < hi; i++ {
+				k := keyOf(&assets[i])
+				g, ok := seen[k]
+				if !ok {
+					g = int32(len(sh.first))
+					seen[k] = g
+					sh.first = append(sh.first, int32(i))
+				}
+				sh.groupOf[i-lo] = g
+			}
+		}(&shares[w], lo, hi)
+	}
+	wg.Wait()
+	// merge the shares in order
+	global := make(map[assetKey]int32)
+	var firsts []int32
+	groupOf := make([]int32, len(assets))
+	for w := range shares {
+		sh := &shares[w]
+		local := make([]int32, len(sh.first))
+		for lg, fi := range sh.first {
+			k := keyOf(&assets[fi])
+			g, ok := global[k]
+			if !ok {
+				g = int32(len(firsts))
+				global[k] = g
+				firsts = append(firsts, fi)
+			}
+			local[lg] = g
+		}
+		for j, lg := range sh.groupOf {
+			groupOf[sh.lo+j] = local[lg]
+		}
+	}
+	// prepare the distinct assets on every core
+	ax.groups = make([]agroup, len(firsts))
+	pw := clampWorkers(runtime.GOMAXPROCS(0), len(firsts)/1000+1)
+	for w := 0; w < pw; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for g := w; g < len(firsts); g += pw {
+				ax.groups[g].p = prepare(assets[firsts[g]])
+			}
+		}()
+	}
+	wg.Wait()
+	for g := range ax.groups {
+		p := &ax.groups[g].p
+		gi := int32(g)
+		if p.purl.ok {
+			ax.byPURL[p.purl.key] = append(ax.byPURL[p.purl.key], gi)
+		}
+		if p.cpe.ok {
+			ax.byCPE[p.cpe.key] = append(ax.byCPE[p.cpe.key], gi)
+		}
+		if p.name.product != "" {
+			ax.byName[p.name.product] = append(ax.byName[p.name.product], gi)
+		}
+		c := idClass(p.purl.ok, p.cpe.ok)
+		for _, t := range p.tokens {
+			ax.byToken[c][t] = append(ax.byToken[c][t], gi)
+		}
+	}
+	// members by group: a counting sort keeps each group's assets ascending
+	counts := make([]int32, len(ax.groups)+1)
+	for _, g := range groupOf {
+		counts[g+1]++
+	}
+	for g := range ax.groups {
+		counts[g+1] += counts[g]
+		ax.groups[g].from, ax.groups[g].to = counts[g], counts[g]
+	}
+	ax.members = make([]int32, len(assets))
+	for i, g := range groupOf {
+		grp := &ax.groups[g]
+		ax.members[grp.to] = int32(i)
+		grp.to++
 	}
 	return ax
 }
@@ -212,7 +298,12 @@ func (ax *AssetIndex) Match(adv vaern.Advisory) []Match {
 		if r.name.product != "" {
 			gs = append(gs, ax.byName[r.name.product]...)
 			if r.name.anchor != "" {
-				gs = append(gs, ax.byToken[r.name.anchor]...)
+				skip := idClass(r.purl.ok, r.cpe.ok)
+				for c := range ax.byToken {
+					if c&skip == 0 {
+						gs = append(gs, ax.byToken[c][r.name.anchor]...)
+					}
+				}
 			}
 		}
 	}
@@ -226,7 +317,7 @@ func (ax *AssetIndex) Match(adv vaern.Advisory) []Match {
 		if len(tmpl) == 0 {
 			continue
 		}
-		for _, m := range grp.members {
+		for _, m := range ax.members[grp.from:grp.to] {
 			out = withIDs(out, tmpl, &ax.assets[m])
 		}
 	}

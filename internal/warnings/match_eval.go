@@ -19,7 +19,7 @@ type prepared struct {
 	nameValue string
 	// tokens are the distinctive words of the product name and of the free-text name.
 	tokens []string
-	// nameOnly: the product words came from the free-text name (no product given)
+	// nameOnly: the product words came from a system's free-text name (no product given)
 	nameOnly bool
 }
 
@@ -36,8 +36,10 @@ func prepare(a Asset) prepared {
 		p.name = newNameKey(p.cpe.vendorName, p.cpe.productName)
 		p.nameField, p.nameValue = FieldCPE, a.CPE
 	case !blankName(a.Name):
+		// a component's name is its product's name (SBOMs name packages so); a system's name
+		// is free text ("Mail server (Exchange 2019)"), good for the triage queue only
 		p.name = newNameKey(a.Vendor, a.Name)
-		p.nameField, p.nameValue, p.nameOnly = FieldName, strings.TrimSpace(a.Name), true
+		p.nameField, p.nameValue, p.nameOnly = FieldName, strings.TrimSpace(a.Name), a.ComponentID == 0
 		if !blankName(a.Vendor) {
 			p.nameValue = strings.TrimSpace(a.Vendor + " " + a.Name)
 		}
@@ -108,7 +110,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 	var rs *rangeSet
 	var version string
 	var tier vaern.ExposureTier
-	note := ""
+	note, noteKey := "", NoteKey("")
 	switch {
 	case r.purl.ok && p.purl.ok && r.purl.key == p.purl.key:
 		tier, rs, c.rk = vaern.TierExact, &r.rsPURL, r.rkPURL
@@ -127,6 +129,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 		if r.cpe.update != "" && p.cpe.updateAny {
 			tier = vaern.TierConfirm
 			note = "the advisory names update " + r.cpe.update + ", the register's CPE names none"
+			noteKey = NoteUpdateUnnamed
 		}
 		c.ev = Evidence{AssetField: FieldCPE, AssetValue: p.a.CPE, AdvisoryField: FieldCPE,
 			AdvisoryValue: r.cpe.raw, Rule: RuleCPE}
@@ -158,7 +161,7 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 		c.ev = Evidence{AssetField: p.nameField, AssetValue: p.nameValue, AdvisoryField: r.nameField,
 			AdvisoryValue: r.nameValue, Rule: rule}
 		if rule == RuleAlias {
-			c.ev.Alias = r.name.vendor + " " + r.name.product
+			c.ev.Alias = aliasName(r.name.vendor, r.name.product)
 		}
 	case subset(r.name.tokens, p.tokens):
 		if r.name.vendor != "" && p.name.vendor != "" && r.name.vendor != p.name.vendor {
@@ -187,6 +190,10 @@ func (ix *Index) evaluate(ri int32, p *prepared) (candidate, bool) {
 	c.ev.Range, c.ev.Scheme, c.ev.Version, c.ev.Verdict = j.rng, rs.sc.name(), version, j.verdict
 	c.ev.Status, c.ev.Justification = string(r.status), r.justification
 	c.ev.Note = joinNote(note, j.note)
+	c.ev.NoteKey = noteKey
+	if noteKey == "" {
+		c.ev.NoteKey = j.noteKey
+	}
 	c.tier = tier
 	switch r.status {
 	case vaern.StatusAffected, vaern.StatusUnderInvestigation:
@@ -324,4 +331,13 @@ func (ix *Index) toMatch(p *prepared, c *candidate) Match {
 		AdvisoryID: r.advID, ProductKey: r.key, Tier: c.tier, Outcome: c.outcome,
 		Evidence: c.ev, RangeKey: c.rk, CVEs: r.cves,
 	}
+}
+
+// aliasName is the name an alias led to, for the evidence: the alias table's key as words where
+// it is known ("microsoft exchangeserver" reads "microsoft / exchangeserver").
+func aliasName(vendor, product string) string {
+	if vendor == "" {
+		return product
+	}
+	return vendor + " / " + product
 }

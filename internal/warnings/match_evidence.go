@@ -63,9 +63,23 @@ type Evidence struct {
 	// Justification is the VEX justification of a not_affected statement.
 	Justification string
 	// Note says more where the verdict alone would puzzle ("the release is known, its patch
-	// level is not").
-	Note string
+	// level is not"), in English; NoteKey names it for translation (the first note when there
+	// are two).
+	Note    string
+	NoteKey NoteKey
 }
+
+// NoteKey names an evidence note.
+type NoteKey string
+
+const (
+	NotePatchLevelUnknown NoteKey = "patch_level_unknown" // a Windows release without its revision, a bound inside the build
+	NoteOtherTrain        NoteKey = "other_train"         // Cisco IOS versions of two trains
+	NoteNotOrdered        NoteKey = "not_ordered"         // the scheme cannot order the two (unknown suffixes, ...)
+	NoteNotAVersion       NoteKey = "not_a_version"       // the asset's version is no version of the scheme ("latest")
+	NoteUpdateUnnamed     NoteKey = "update_unnamed"      // the advisory's CPE names an update, the asset's none
+	NoteClosedByOther     NoteKey = "closed_by_other"     // ApplyVEX: another advisory's statement closed it
+)
 
 var fieldText = map[Field]string{
 	FieldPURL:          "purl",
@@ -85,8 +99,8 @@ var verdictText = map[Verdict]string{
 }
 
 // Text is the evidence in one English sentence, e.g.
-// `component purl "pkg:npm/lodash@4.17.20" matched the advisory's purl "pkg:npm/lodash" (same
-// package); version 4.17.20 is in range "< 4.17.21" (npm rules)`.
+// `purl "pkg:npm/lodash@4.17.20" matched the advisory's purl "pkg:npm/lodash" (same package);
+// version 4.17.20 is in range "vers:npm/<4.17.21" (npm rules)`.
 func (e Evidence) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %q matched the advisory's %s %q", fieldText[e.AssetField], e.AssetValue,
@@ -99,7 +113,7 @@ func (e Evidence) Text() string {
 	case RuleName:
 		b.WriteString(" (same vendor and product by name)")
 	case RuleAlias:
-		fmt.Fprintf(&b, " (same vendor and product by name, as %q)", e.Alias)
+		fmt.Fprintf(&b, " (same vendor and product by name, through a known alias: %s)", e.Alias)
 	case RuleProductOnly:
 		b.WriteString(" (same product name, no vendor to compare)")
 	case RuleFuzzy:

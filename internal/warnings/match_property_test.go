@@ -69,7 +69,9 @@ func randomAssets(r *rand.Rand, n int) []Asset {
 // TestDirectionsAgree: for random advisories and assets, Index.Match per asset, MatchAll with
 // workers, and AssetIndex.Match per advisory give the same matches.
 func TestDirectionsAgree(t *testing.T) {
-	for seed := uint64(1); seed <= 20; seed++ {
+	defer func(n int) { assetShare = n }(assetShare)
+	assetShare = 100 // several shares in NewAssetIndex, merged
+	for seed := uint64(1); seed <= 12; seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
 		advs := randomAdvisories(r, 40)
 		assets := randomAssets(r, 600)

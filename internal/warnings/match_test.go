@@ -61,6 +61,9 @@ func TestTiers(t *testing.T) {
 		{"purl without a version asks to confirm", adv(1, vaern.AdvisoryProduct{PURL: "pkg:npm/lodash", Versions: below("4.17.21")}),
 			Asset{PURL: "pkg:npm/lodash"},
 			want{tier: vaern.TierConfirm, outcome: OutcomeAffected, rule: RulePURL, verdict: VerdictUnknown}},
+		{"purl with a range the importer could not read asks to confirm", adv(1, vaern.AdvisoryProduct{PURL: "pkg:npm/lodash", Versions: []vaern.VersionRange{{Expr: "see the vendor's notice"}}}),
+			Asset{PURL: "pkg:npm/lodash@4.17.20"},
+			want{tier: vaern.TierConfirm, outcome: OutcomeAffected, rule: RulePURL, verdict: VerdictNotComparable}},
 		{"purl other package", adv(1, vaern.AdvisoryProduct{PURL: "pkg:npm/lodash", Versions: below("4.17.21")}),
 			Asset{PURL: "pkg:npm/lodash-es@4.17.20"}, want{none: true}},
 		{"purl other namespace", adv(1, vaern.AdvisoryProduct{PURL: "pkg:maven/org.example/core", Versions: below("2.0")}),
@@ -141,6 +144,12 @@ func TestTiers(t *testing.T) {
 		{"name-only system with the product's name", adv(1, vaern.AdvisoryProduct{Vendor: "Progress", Product: "MOVEit Transfer"}),
 			Asset{Name: "MOVEit Transfer"},
 			want{tier: vaern.TierTriage, outcome: OutcomeAffected, rule: RuleProductOnly, verdict: VerdictAllVersions}},
+		{"component name is its product", adv(1, vaern.AdvisoryProduct{Vendor: "OpenSSL Project", Product: "OpenSSL", Versions: below("3.0.7")}),
+			Asset{SystemID: 1, ComponentID: 9, Vendor: "OpenSSL", Name: "openssl", Version: "3.0.5"},
+			want{tier: vaern.TierConfirm, outcome: OutcomeAffected, rule: RuleName, verdict: VerdictInRange}},
+		{"system name is free text", adv(1, vaern.AdvisoryProduct{Vendor: "OpenSSL Project", Product: "OpenSSL", Versions: below("3.0.7")}),
+			Asset{SystemID: 1, Vendor: "OpenSSL", Name: "openssl", Version: "3.0.5"},
+			want{tier: vaern.TierTriage, outcome: OutcomeAffected, rule: RuleName, verdict: VerdictInRange}},
 		{"under investigation goes to triage", adv(1, vaern.AdvisoryProduct{PURL: "pkg:npm/lodash", Status: vaern.StatusUnderInvestigation}),
 			Asset{PURL: "pkg:npm/lodash@4.17.20"},
 			want{tier: vaern.TierTriage, outcome: OutcomeAffected, rule: RulePURL, verdict: VerdictAllVersions}},
@@ -302,5 +311,46 @@ func sameMatch(a, b Match) bool {
 	return a.OrgID == b.OrgID && a.SystemID == b.SystemID && a.ComponentID == b.ComponentID &&
 		a.AdvisoryID == b.AdvisoryID && a.ProductKey == b.ProductKey && a.Tier == b.Tier &&
 		a.Outcome == b.Outcome && a.Evidence == b.Evidence && a.RangeKey == b.RangeKey &&
-		strings.Join(a.CVEs, ",") == strings.Join(b.CVEs, ",")
+		strings.Join(a.CVEs, ",") == strings.Join(b.CVEs, ",") && a.ClosedBy == b.ClosedBy
+}
+
+func TestApplyVEX(t *testing.T) {
+	kev := vaern.Advisory{ID: 1, State: vaern.AdvisoryPublished, CVEs: []string{"CVE-2024-3094"},
+		Products: []vaern.AdvisoryProduct{{Key: "kev", Vendor: "Tukaani", Product: "xz", Status: vaern.StatusAffected}}}
+	vex := vaern.Advisory{ID: 2, State: vaern.AdvisoryPublished, Vex: true, CVEs: []string{"CVE-2024-3094"},
+		Products: []vaern.AdvisoryProduct{{Key: "p1", Vendor: "Tukaani", Product: "xz", Status: vaern.StatusNotAffected,
+			Justification: "vulnerable_code_not_in_execute_path", Versions: []vaern.VersionRange{{Exact: "5.6.1"}}}}}
+	other := vaern.Advisory{ID: 3, State: vaern.AdvisoryPublished, CVEs: []string{"CVE-2024-3094", "CVE-2024-9999"},
+		Products: []vaern.AdvisoryProduct{{Key: "x", Vendor: "Tukaani", Product: "xz", Status: vaern.StatusAffected}}}
+	ix := NewIndex([]vaern.Advisory{kev, vex, other})
+	ms := ApplyVEX(ix.Match(Asset{SystemID: 7, Vendor: "Tukaani", Product: "xz", Version: "5.6.1"}))
+	if len(ms) != 3 {
+		t.Fatalf("want 3 matches, got %+v", ms)
+	}
+	if ms[0].Outcome != OutcomeNotAffected || ms[0].ClosedBy != 2 || ms[0].Evidence.Justification == "" {
+		t.Errorf("the KEV entry is not closed by the VEX: %+v", ms[0])
+	}
+	if ms[2].Outcome != OutcomeAffected || ms[2].ClosedBy != 0 {
+		t.Errorf("a VEX on one CVE closed an advisory on two: %+v", ms[2])
+	}
+	// another version: the VEX says nothing, the warning stays
+	ms = ApplyVEX(ix.Match(Asset{SystemID: 7, Vendor: "Tukaani", Product: "xz", Version: "5.6.0"}))
+	if len(ms) != 2 || ms[0].Outcome != OutcomeAffected {
+		t.Errorf("5.6.0: %+v", ms)
+	}
+}
+
+func TestEvidenceText(t *testing.T) {
+	ms := NewIndex([]vaern.Advisory{adv(1, vaern.AdvisoryProduct{PURL: "pkg:npm/lodash", Versions: []vaern.VersionRange{{Scheme: "npm", Fixed: "4.17.21", Expr: "vers:npm/<4.17.21"}}})}).
+		Match(Asset{PURL: "pkg:npm/lodash@4.17.20"})
+	want := `purl "pkg:npm/lodash@4.17.20" matched the advisory's purl "pkg:npm/lodash" (same package); version 4.17.20 is in range "vers:npm/<4.17.21" (npm rules)`
+	if len(ms) != 1 || ms[0].Evidence.Text() != want {
+		t.Errorf("got %q\nwant %q", ms[0].Evidence.Text(), want)
+	}
+	ms = NewIndex([]vaern.Advisory{adv(1, vaern.AdvisoryProduct{Vendor: "Microsoft", Product: "Windows Server 2016",
+		Versions: []vaern.VersionRange{{Introduced: "10.0.14393.0", Fixed: "10.0.14393.6897", Expr: "< 10.0.14393.6897"}}})}).
+		Match(Asset{Vendor: "Microsoft", Product: "Windows Server 2016"})
+	if len(ms) != 1 || !strings.Contains(ms[0].Evidence.Text(), "patch level is not") || ms[0].Tier != vaern.TierConfirm {
+		t.Errorf("windows release without patch level: %+v %s", ms, ms[0].Evidence.Text())
+	}
 }

@@ -40,6 +40,8 @@ var legalSuffixes = map[string]bool{
 	"se": true, "sa": true, "as": true, "asa": true, "aps": true, "ab": true, "oy": true,
 	"oyj": true, "bv": true, "nv": true, "plc": true, "srl": true, "spa": true, "kk": true,
 	"pty": true, "pte": true, "lp": true, "llp": true, "sas": true, "sarl": true, "kg": true,
+	// organisation words of open-source projects ("OpenSSL Project", "Eclipse Foundation")
+	"project": true, "foundation": true, "community": true, "team": true,
 }
 
 // vendorAliases maps a vendor key to the key it is known by in advisories.
@@ -48,6 +50,8 @@ var vendorAliases = map[string]string{
 	"hewlettpackard":           "hp",
 	"hewlettpackardenterprise": "hpe",
 	"apachesoftwarefoundation": "apache",
+	"apachesoftware":           "apache",
+	"pythonsoftware":           "python",
 	"citrixsystems":            "citrix",
 	"adobesystems":             "adobe",
 	"zohocorp":                 "zoho",
@@ -298,4 +302,16 @@ func editionsAgree(a, b string) bool { return a == "" || b == "" || a == b }
 func sortUnique(ws []string) []string {
 	slices.Sort(ws)
 	return slices.Compact(ws)
+}
+
+// NameKey is the matcher's normalised key of a vendor and product name ("Microsoft
+// Corporation", "Exchange Server 2019" → "microsoft/exchangeserver/2019"): equal keys match by
+// name. The orchestration keys a curated name → CPE / purl mapping by it, so that a mapping
+// confirmed once reaches every member's system of that name however it is written.
+func NameKey(vendor, product string) string {
+	k := newNameKey(vendor, product)
+	if k.product == "" {
+		return ""
+	}
+	return k.vendor + "/" + k.product + "/" + k.edition
 }

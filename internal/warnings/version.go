@@ -118,6 +118,9 @@ func blankVersion(s string) bool {
 	return false
 }
 
+// maxVersionLen bounds the version text the schemes parse.
+const maxVersionLen = 256
+
 // bound is one pre-parsed bound of a range.
 type bound struct {
 	text string
@@ -180,6 +183,14 @@ func compileRanges(sc scheme, vrs []vaern.VersionRange) rangeSet {
 			if v := strings.TrimSpace(vr.LastAffected); v != "" && v != "*" {
 				c.last, c.hasLast = newBound(sc, v), true
 			}
+			if expr := strings.TrimSpace(vr.Expr); !c.hasIntro && !c.hasFixed && !c.hasLast && expr != "" && !everyVersionExpr(expr) {
+				// Text the importer could not read into bounds ("see vendor advisory"): not
+				// comparable, never every version, so it asks for confirmation instead of warning.
+				c.wild, c.text = true, expr
+				rs.ranges = append(rs.ranges, c)
+				canon = append(canon, "x="+strings.ToLower(expr))
+				continue
+			}
 			if !c.hasIntro && !c.hasFixed && !c.hasLast {
 				rs.all = true // ">= 0": every version
 				canon = append(canon, "*")
@@ -198,6 +209,15 @@ func compileRanges(sc scheme, vrs []vaern.VersionRange) rangeSet {
 	}
 	rs.canon = sc.name() + ":" + strings.Join(sortUnique(canon), "|")
 	return rs
+}
+
+// everyVersionExpr reports whether a range's source text says "every version".
+func everyVersionExpr(expr string) bool {
+	switch strings.ToLower(expr) {
+	case "*", "vers:all/*", ">= 0", ">=0", "all", "all versions":
+		return true
+	}
+	return false
 }
 
 func rangeText(vr vaern.VersionRange) string {
@@ -276,6 +296,7 @@ type judgement struct {
 	verdict Verdict
 	rng     string // text of the range that decided
 	note    string
+	noteKey NoteKey
 	exact   bool // the deciding range is a single version
 }
 
@@ -295,9 +316,13 @@ func (rs *rangeSet) judge(version string) judgement {
 		}
 		return judgement{verdict: VerdictUnknown}
 	}
-	av, ok := rs.sc.parse(strings.TrimSpace(version))
+	var av ver
+	ok := len(version) <= maxVersionLen // longer text is no version anyone wrote
+	if ok {
+		av, ok = rs.sc.parse(strings.TrimSpace(version))
+	}
 	if !ok {
-		return judgement{verdict: VerdictNotComparable, note: "the version is not a " + rs.sc.name() + " version"}
+		return judgement{verdict: VerdictNotComparable, note: "the version is not a " + rs.sc.name() + " version", noteKey: NoteNotAVersion}
 	}
 	var unknown *crange
 	var fixedBy *crange
@@ -318,7 +343,8 @@ func (rs *rangeSet) judge(version string) judgement {
 		}
 	}
 	if unknown != nil {
-		return judgement{verdict: VerdictNotComparable, rng: unknown.text, note: notComparableNote(rs.sc)}
+		n, k := notComparableNote(rs.sc)
+		return judgement{verdict: VerdictNotComparable, rng: unknown.text, note: n, noteKey: k}
 	}
 	if fixedBy != nil {
 		return judgement{verdict: VerdictFixed, rng: fixedBy.text}
@@ -326,14 +352,14 @@ func (rs *rangeSet) judge(version string) judgement {
 	return judgement{verdict: VerdictOutOfRange, rng: rs.ranges[0].text}
 }
 
-func notComparableNote(sc scheme) string {
+func notComparableNote(sc scheme) (string, NoteKey) {
 	switch sc.(type) {
 	case windowsScheme:
-		return "the release is known, its patch level is not"
+		return "the release is known, its patch level is not", NotePatchLevelUnknown
 	case ciscoScheme:
-		return "different release trains"
+		return "different release trains", NoteOtherTrain
 	}
-	return ""
+	return "the versions cannot be ordered by the " + sc.name() + " rules", NoteNotOrdered
 }
 
 // contains answers whether av is in the range, and whether it lies at or above the range's
