@@ -175,6 +175,9 @@ func (r *Runner) MatchAdvisories(ctx context.Context, ids []int64) (Stats, error
 			}
 		}
 	}
+	// One advisory's VEX statement closes another's warning of the same asset and CVE: within the
+	// matches of this run (a full run, or a system's, sees them all).
+	matches = ApplyVEX(matches)
 	if len(ids) == 0 {
 		scope.AdvisoryIDs = nil // every exposure: also those of advisories no longer published
 	}
@@ -278,6 +281,7 @@ func (r *Runner) matchSystems(ctx context.Context, orgID int64, ids []int64, pen
 			matches = append(matches, m)
 		}
 	}
+	matches = ApplyVEX(matches)
 	st.Advisories, st.Assets, st.Matches = len(advs), len(assets), len(matches)
 	scope := store.ExposureScope{OrgID: orgID, SystemIDs: ids, Pending: pending}
 	st.Events, err = r.St.ApplyExposures(ctx, scope, r.Notify, func(existing []store.ExposureRow) []store.ExposureChange {
