@@ -82,6 +82,15 @@ const (
 	// PermManageWebhooks lets a member's coordinator register webhooks that receive the member's
 	// notifications, and read their delivery log.
 	PermManageWebhooks Permission = "notify.webhooks"
+
+	// Warnings: a member's exposures to advisories, and the centre's advisories.
+	PermWarningsView Permission = "warnings.view" // read the own member's warnings and the advisories addressed to it
+	// PermWarningsAct lets a coordinator answer every exposure of the member and a respondent those
+	// of the systems they own (acknowledge, mitigated, patched, not affected, risk accepted): the
+	// ownership check is in the store.
+	PermWarningsAct      Permission = "warnings.act"
+	PermAdvisoriesView   Permission = "centre.advisories.view" // the centre reads advisories and the sector's exposure counts
+	PermAdvisoriesManage Permission = "centre.advisories"      // write, import, publish, revise, withdraw advisories; triage; feeds
 )
 
 // grants is the one place that says which role holds which permission.
@@ -114,6 +123,12 @@ var grants = map[Permission][]Role{
 	PermJobs:          {RoleCentreAdmin},
 	// A member's events are the member's own: the centre registers no webhooks for them.
 	PermManageWebhooks: {RoleCoordinator},
+	// Warnings: exposures are the member's own; the centre sees counts, and details of members
+	// that share them. Advisories are the analysts' work.
+	PermWarningsView:     {RoleCoordinator, RoleRespondent, RoleViewer},
+	PermWarningsAct:      {RoleCoordinator, RoleRespondent},
+	PermAdvisoriesView:   {RoleCentreAdmin, RoleCentreAnalyst},
+	PermAdvisoriesManage: {RoleCentreAnalyst},
 }
 
 // Can reports whether role r holds permission p.
@@ -135,7 +150,8 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks}
+		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks,
+		PermWarningsView, PermWarningsAct, PermAdvisoriesView, PermAdvisoriesManage}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"user":         {"manage users: create, set-role, reset-2fa, list", cmdUser},
 		"audit":        {"check the audit log: audit verify", cmdAudit},
 		"register":     {"the system register: import, import-sbom, export", cmdRegister},
+		"advisory":     {"warnings: import KEV, CVE JSON 5 and CSAF 2.0 advisories: advisory import FILE...", cmdAdvisory},
 		"version":      {"print the version", cmdVersion},
 		"openapi":      {"print the JSON API's OpenAPI document", cmdOpenAPI},
 		"framework":    {"question frameworks: validate, import, list, export, import-oscal", cmdFramework},

@@ -20,7 +20,7 @@ import (
 // OpenAPI test).
 func schemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas()} {
+	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")
@@ -102,6 +102,7 @@ var tagDescriptions = map[string]string{
 	"actions":  "The action plan made from a report's recommendations",
 	"national": "The centre's national report of anonymous aggregates",
 	"systems":  "The member's register of IT systems and their SBOM components",
+	"warnings": "Advisories, the member's exposures to them and its answers, the centre's sector counts",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

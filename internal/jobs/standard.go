@@ -29,6 +29,9 @@ type Config struct {
 	Notify *notify.Notifier
 	// WebhookClient posts webhooks (default: notify.Client, which refuses internal addresses).
 	WebhookClient *http.Client
+	// FeedClient fetches the warnings module's configured feeds (default: a plain client with a
+	// two-minute timeout).
+	FeedClient *http.Client
 }
 
 // Standard registers Værn's job kinds and periodic jobs on reg. Modules add theirs with
@@ -54,6 +57,7 @@ func Standard(reg *Registry, c Config) {
 	reg.Every(ReviewRemindersKind, time.Hour, nil)
 
 	notifyJobs(reg, c)
+	warningsJobs(reg, c)
 }
 
 // notifyJobs registers the notifications' jobs: webhook deliveries and the daily digest.

@@ -33,6 +33,12 @@ const (
 	ActionOwner    = "results.action_owner"
 	RiskReview     = "register.risk_review"
 	DPAReview      = "register.dpa_review"
+	// Warnings (issue 12).
+	WarningExposure = "warnings.exposure" // an exact match: the system owner is warned
+	WarningConfirm  = "warnings.confirm"  // a match by name: the owner is asked to confirm
+	WarningClosed   = "warnings.closed"   // an exposure closed by Værn (withdrawn, fixed, out of range)
+	WarningStatus   = "warnings.status"   // a person answered an exposure
+	WarningOverdue  = "warnings.overdue"  // an open exposure is past its due date: the coordinators
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -47,6 +53,11 @@ var Kinds = []Kind{
 	// A data-processing agreement must be kept and its processor supervised (GDPR art. 28): the
 	// review date is a legal duty, so its reminder cannot be switched off.
 	{Name: DPAReview, Module: "register", Legal: true, Perm: vaern.PermEditRegister},
+	{Name: WarningExposure, Module: "warnings", Perm: vaern.PermWarningsAct},
+	{Name: WarningConfirm, Module: "warnings", Perm: vaern.PermWarningsAct},
+	{Name: WarningClosed, Module: "warnings", Perm: vaern.PermWarningsAct},
+	{Name: WarningStatus, Module: "warnings", Perm: vaern.PermWarningsView},
+	{Name: WarningOverdue, Module: "warnings", Perm: vaern.PermWarningsAct},
 }
 
 // Lookup returns the kind named name.

@@ -123,7 +123,7 @@ func TestTexts(t *testing.T) {
 					t.Errorf("%s lacks %s", l, key)
 				}
 			}
-			title, body := n.Texts(k.Name, l, []any{"A", "B", "C", "D"})
+			title, body := n.Texts(k.Name, l, []any{"A", "B", "C", "D", "E", "F"})
 			if strings.Contains(title+body, "%!") || strings.Contains(title+body, "⟦") {
 				t.Errorf("%s %s: %q / %q", l, k.Name, title, body)
 			}

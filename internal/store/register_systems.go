@@ -144,6 +144,11 @@ func (t *Tx) CreateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 		return sys, err
 	}
 	sys.ID = id
+	if sys.Vendor != "" || sys.Product != "" || sys.CPE != "" || sys.PURL != "" {
+		if err := t.warnSystemChanged(ctx, orgID, id); err != nil {
+			return sys, err
+		}
+	}
 	return sys, t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.create", ObjectType: "system", ObjectID: id,
 		Detail: map[string]any{"name": sys.Name}})
 }
@@ -208,6 +213,11 @@ func (t *Tx) UpdateSystem(ctx context.Context, a vaern.Actor, orgID int64, sys v
 	} else if err != nil {
 		return err
 	}
+	if identityChanged(old, sys) {
+		if err := t.warnSystemChanged(ctx, orgID, sys.ID); err != nil {
+			return err
+		}
+	}
 	return t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.update", ObjectType: "system", ObjectID: sys.ID, Detail: changes})
 }
 
@@ -235,7 +245,9 @@ func (s *Store) DeleteSystem(ctx context.Context, a vaern.Actor, orgID, id int64
 			return err
 		}
 		for _, q := range []string{"DELETE FROM risk_assessments WHERE org_id = ? AND system_id = ?",
-			"DELETE FROM components WHERE org_id = ? AND system_id = ?"} {
+			"DELETE FROM components WHERE org_id = ? AND system_id = ?",
+			"DELETE FROM exposure_events WHERE org_id = ? AND system_id = ?",
+			"DELETE FROM exposures WHERE org_id = ? AND system_id = ?"} {
 			if _, err := tx.exec(ctx, q, orgID, id); err != nil {
 				return err
 			}
@@ -464,6 +476,9 @@ func (t *Tx) writeComponents(ctx context.Context, a vaern.Actor, orgID, systemID
 	}
 	if _, err := t.exec(ctx, "UPDATE systems SET components = ?, updated_at = ? WHERE org_id = ? AND id = ?",
 		len(comps), ms(t.s.now()), orgID, systemID); err != nil {
+		return err
+	}
+	if err := t.warnSystemChanged(ctx, orgID, systemID); err != nil {
 		return err
 	}
 	return t.Audit(ctx, a, Change{OrgID: orgID, Action: "system.components", ObjectType: "system", ObjectID: systemID,

@@ -183,6 +183,14 @@ func compileRanges(sc scheme, vrs []vaern.VersionRange) rangeSet {
 			if v := strings.TrimSpace(vr.LastAffected); v != "" && v != "*" {
 				c.last, c.hasLast = newBound(sc, v), true
 			}
+			if expr := strings.TrimSpace(vr.Expr); !c.hasIntro && !c.hasFixed && !c.hasLast && expr != "" && !everyVersionExpr(expr) {
+				// Text the importer could not read into bounds ("see vendor advisory"): not
+				// comparable, never every version, so it asks for confirmation instead of warning.
+				c.wild, c.text = true, expr
+				rs.ranges = append(rs.ranges, c)
+				canon = append(canon, "x="+strings.ToLower(expr))
+				continue
+			}
 			if !c.hasIntro && !c.hasFixed && !c.hasLast {
 				rs.all = true // ">= 0": every version
 				canon = append(canon, "*")
@@ -201,6 +209,15 @@ func compileRanges(sc scheme, vrs []vaern.VersionRange) rangeSet {
 	}
 	rs.canon = sc.name() + ":" + strings.Join(sortUnique(canon), "|")
 	return rs
+}
+
+// everyVersionExpr reports whether a range's source text says "every version".
+func everyVersionExpr(expr string) bool {
+	switch strings.ToLower(expr) {
+	case "*", "vers:all/*", ">= 0", ">=0", "all", "all versions":
+		return true
+	}
+	return false
 }
 
 func rangeText(vr vaern.VersionRange) string {

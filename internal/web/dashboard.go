@@ -19,6 +19,8 @@ type dashboardData struct {
 	Rounds        []vaern.Round    // centre: open rounds with their participation
 	Notices       []store.Notice   // member: what the centre changed (new members, round participants)
 	Recovery      *store.Recovery  // member: a recovery the centre has under way
+	Warnings      int              // member: open warnings (exact and confirm exposures)
+	ShowWarnings  bool
 }
 
 type openAssessment struct {
@@ -41,6 +43,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := dashboardData{Units: len(units), People: len(people), Now: s.st.Now()}
+	if vaern.Can(p.Role, vaern.PermWarningsView) {
+		if d.Warnings, err = s.st.OpenWarnings(ctx, p.Org.ID); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		d.ShowWarnings = true
+	}
 	if p.Org.IsCentre() {
 		d.Members, err = s.st.Members(ctx, p.Org.ID)
 		if err != nil {

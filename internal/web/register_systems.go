@@ -173,6 +173,10 @@ type regSystemData struct {
 	Shared     bool // the centre's read-only view of a member's system
 	OrgName    string
 	EmptySBOM  *emptySBOM // an uploaded SBOM lists no components: asks before removing them all
+	// The warnings module's part (issue 12): open warnings of the system, and whether a confirmed
+	// product mapping is suggested for it.
+	Warnings    int
+	Suggestions []store.MappingSuggestion
 }
 
 // regThreatTitle names a threat key in lang.
@@ -220,6 +224,9 @@ func (s *Server) regSystemPage(w http.ResponseWriter, r *http.Request) (*Page, e
 		return nil, err
 	}
 	d.MayEdit = vaern.Can(p.Role, vaern.PermEditRegister) && store.MayEditSystem(p.Actor(""), sys)
+	if err := s.wnSystemPart(r, d); err != nil {
+		return nil, err
+	}
 	pg.Data = d
 	pg.Form.Set("review_months", "12")
 	return pg, nil

@@ -1,0 +1,130 @@
+package warnings_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/store"
+	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/warnings"
+)
+
+// TestRunLifecycle drives the matching run through a real store on both engines: a published
+// advisory opens an exposure, an acknowledgement survives a re-import with the same range, a
+// version change out of the range closes it and back into the range reopens it, a revision that
+// narrows the range closes it, and an advisory addressed to another member never reaches it.
+func TestRunLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sys := vaern.System("test")
+		centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "C", Name: "Centret", Country: "DK"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK"})
+		b, _ := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "4601", Name: "Bergen", Country: "NO"})
+		fw, err := st.CreateSystem(ctx, sys, a.ID, vaern.ITSystem{Name: "Firewall", Vendor: "Fortinet", Product: "FortiOS", Version: "7.2.8",
+			CPE: "cpe:2.3:o:fortinet:fortios:7.2.8:*:*:*:*:*:*:*"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateSystem(ctx, sys, b.ID, vaern.ITSystem{Name: "Brannmur", Vendor: "Fortinet", Product: "FortiOS", Version: "7.2.8"}); err != nil {
+			t.Fatal(err)
+		}
+		run := warnings.NewRunner(st, false)
+		for _, o := range []vaern.Org{a, b} {
+			if _, err := run.MatchPending(ctx, o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		adv := func(fixed string) vaern.Advisory {
+			return vaern.Advisory{Source: vaern.SourceCSAF, SourceID: "FORTI-1", Title: "FortiOS flaw", TLP: "AMBER", Audience: "group:DK//",
+				Products: []vaern.AdvisoryProduct{{Key: "p", Vendor: "Fortinet", Product: "FortiOS", CPE: "cpe:2.3:o:fortinet:fortios:*:*:*:*:*:*:*:*",
+					Versions: []vaern.VersionRange{{Scheme: "generic", Introduced: "7.2.0", Fixed: fixed, Expr: "< " + fixed}}}}}
+		}
+		saved, err := st.ImportAdvisories(ctx, sys, centre.ID, []vaern.Advisory{adv("7.2.9")}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run.MatchAdvisories(ctx, []int64{saved[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		list, n, err := st.Exposures(ctx, a.ID, store.ExposureFilter{})
+		if err != nil || n != 1 || list[0].Tier != vaern.TierExact {
+			t.Fatalf("A's exposures %d %+v %v", n, list, err)
+		}
+		if _, nb, _ := st.Exposures(ctx, b.ID, store.ExposureFilter{Status: "all"}); nb != 0 {
+			t.Fatal("an advisory for Danish members reached Bergen")
+		}
+		id := list[0].ID
+		if err := st.SetExposureStatus(ctx, sys, a.ID, id, store.ExposureUpdate{Status: vaern.ExposureAcknowledged}); err != nil {
+			t.Fatal(err)
+		}
+		status := func() vaern.ExposureStatus {
+			t.Helper()
+			x, err := st.Exposure(ctx, a.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return x.Status
+		}
+		// The same document again, even with another source version: the acknowledgement stands.
+		again := adv("7.2.9")
+		again.SourceVersion = "2"
+		if _, err := st.ImportAdvisories(ctx, sys, centre.ID, []vaern.Advisory{again}, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run.MatchAdvisories(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(); s != vaern.ExposureAcknowledged {
+			t.Fatalf("after a re-import: %s", s)
+		}
+		// The firewall is upgraded out of the range, then (a rollback) back into it.
+		fw.Version, fw.CPE = "7.2.9", "cpe:2.3:o:fortinet:fortios:7.2.9:*:*:*:*:*:*:*"
+		if err := st.UpdateSystem(ctx, sys, a.ID, fw); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run.MatchPending(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(); s != vaern.ExposureClosed {
+			t.Fatalf("after the upgrade: %s", s)
+		}
+		fw.Version, fw.CPE = "7.2.8", "cpe:2.3:o:fortinet:fortios:7.2.8:*:*:*:*:*:*:*"
+		if err := st.UpdateSystem(ctx, sys, a.ID, fw); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run.MatchPending(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(); s != vaern.ExposureNew {
+			t.Fatalf("after the rollback: %s", s)
+		}
+		// A revision that narrows the range below the firewall's version closes it.
+		if _, err := st.ImportAdvisories(ctx, sys, centre.ID, []vaern.Advisory{adv("7.2.5")}, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run.MatchAdvisories(ctx, []int64{saved[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(); s != vaern.ExposureClosed {
+			t.Fatalf("after the narrowing revision: %s", s)
+		}
+		hist, _ := st.ExposureHistory(ctx, a.ID, id)
+		var kinds []string
+		for _, h := range hist {
+			kinds = append(kinds, h.Kind)
+		}
+		want := []string{"opened", "status", "closed", "reopened", "closed"}
+		if len(kinds) != len(want) {
+			t.Fatalf("history %v, want %v", kinds, want)
+		}
+		for i := range want {
+			if kinds[i] != want[i] {
+				t.Fatalf("history %v, want %v", kinds, want)
+			}
+		}
+	})
+}
