@@ -82,6 +82,15 @@ const (
 	// PermManageWebhooks lets a member's coordinator register webhooks that receive the member's
 	// notifications, and read their delivery log.
 	PermManageWebhooks Permission = "notify.webhooks"
+
+	// Incidents. The store decides which cases a role that holds these sees: a member its own, the
+	// centre those reported to it (never their internal entries).
+	PermIncidentView     Permission = "incidents.view"     // read cases, their clocks and pre-filled reports
+	PermIncidentReport   Permission = "incidents.report"   // report a new incident
+	PermIncidentWork     Permission = "incidents.work"     // add to a case's timeline (the centre: to a reported case)
+	PermIncidentManage   Permission = "incidents.manage"   // handle the member's case: status, tasks, regimes, reports, closing
+	PermIncidentCentre   Permission = "incidents.centre"   // the centre's queue of reported cases, lessons to publish
+	PermIncidentSettings Permission = "incidents.settings" // the centre's regimes, lengths and reminder points
 )
 
 // grants is the one place that says which role holds which permission.
@@ -114,6 +123,13 @@ var grants = map[Permission][]Role{
 	PermJobs:          {RoleCentreAdmin},
 	// A member's events are the member's own: the centre registers no webhooks for them.
 	PermManageWebhooks: {RoleCoordinator},
+	// Every person of a member may see and report its incidents; the coordinator handles them.
+	PermIncidentView:     Roles,
+	PermIncidentReport:   {RoleCoordinator, RoleRespondent},
+	PermIncidentWork:     {RoleCoordinator, RoleRespondent, RoleCentreAnalyst},
+	PermIncidentManage:   {RoleCoordinator},
+	PermIncidentCentre:   {RoleCentreAdmin, RoleCentreAnalyst},
+	PermIncidentSettings: {RoleCentreAdmin},
 }
 
 // Can reports whether role r holds permission p.
@@ -135,7 +151,8 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks}
+		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks,
+		PermIncidentView, PermIncidentReport, PermIncidentWork, PermIncidentManage, PermIncidentCentre, PermIncidentSettings}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

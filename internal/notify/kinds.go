@@ -33,6 +33,12 @@ const (
 	ActionOwner    = "results.action_owner"
 	RiskReview     = "register.risk_review"
 	DPAReview      = "register.dpa_review"
+
+	IncidentReported = "incident.reported" // a member's person reported an incident
+	IncidentCentre   = "incident.centre"   // a member reported a case to the centre
+	IncidentDeadline = "incident.deadline" // a legal deadline (NIS2, GDPR, NSM) is near
+	IncidentOverdue  = "incident.overdue"  // a legal deadline has passed
+	IncidentSLA      = "incident.sla"      // a deadline of the centre's own regimes is near or past
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -47,6 +53,13 @@ var Kinds = []Kind{
 	// A data-processing agreement must be kept and its processor supervised (GDPR art. 28): the
 	// review date is a legal duty, so its reminder cannot be switched off.
 	{Name: DPAReview, Module: "register", Legal: true, Perm: vaern.PermEditRegister},
+	{Name: IncidentReported, Module: "incidents", Perm: vaern.PermIncidentManage},
+	{Name: IncidentCentre, Module: "incidents", Perm: vaern.PermIncidentCentre},
+	// NIS2 art. 23, GDPR art. 33 and the Norwegian act set these deadlines by law: their reminders
+	// and the escalation cannot be switched off. The centre's own SLAs can.
+	{Name: IncidentDeadline, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
+	{Name: IncidentOverdue, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
+	{Name: IncidentSLA, Module: "incidents", Perm: vaern.PermIncidentManage},
 }
 
 // Lookup returns the kind named name.

@@ -476,3 +476,15 @@ func (s *Store) ReportToCentre(ctx context.Context, a vaern.Actor, v access.Prin
 		return tx.Audit(ctx, a, Change{OrgID: c.OrgID, Action: "incident.report_centre", ObjectType: "incident", ObjectID: id})
 	})
 }
+
+// IncidentForNotice reads a case inside the transaction that changed it, for the notice that
+// tells its people (the notifier's hook; never shown to anyone the case's rule does not admit).
+func (t *Tx) IncidentForNotice(ctx context.Context, id int64) (vaern.Incident, int64, error) {
+	c, err := scanIncident(t.queryRow(ctx, "SELECT "+incidentCols+incidentFrom+" WHERE i.id = ?", id))
+	if err != nil {
+		return c, 0, err
+	}
+	var centre int64
+	err = t.queryRow(ctx, "SELECT COALESCE(parent_id, 0) FROM orgs WHERE id = ?", c.OrgID).Scan(&centre)
+	return c, centre, err
+}

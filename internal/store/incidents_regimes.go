@@ -326,3 +326,27 @@ func (s *Store) QueueIncidentReminders(ctx context.Context, now time.Time, point
 	}
 	return n, nil
 }
+
+// NextDeadlines are the nearest unmet deadline of each of the cases ids (of those v sees), for
+// the case lists' clocks.
+func (s *Store) NextDeadlines(ctx context.Context, v access.Principal, ids []int64, now time.Time) (map[int64]vaern.Deadline, error) {
+	out := map[int64]vaern.Deadline{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	w := incidentWhere(v).And("d.incident_id IN ("+ph+") AND d.submitted_at = 0 AND d.due_at > 0 AND d.due_at = i.next_due", args...)
+	rows, err := s.query(ctx, `SELECT d.incident_id, d.regime, d.step, d.due_at, d.submitted_at, d.legal FROM incident_deadlines d
+		JOIN incidents i ON i.id = d.incident_id WHERE `+w.SQL+" ORDER BY d.legal DESC, d.regime", w.Args...)
+	list, err := collect(rows, err, func(r scanner) (vaern.Deadline, error) { return scanDeadline(r, now) })
+	for _, d := range list {
+		if _, ok := out[d.IncidentID]; !ok {
+			out[d.IncidentID] = d
+		}
+	}
+	return out, err
+}

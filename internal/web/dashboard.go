@@ -19,6 +19,7 @@ type dashboardData struct {
 	Rounds        []vaern.Round    // centre: open rounds with their participation
 	Notices       []store.Notice   // member: what the centre changed (new members, round participants)
 	Recovery      *store.Recovery  // member: a recovery the centre has under way
+	Incidents     *incDash         // open cases and the next deadline (the centre: of reported cases)
 }
 
 type openAssessment struct {
@@ -105,6 +106,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 				d.Rounds = append(d.Rounds, rd)
 			}
 		}
+	}
+	if d.Incidents, err = s.incDashboard(ctx, p, d.Now); err != nil {
+		s.failErr(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "dashboard", s.page(w, r, "dashboard.title", d))
 }
