@@ -337,5 +337,3 @@ func (a *API) incidentList(w http.ResponseWriter, r *http.Request) {
 func (a *API) centreIncidents(w http.ResponseWriter, r *http.Request) {
 	a.listIncidents(w, r, vaern.IncidentFilter{})
 }
-
-

@@ -43,13 +43,13 @@ type ReportInput struct {
 }
 
 type words struct {
-	title, authority, channel                                               string
-	org, contact, aware, started, what, cause, class, severity, services    string
-	cross, pd, pdCount, systems, units, status, measures, yes, no, unknown  string
-	sev                                                                     [5]string
-	step                                                                    map[string]string
-	intro                                                                   map[string]string
-	dateFmt                                                                 string
+	title, authority, channel                                              string
+	org, contact, aware, started, what, cause, class, severity, services   string
+	cross, pd, pdCount, systems, units, status, measures, yes, no, unknown string
+	sev                                                                    [5]string
+	step                                                                   map[string]string
+	intro                                                                  map[string]string
+	dateFmt                                                                string
 }
 
 var da = words{

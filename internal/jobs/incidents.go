@@ -111,4 +111,3 @@ func dedupe(rs []vaern.Recipient) []vaern.Recipient {
 	}
 	return out
 }
-

@@ -159,7 +159,7 @@ func (s *Store) ShareObservables(ctx context.Context, a vaern.Actor, v access.Pr
 		}
 		rows, err := tx.query(ctx, "SELECT id, type, value FROM incident_observables WHERE incident_id = ? AND indicator_id IS NULL", id)
 		type ob struct {
-			id          int64
+			id         int64
 			typ, value string
 		}
 		obs, err := collect(rows, err, func(r scanner) (ob, error) {

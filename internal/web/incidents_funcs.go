@@ -98,7 +98,9 @@ func incidentsFuncs() template.FuncMap {
 			return out
 		},
 		"incstrs": func(v ...string) []string { return v },
-		"incfield": func(p *Page, name, typ, label string) incField { return incField{P: p, Name: name, Type: typ, Label: label} },
+		"incfield": func(p *Page, name, typ, label string) incField {
+			return incField{P: p, Name: name, Type: typ, Label: label}
+		},
 		"incchecked": func(p *Page, name string, id int64) bool {
 			for _, v := range p.Form[name] {
 				if v == fmt.Sprint(id) {

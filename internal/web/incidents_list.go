@@ -198,4 +198,3 @@ func (s *Server) incCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.redirect(w, r, "/incidents/"+strconv.FormatInt(c.ID, 10), "flash.inc_created")
 }
-

@@ -74,4 +74,3 @@ func (s *Server) incReportFile(format string) http.HandlerFunc {
 		}
 	}
 }
-
