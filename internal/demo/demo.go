@@ -131,6 +131,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedRegister(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedIncidents(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 
