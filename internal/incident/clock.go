@@ -63,24 +63,50 @@ type Facts struct {
 // its due time and its status at now. They depend on the case's facts only, and on now for the
 // status; the order is by due time, waiting steps last.
 func Deadlines(f Facts, s Settings, now time.Time) []vaern.Deadline {
-	loc := Zone(f.Case.Country)
-	submitted := map[string]time.Time{}
-	for _, r := range f.Reports {
-		k := r.Regime + "/" + r.Step
-		if t, ok := submitted[k]; !ok || r.SubmittedAt.Before(t) {
-			submitted[k] = r.SubmittedAt
-		}
+	return DeadlinesIn(f, s.Compile(), now)
+}
+
+// Compiled is settings made ready for computing many cases' deadlines: every regime in force,
+// with its configured lengths, by key.
+type Compiled map[string]Regime
+
+// Compile prepares s for DeadlinesIn.
+func (s Settings) Compile() Compiled {
+	out := Compiled{}
+	for _, r := range s.All() {
+		out[r.Key] = r
 	}
-	var out []vaern.Deadline
+	return out
+}
+
+// DeadlinesIn is Deadlines under compiled settings (for computing many cases at once).
+func DeadlinesIn(f Facts, regimes Compiled, now time.Time) []vaern.Deadline {
+	loc := Zone(f.Case.Country)
+	// A case has a handful of reports: a scan is cheaper than a map.
+	submittedAt := func(regime, step string) (time.Time, bool) {
+		var at time.Time
+		found := false
+		for _, r := range f.Reports {
+			if r.Regime == regime && r.Step == step && (!found || r.SubmittedAt.Before(at)) {
+				at, found = r.SubmittedAt, true
+			}
+		}
+		return at, found
+	}
+	n := 0
+	for _, ar := range f.Regimes {
+		n += len(regimes[ar.Regime].Steps)
+	}
+	out := make([]vaern.Deadline, 0, n)
 	for _, ar := range f.Regimes {
 		if ar.Removed {
 			continue
 		}
-		reg, ok := s.Lookup(ar.Regime)
+		reg, ok := regimes[ar.Regime]
 		if !ok {
 			continue
 		}
-		notified, hasNotified := submitted[reg.Key+"/notification"]
+		notified, hasNotified := submittedAt(reg.Key, "notification")
 		for _, st := range reg.Steps {
 			d := vaern.Deadline{IncidentID: f.Case.ID, Regime: reg.Key, Step: st.Key, Legal: reg.Legal}
 			var base time.Time
@@ -115,7 +141,8 @@ func Deadlines(f Facts, s Settings, now time.Time) []vaern.Deadline {
 			if st.OnlyIfOngoing && d.DueAt.IsZero() && !f.Case.ResolvedAt.IsZero() {
 				continue
 			}
-			d.Submitted = metAt(st, f.Case, submitted[reg.Key+"/"+st.Key])
+			rep, _ := submittedAt(reg.Key, st.Key)
+			d.Submitted = metAt(st, f.Case, rep)
 			d.Status = status(d, now)
 			out = append(out, d)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -210,7 +211,11 @@ func (t *Tx) refreshDeadlines(ctx context.Context, c vaern.Incident, settings []
 	if !c.Status.Open() {
 		next = time.Time{} // a handled case's remaining reports are not a running clock in lists
 	}
-	_, err = t.exec(ctx, "UPDATE incidents SET next_due = ? WHERE id = ?", ms(next), c.ID)
+	sortDue := int64(math.MaxInt64)
+	if !next.IsZero() {
+		sortDue = ms(next)
+	}
+	_, err = t.exec(ctx, "UPDATE incidents SET next_due = ?, sort_due = ?, is_open = ? WHERE id = ?", ms(next), sortDue, c.Status.Open(), c.ID)
 	return next, err
 }
 
@@ -291,7 +296,7 @@ func (s *Store) Incidents(ctx context.Context, v access.Principal, f vaern.Incid
 	switch f.Status {
 	case "":
 	case "open":
-		w = w.And("i.status NOT IN ('resolved', 'closed')")
+		w = w.And("i.is_open = ?", true)
 	default:
 		w = w.And("i.status = ?", f.Status)
 	}
@@ -306,10 +311,9 @@ func (s *Store) Incidents(ctx context.Context, v access.Principal, f vaern.Incid
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	order := " ORDER BY CASE WHEN i.next_due = 0 THEN 1 ELSE 0 END, i.next_due, i.updated_at DESC, i.id DESC"
-	if v.Centre {
-		order = " ORDER BY CASE WHEN i.next_due = 0 THEN 1 ELSE 0 END, i.next_due, i.reported_at DESC, i.id DESC"
-	}
+	// sort_due is the next deadline, or the largest value for a case without one: the index
+	// gives the page in order without sorting the member's cases.
+	order := " ORDER BY i.sort_due, i.id"
 	rows, err := s.query(ctx, "SELECT "+incidentCols+incidentFrom+" WHERE "+w.SQL+order+fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(f.Offset, 0)), w.Args...)
 	out.Cases, err = collect(rows, err, scanIncident)
 	return out, err

@@ -76,11 +76,11 @@ func scanDeadline(r scanner, now time.Time) (vaern.Deadline, error) {
 func (s *Store) OpenDeadlines(ctx context.Context, v access.Principal, now time.Time, limit int) ([]vaern.Deadline, error) {
 	w := incidentWhere(v)
 	if !v.Centre {
-		w = w.And("i.org_id = ?", v.Org)
+		w = w.And("i.org_id = ? AND d.org_id = ?", v.Org, v.Org)
 	}
 	rows, err := s.query(ctx, `SELECT d.incident_id, d.regime, d.step, d.due_at, d.submitted_at, d.legal FROM incident_deadlines d
 		JOIN incidents i ON i.id = d.incident_id WHERE `+w.SQL+` AND d.submitted_at = 0 AND d.due_at > 0
-		AND i.status NOT IN ('resolved', 'closed') ORDER BY d.due_at`+fmt.Sprintf(" LIMIT %d", max(limit, 1)), w.Args...)
+		AND i.is_open = ? ORDER BY d.due_at`+fmt.Sprintf(" LIMIT %d", max(limit, 1)), append(w.Args, true)...)
 	return collect(rows, err, func(r scanner) (vaern.Deadline, error) { return scanDeadline(r, now) })
 }
 

@@ -30,13 +30,16 @@ CREATE TABLE incidents (
     resolved_at    INTEGER NOT NULL DEFAULT 0,
     closed_at      INTEGER NOT NULL DEFAULT 0,
     next_due       INTEGER NOT NULL DEFAULT 0,     -- earliest deadline not met, 0 none: kept for lists
+    sort_due       INTEGER NOT NULL DEFAULT 9223372036854775807, -- next_due, or the largest value when none: the lists' order
+    is_open        INTEGER NOT NULL DEFAULT 1, -- status is not resolved or closed
     created_by     INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at     INTEGER NOT NULL,
     updated_at     INTEGER NOT NULL
 );
-CREATE INDEX incidents_org ON incidents(org_id, status, next_due);
-CREATE INDEX incidents_org_updated ON incidents(org_id, updated_at);
-CREATE INDEX incidents_reported ON incidents(reported_at) WHERE reported = 1;
+CREATE INDEX incidents_org_open ON incidents(org_id, is_open, sort_due, id);
+CREATE INDEX incidents_org_due ON incidents(org_id, sort_due, id);
+CREATE INDEX incidents_org_status ON incidents(org_id, status);
+CREATE INDEX incidents_reported ON incidents(is_open, sort_due, id) WHERE reported = 1;
 
 CREATE TABLE incident_systems (
     incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
@@ -121,6 +124,7 @@ CREATE TABLE incident_deadlines (
     PRIMARY KEY (incident_id, regime, step)
 );
 CREATE INDEX incident_deadlines_due ON incident_deadlines(due_at) WHERE submitted_at = 0 AND due_at > 0;
+CREATE INDEX incident_deadlines_org ON incident_deadlines(org_id, due_at) WHERE submitted_at = 0 AND due_at > 0;
 
 CREATE TABLE incident_reports (
     id           INTEGER PRIMARY KEY,
