@@ -339,12 +339,15 @@ func (s *Store) NextDeadlines(ctx context.Context, v access.Principal, ids []int
 	for i, id := range ids {
 		args[i] = id
 	}
-	w := incidentWhere(v).And("d.incident_id IN ("+ph+") AND d.submitted_at = 0 AND d.due_at > 0 AND d.due_at = i.next_due", args...)
+	// The unary + keeps the planner on the primary key (incident_id first) instead of the
+	// partial index over every open deadline.
+	w := incidentWhere(v).And("d.incident_id IN ("+ph+") AND +d.submitted_at = 0 AND +d.due_at > 0", args...)
 	rows, err := s.query(ctx, `SELECT d.incident_id, d.regime, d.step, d.due_at, d.submitted_at, d.legal FROM incident_deadlines d
-		JOIN incidents i ON i.id = d.incident_id WHERE `+w.SQL+" ORDER BY d.legal DESC, d.regime", w.Args...)
+		JOIN incidents i ON i.id = d.incident_id WHERE `+w.SQL, w.Args...)
 	list, err := collect(rows, err, func(r scanner) (vaern.Deadline, error) { return scanDeadline(r, now) })
 	for _, d := range list {
-		if _, ok := out[d.IncidentID]; !ok {
+		// The nearest; of two at once, a legal one before the centre's own.
+		if o, ok := out[d.IncidentID]; !ok || d.DueAt.Before(o.DueAt) || (d.DueAt.Equal(o.DueAt) && d.Legal && !o.Legal) {
 			out[d.IncidentID] = d
 		}
 	}
