@@ -91,6 +91,15 @@ const (
 	PermWarningsAct      Permission = "warnings.act"
 	PermAdvisoriesView   Permission = "centre.advisories.view" // the centre reads advisories and the sector's exposure counts
 	PermAdvisoriesManage Permission = "centre.advisories"      // write, import, publish, revise, withdraw advisories; triage; feeds
+
+	// Incidents. The store decides which cases a role that holds these sees: a member its own, the
+	// centre those reported to it (never their internal entries).
+	PermIncidentView     Permission = "incidents.view"     // read cases, their clocks and pre-filled reports
+	PermIncidentReport   Permission = "incidents.report"   // report a new incident
+	PermIncidentWork     Permission = "incidents.work"     // add to a case's timeline (the centre: to a reported case)
+	PermIncidentManage   Permission = "incidents.manage"   // handle the member's case: status, tasks, regimes, reports, closing
+	PermIncidentCentre   Permission = "incidents.centre"   // the centre's queue of reported cases, lessons to publish
+	PermIncidentSettings Permission = "incidents.settings" // the centre's regimes, lengths and reminder points
 )
 
 // grants is the one place that says which role holds which permission.
@@ -129,6 +138,13 @@ var grants = map[Permission][]Role{
 	PermWarningsAct:      {RoleCoordinator, RoleRespondent},
 	PermAdvisoriesView:   {RoleCentreAdmin, RoleCentreAnalyst},
 	PermAdvisoriesManage: {RoleCentreAnalyst},
+	// Every person of a member may see and report its incidents; the coordinator handles them.
+	PermIncidentView:     Roles,
+	PermIncidentReport:   {RoleCoordinator, RoleRespondent},
+	PermIncidentWork:     {RoleCoordinator, RoleRespondent, RoleCentreAnalyst},
+	PermIncidentManage:   {RoleCoordinator},
+	PermIncidentCentre:   {RoleCentreAdmin, RoleCentreAnalyst},
+	PermIncidentSettings: {RoleCentreAdmin},
 }
 
 // Can reports whether role r holds permission p.
@@ -151,7 +167,8 @@ func Permissions() []Permission {
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
 		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks,
-		PermWarningsView, PermWarningsAct, PermAdvisoriesView, PermAdvisoriesManage}
+		PermWarningsView, PermWarningsAct, PermAdvisoriesView, PermAdvisoriesManage,
+		PermIncidentView, PermIncidentReport, PermIncidentWork, PermIncidentManage, PermIncidentCentre, PermIncidentSettings}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

@@ -134,6 +134,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedWarnings(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedIncidents(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

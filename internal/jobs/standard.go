@@ -56,6 +56,13 @@ func Standard(reg *Registry, c Config) {
 	}})
 	reg.Every(ReviewRemindersKind, time.Hour, nil)
 
+	iw := NewIncidentReminders(c.St, c.Cat, c.notifier(), c.Log)
+	reg.Handle(IncidentRemindersKind, Kind{Timeout: 5 * time.Minute, Handle: func(ctx context.Context, _ *Run) error {
+		_, err := iw.RunOnce(ctx)
+		return err
+	}})
+	reg.Every(IncidentRemindersKind, 5*time.Minute, nil)
+
 	notifyJobs(reg, c)
 	warningsJobs(reg, c)
 }
@@ -67,14 +74,18 @@ func notifyJobs(reg *Registry, c Config) {
 		client = notify.Client(false, 15*time.Second)
 	}
 	reg.Handle(store.WebhookDeliverKind, deliverWebhook(c.St, client, c.Log))
-	n := c.Notify
-	if n == nil {
-		n = notify.New(c.Cat, c.BaseURL)
-	}
-	dw := NewDigestWorker(c.St, n, c.Log)
+	dw := NewDigestWorker(c.St, c.notifier(), c.Log)
 	reg.Handle(DigestKind, Kind{Timeout: 10 * time.Minute, Handle: func(ctx context.Context, _ *Run) error {
 		_, err := dw.RunOnce(ctx)
 		return err
 	}})
 	reg.Every(DigestKind, 10*time.Minute, nil)
+}
+
+// notifier is the configured notifier, or one over the texts and the base URL.
+func (c Config) notifier() *notify.Notifier {
+	if c.Notify != nil {
+		return c.Notify
+	}
+	return notify.New(c.Cat, c.BaseURL)
 }

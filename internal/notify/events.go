@@ -23,6 +23,8 @@ func (n *Notifier) Hook(ctx context.Context, tx *store.Tx, a vaern.Actor, c stor
 		err = n.reviewed(ctx, tx, a, c)
 	case "action.create", "action.update":
 		err = n.actionOwner(ctx, tx, a, c)
+	case "incident.create", "incident.report_centre":
+		err = n.incidentNotice(ctx, tx, a, c)
 	default:
 		return nil
 	}

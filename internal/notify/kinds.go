@@ -39,6 +39,12 @@ const (
 	WarningClosed   = "warnings.closed"   // an exposure closed by Værn (withdrawn, fixed, out of range)
 	WarningStatus   = "warnings.status"   // a person answered an exposure
 	WarningOverdue  = "warnings.overdue"  // an open exposure is past its due date: the coordinators
+
+	IncidentReported = "incident.reported" // a member's person reported an incident
+	IncidentCentre   = "incident.centre"   // a member reported a case to the centre
+	IncidentDeadline = "incident.deadline" // a legal deadline (NIS2, GDPR, NSM) is near
+	IncidentOverdue  = "incident.overdue"  // a legal deadline has passed
+	IncidentSLA      = "incident.sla"      // a deadline of the centre's own regimes is near or past
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -58,6 +64,13 @@ var Kinds = []Kind{
 	{Name: WarningClosed, Module: "warnings", Perm: vaern.PermWarningsAct},
 	{Name: WarningStatus, Module: "warnings", Perm: vaern.PermWarningsView},
 	{Name: WarningOverdue, Module: "warnings", Perm: vaern.PermWarningsAct},
+	{Name: IncidentReported, Module: "incidents", Perm: vaern.PermIncidentManage},
+	{Name: IncidentCentre, Module: "incidents", Perm: vaern.PermIncidentCentre},
+	// NIS2 art. 23, GDPR art. 33 and the Norwegian act set these deadlines by law: their reminders
+	// and the escalation cannot be switched off. The centre's own SLAs can.
+	{Name: IncidentDeadline, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
+	{Name: IncidentOverdue, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
+	{Name: IncidentSLA, Module: "incidents", Perm: vaern.PermIncidentManage},
 }
 
 // Lookup returns the kind named name.

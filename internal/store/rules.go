@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
@@ -15,6 +16,7 @@ import (
 type Rules struct {
 	Baseline BaselineRules
 	Register RegisterRules
+	Incident IncidentRules
 }
 
 // BaselineRules are the baseline module's write guards (internal/baseline.Rules).
@@ -59,8 +61,28 @@ type RegisterRules interface {
 	ValidateMatrix(m *vaern.RiskMatrix, ref *vaern.RiskMatrix) error
 }
 
+// IncidentRules are the incident module's write guards (internal/incident.Rules). settings is
+// the centre's stored incident settings (JSON; empty: the defaults).
+type IncidentRules interface {
+	// CleanIncident trims and validates a case's fields, naming the first wrong one.
+	CleanIncident(c *vaern.Incident) error
+	// CleanObservables parses and normalises a case's observables.
+	CleanObservables(in []string) ([]vaern.Observable, error)
+	// Fitting lists the regimes that apply to c by their conditions.
+	Fitting(c vaern.Incident, settings []byte) ([]string, error)
+	// KnownRegime and KnownStep report whether a regime (and its step) exist.
+	KnownRegime(key string, settings []byte) bool
+	KnownStep(key, step string, settings []byte) bool
+	// Deadlines computes every deadline of a case, with its status at now.
+	Deadlines(c vaern.Incident, regimes []vaern.AppliedRegime, reports []vaern.IncidentReport, settings []byte, now time.Time) []vaern.Deadline
+	// CleanSettings validates the centre's settings before they are stored.
+	CleanSettings(settings []byte) error
+	// CleanClassification checks a cause and an RSIT classification.
+	CleanClassification(cause, class string) error
+}
+
 func (r Rules) check() error {
-	if r.Baseline == nil || r.Register == nil {
+	if r.Baseline == nil || r.Register == nil || r.Incident == nil {
 		return errors.New("open store: the module rules are missing (Options.Rules; see internal/wire.StoreRules)")
 	}
 	return nil

@@ -21,6 +21,7 @@ type dashboardData struct {
 	Recovery      *store.Recovery  // member: a recovery the centre has under way
 	Warnings      int              // member: open warnings (exact and confirm exposures)
 	ShowWarnings  bool
+	Incidents     *incDash // open cases and the next deadline (the centre: of reported cases)
 }
 
 type openAssessment struct {
@@ -114,6 +115,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 				d.Rounds = append(d.Rounds, rd)
 			}
 		}
+	}
+	if d.Incidents, err = s.incDashboard(ctx, p, d.Now); err != nil {
+		s.failErr(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "dashboard", s.page(w, r, "dashboard.title", d))
 }
