@@ -82,6 +82,10 @@ const (
 	// PermManageWebhooks lets a member's coordinator register webhooks that receive the member's
 	// notifications, and read their delivery log.
 	PermManageWebhooks Permission = "notify.webhooks"
+
+	// PermManageSSO lets a member's coordinator, or the centre's admin for the centre, manage the
+	// organisation's own identity providers and how its people must sign in (docs/sso.md).
+	PermManageSSO Permission = "org.sso"
 )
 
 // grants is the one place that says which role holds which permission.
@@ -114,6 +118,8 @@ var grants = map[Permission][]Role{
 	PermJobs:          {RoleCentreAdmin},
 	// A member's events are the member's own: the centre registers no webhooks for them.
 	PermManageWebhooks: {RoleCoordinator},
+	// Each organisation its own identity providers: the centre manages none of a member's.
+	PermManageSSO: {RoleCentreAdmin, RoleCoordinator},
 }
 
 // Can reports whether role r holds permission p.
@@ -135,7 +141,7 @@ func Permissions() []Permission {
 		PermViewAudit, PermViewMembers, PermManageMembers, PermBaselineView, PermBaselineAnswer, PermBaselineManage,
 		PermFrameworks, PermRounds, PermRoundsView,
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
-		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks}
+		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks, PermManageSSO}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

@@ -19,7 +19,7 @@ import (
 // its dot, in the order the filter offers them.
 var Categories = []string{"auth", "user", "membership", "link", "api_token", "org", "unit", "round", "framework",
 	"assessment", "delegation", "answer", "evidence", "action", "system", "risk", "treatment", "threat", "risk_matrix", "register",
-	"member_group", "recovery", "notify", "webhook", "job", "contact"}
+	"member_group", "recovery", "notify", "webhook", "job", "contact", "sso", "identity"}
 
 // KnownCategory reports whether c is one of Categories.
 func KnownCategory(c string) bool {
