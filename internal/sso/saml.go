@@ -245,7 +245,7 @@ func fromAssertion(p vaern.IdentityProvider, as *saml.Assertion) (Asserted, erro
 	}
 	emailNames := []string{p.ClaimEmail, "email", "mail", "urn:oid:0.9.2342.19200300.100.1.3",
 		"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", oioEmail}
-	nameNames := []string{p.ClaimName, "name", "displayName", "urn:oid:2.16.840.1.113730.3.1.241",
+	nameNames := []string{p.ClaimName, "name", "displayName", "urn:oid:2.16.840.1.113730.3.1.241", "cn", "urn:oid:2.5.4.3",
 		"http://schemas.microsoft.com/identity/claims/displayname", oioFullName}
 	groupName := orDefault(p.ClaimGroups, "groups")
 	a.Email = strings.ToLower(strings.TrimSpace(first(emailNames...)))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/auth"
 	"github.com/vaern/vaern/internal/httpx"
@@ -64,7 +65,8 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 		s.ssoRefused(w, r, p, "state", err)
 		return
 	}
-	sp, err := sso.ServiceProvider(p, s.cfg.BaseURL, s.st, nil)
+	// The assertion's times are checked against the store's clock, the one sessions use.
+	sp, err := sso.ServiceProvider(p, s.cfg.BaseURL, s.st, dsig.NewFakeClockAt(s.st.Now()))
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -111,7 +113,7 @@ func (s *Server) ssoMetadata(w http.ResponseWriter, r *http.Request) {
 // with a message that says no more than that it failed (the reason is in the log).
 func (s *Server) ssoRefused(w http.ResponseWriter, r *http.Request, p vaern.IdentityProvider, step string, err error) {
 	ctx := r.Context()
-	s.log.Info("sso: sign-in refused", "provider", p.ID, "step", step, "err", err)
+	s.log.Warn("sso: sign-in refused", "provider", p.ID, "step", step, "err", err)
 	werr := s.st.Write(ctx, func(tx *store.Tx) error {
 		return tx.Audit(ctx, vaern.Actor{IP: s.clientIP(r)}, store.Change{OrgID: p.OrgID, Action: "auth.login_failed",
 			ObjectType: "identity_provider", ObjectID: p.ID, Detail: map[string]any{"step": "sso_" + step}})
