@@ -93,7 +93,7 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request, p vaern.Identi
 		u, err := s.oidc.AuthURL(ctx, p, s.ssoRedirectURL(p.ID), token, st.Nonce, st.Verifier)
 		if err != nil {
 			s.log.Warn("sso: provider unreachable", "provider", p.ID, "err", err)
-			s.fail(w, r, http.StatusBadGateway, "sso.unreachable")
+			s.fail(w, r, http.StatusServiceUnavailable, "sso.unreachable")
 			return
 		}
 		redirect = u
@@ -101,13 +101,13 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request, p vaern.Identi
 		sp, err := sso.ServiceProvider(p, s.cfg.BaseURL, s.st, nil)
 		if err != nil {
 			s.log.Error("sso: saml provider", "provider", p.ID, "err", err)
-			s.fail(w, r, http.StatusBadGateway, "sso.unreachable")
+			s.fail(w, r, http.StatusServiceUnavailable, "sso.unreachable")
 			return
 		}
 		st.RequestID, redirect, postURL, postValue, err = sso.AuthnRequest(sp, token)
 		if err != nil {
 			s.log.Error("sso: authn request", "provider", p.ID, "err", err)
-			s.fail(w, r, http.StatusBadGateway, "sso.unreachable")
+			s.fail(w, r, http.StatusServiceUnavailable, "sso.unreachable")
 			return
 		}
 	}
