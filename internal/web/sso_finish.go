@@ -15,12 +15,8 @@ import (
 
 // ssoCallback ends an OIDC flow: GET /sso/{id}/callback?code=...&state=...
 func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.flowProvider(w, r)
+	p, ok := s.flowProvider(w, r, vaern.IdPOIDC)
 	if !ok {
-		return
-	}
-	if p.Kind != vaern.IdPOIDC {
-		s.notFound(w, r)
 		return
 	}
 	q := r.URL.Query()
@@ -48,12 +44,8 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 
 // ssoACS ends a SAML flow: the IdP's response posted by the browser (HTTP-POST binding).
 func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.flowProvider(w, r)
+	p, ok := s.flowProvider(w, r, vaern.IdPSAML)
 	if !ok {
-		return
-	}
-	if p.Kind != vaern.IdPSAML {
-		s.notFound(w, r)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -81,12 +73,8 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 
 // ssoMetadata publishes the service provider's metadata for the provider's IdP administrator.
 func (s *Server) ssoMetadata(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.flowProvider(w, r)
+	p, ok := s.flowProvider(w, r, vaern.IdPSAML)
 	if !ok {
-		return
-	}
-	if p.Kind != vaern.IdPSAML {
-		s.notFound(w, r)
 		return
 	}
 	sp, err := sso.ServiceProvider(p, s.cfg.BaseURL, nil, nil)

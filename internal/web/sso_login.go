@@ -55,14 +55,18 @@ func (s *Server) ssoState(w http.ResponseWriter, r *http.Request, providerID int
 
 var errSSOState = errors.New("sso: no sign-in under way in this browser")
 
-// flowProvider loads the provider named in the path for a public flow route.
-func (s *Server) flowProvider(w http.ResponseWriter, r *http.Request) (vaern.IdentityProvider, bool) {
+// flowProvider loads the provider named in the path for a public flow route; one of another kind
+// than the route's (kind "": any) is not found.
+func (s *Server) flowProvider(w http.ResponseWriter, r *http.Request, kind vaern.IdPKind) (vaern.IdentityProvider, bool) {
 	id, ok := httpx.PathID(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return vaern.IdentityProvider{}, false
 	}
 	p, err := s.st.ProviderForFlow(r.Context(), id)
+	if err == nil && kind != "" && p.Kind != kind {
+		err = vaern.ErrNotFound
+	}
 	if err != nil {
 		s.failErr(w, r, err)
 		return p, false
@@ -72,7 +76,7 @@ func (s *Server) flowProvider(w http.ResponseWriter, r *http.Request) (vaern.Ide
 
 // ssoLogin starts a sign-in at the provider: GET /sso/{id}/login?next=/path.
 func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.flowProvider(w, r)
+	p, ok := s.flowProvider(w, r, "")
 	if !ok {
 		return
 	}

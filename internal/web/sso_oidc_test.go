@@ -28,17 +28,6 @@ func addOIDC(t *testing.T, s *testserver.Server, op *ssotest.OP, org vaern.Org, 
 	return p
 }
 
-func body(t *testing.T, c *http.Client, u string) (int, string) {
-	t.Helper()
-	resp, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 // TestOIDCSignInEndToEnd signs in through an in-process OpenID provider on the real server, on
 // both engines: the sign-in page's button, the code flow with PKCE, state and nonce, linking a
 // pre-created user by e-mail, just-in-time provisioning into the provider's member only, the acr
@@ -56,7 +45,7 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 			strict := addOIDC(t, s, op, s.Fix.A, "Aarhus ID-porten", true, "idporten-loa-high")
 
 			c := s.Client()
-			if st, page := body(t, c, s.URL+"/login"); st != 200 || !strings.Contains(page, "Sign in with Aarhus Entra ID") ||
+			if st, page := get(t, c, s.URL+"/login"); st != 200 || !strings.Contains(page, "Sign in with Aarhus Entra ID") ||
 				!strings.Contains(page, fmt.Sprintf(`href="/sso/%d/login`, pre.ID)) {
 				t.Fatalf("sign-in page: %d, no button for the provider", st)
 			}
@@ -69,16 +58,16 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 			}
 			resp.Body.Close()
 			callback := resp.Request.URL.String()
-			st, page := body(t, c, s.URL+"/account")
+			st, page := get(t, c, s.URL+"/account")
 			if st != 200 || !strings.Contains(page, "Identity at Aarhus Entra ID") || !strings.Contains(page, s.Fix.Users["A:coordinator"].Email) {
 				t.Fatalf("account page after OIDC sign-in: %d", st)
 			}
 			// The same callback again (a stolen code, a reload) signs nobody in.
 			c2 := s.Client()
-			if st, _ := body(t, c2, callback); st != http.StatusBadRequest {
+			if st, _ := get(t, c2, callback); st != http.StatusBadRequest {
 				t.Fatalf("replayed callback in another browser: %d", st)
 			}
-			if st, _ := body(t, c, callback); st != http.StatusBadRequest {
+			if st, _ := get(t, c, callback); st != http.StatusBadRequest {
 				t.Fatalf("replayed callback: %d", st)
 			}
 
@@ -104,7 +93,7 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 			if _, err := s.Store.OrgUser(context.Background(), s.Fix.B.ID, u.ID); err == nil {
 				t.Fatal("JIT user is in B")
 			}
-			if st, _ := body(t, c3, s.URL+"/org/users"); st != 200 {
+			if st, _ := get(t, c3, s.URL+"/org/users"); st != 200 {
 				t.Fatalf("JIT viewer's session: %d", st)
 			}
 
@@ -115,7 +104,7 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 				t.Fatalf("B's user through A's IdP: %d", resp.StatusCode)
 			}
 			resp.Body.Close()
-			if st, _ := body(t, c4, s.URL+"/account"); st != http.StatusSeeOther {
+			if st, _ := get(t, c4, s.URL+"/account"); st != http.StatusSeeOther {
 				t.Fatalf("B's user has a session after A's IdP: %d", st)
 			}
 

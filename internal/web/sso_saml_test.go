@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -44,17 +43,6 @@ func addSAML(t *testing.T, s *testserver.Server, idp *ssotest.SAMLIdP, org vaern
 	return p
 }
 
-func ssoPost(t *testing.T, c *http.Client, u string, form url.Values) (int, string) {
-	t.Helper()
-	resp, err := c.PostForm(u, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 // TestSAMLSignInEndToEnd signs in through an in-process SAML IdP on the real server, on both
 // engines, and has every forged or stale response refused: a replayed assertion, an expired one,
 // one for another audience, XML signature wrapping, SHA-1 signatures, and a response for a
@@ -73,7 +61,7 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 			start := fmt.Sprintf("%s/sso/%d/login?next=/account", s.URL, p.ID)
 
 			// SP metadata: signed, with the ACS, for the IdP's administrator.
-			if st, md := body(t, s.Client(), fmt.Sprintf("%s/sso/%d/metadata", s.URL, p.ID)); st != 200 ||
+			if st, md := get(t, s.Client(), fmt.Sprintf("%s/sso/%d/metadata", s.URL, p.ID)); st != 200 ||
 				!strings.Contains(md, fmt.Sprintf("/sso/%d/acs", p.ID)) || !strings.Contains(md, "Signature") {
 				t.Fatalf("SP metadata: %d %.300s", st, md)
 			}
@@ -102,7 +90,7 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 			if m, err := s.Store.OrgUser(context.Background(), s.Fix.A.ID, u.ID); err != nil || m.Role != vaern.RoleRespondent {
 				t.Fatalf("provisioned: %+v %v", m, err)
 			}
-			if st, page := body(t, c, s.URL+"/account"); st != 200 || !strings.Contains(page, "Identity at Aarhus AD FS") {
+			if st, page := get(t, c, s.URL+"/account"); st != 200 || !strings.Contains(page, "Identity at Aarhus AD FS") {
 				t.Fatalf("account after SAML: %d", st)
 			}
 
@@ -110,11 +98,11 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 			c2 := s.Client()
 			_, fresh := idp.Response(t, c2, start)
 			replay.Set("RelayState", fresh.Get("RelayState"))
-			if st, _ := ssoPost(t, c2, acs, replay); st != http.StatusUnauthorized {
+			if st, _ := post(t, c2, acs, replay); st != http.StatusUnauthorized {
 				t.Fatalf("replayed assertion: %d", st)
 			}
 			// A response for a request this browser never made (no state): refused.
-			if st, _ := ssoPost(t, s.Client(), acs, fresh); st != http.StatusBadRequest {
+			if st, _ := post(t, s.Client(), acs, fresh); st != http.StatusBadRequest {
 				t.Fatalf("response without a flow in this browser: %d", st)
 			}
 
@@ -134,10 +122,10 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 					b, _ := doc.WriteToBytes()
 					form.Set("SAMLResponse", base64.StdEncoding.EncodeToString(b))
 				}
-				if st, _ := ssoPost(t, c, acs, form); st != http.StatusUnauthorized {
+				if st, _ := post(t, c, acs, form); st != http.StatusUnauthorized {
 					t.Errorf("%s: status %d, want 401", what, st)
 				}
-				if st, _ := body(t, c, s.URL+"/account"); st != http.StatusSeeOther {
+				if st, _ := get(t, c, s.URL+"/account"); st != http.StatusSeeOther {
 					t.Errorf("%s: signed in after all", what)
 				}
 			}
@@ -145,7 +133,7 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 			{
 				c := s.Client()
 				acs, form := idp.Response(t, c, start)
-				if st, _ := ssoPost(t, c, acs, form); st != http.StatusSeeOther {
+				if st, _ := post(t, c, acs, form); st != http.StatusSeeOther {
 					t.Fatalf("unencrypted assertion: %d", st)
 				}
 			}
@@ -167,7 +155,7 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 				stripResponseSig(doc)
 				b, _ := doc.WriteToBytes()
 				form.Set("SAMLResponse", base64.StdEncoding.EncodeToString(b))
-				if st, _ := ssoPost(t, c, acs, form); st != http.StatusSeeOther {
+				if st, _ := post(t, c, acs, form); st != http.StatusSeeOther {
 					t.Fatalf("signed assertion in an unsigned response: %d", st)
 				}
 			}
@@ -229,7 +217,7 @@ func TestSAMLSignInEndToEnd(t *testing.T) {
 				c := s.Client()
 				acs, form := idp.Response(t, c, start)
 				s.Store.SetClock(func() time.Time { return time.Now().Add(8 * time.Minute) })
-				if st, _ := ssoPost(t, c, acs, form); st != http.StatusUnauthorized {
+				if st, _ := post(t, c, acs, form); st != http.StatusUnauthorized {
 					t.Errorf("expired assertion: status %d, want 401", st)
 				}
 				s.Store.SetClock(time.Now)

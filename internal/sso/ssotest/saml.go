@@ -2,8 +2,8 @@ package ssotest
 
 import (
 	"crypto/rsa"
-	"encoding/base64"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/xml"
 	"html"
 	"io"
@@ -59,7 +59,9 @@ func StartSAMLIdP(t testing.TB) *SAMLIdP {
 	i.IDP = &saml.IdentityProvider{Key: key, Signer: key, Certificate: cert, MetadataURL: *base.ResolveReference(&url.URL{Path: "/metadata"}),
 		SSOURL: *base.ResolveReference(&url.URL{Path: "/sso"}), SignatureMethod: dsig.RSASHA256SignatureMethod,
 		ServiceProviderProvider: i, SessionProvider: i, Logger: logger.DefaultLogger,
-		OnError: func(w http.ResponseWriter, _ *http.Request, status int, err error) { http.Error(w, err.Error(), status) }}
+		OnError: func(w http.ResponseWriter, _ *http.Request, status int, err error) {
+			http.Error(w, err.Error(), status)
+		}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/sso", i.IDP.ServeSSO)
 	srv.Config.Handler = mux
