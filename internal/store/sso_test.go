@@ -190,3 +190,46 @@ func TestSSOStateAndReplay(t *testing.T) {
 		}
 	})
 }
+
+// TestPasskeysStore: a user's passkeys, reached only through their own organisation; a ceremony
+// is used once.
+func TestPasskeysStore(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		va := f.actor(f.A.Viewer, f.A.Org.ID, vaern.RoleViewer)
+		pk := must(s.AddPasskey(f.ctx, va, f.A.Org.ID, f.A.Viewer.ID, "cred-1", "Laptop", `{"id":"x"}`))(t)
+		if _, err := s.AddPasskey(f.ctx, va, f.A.Org.ID, f.A.Viewer.ID, "cred-1", "Again", "{}"); err == nil {
+			t.Fatal("the same credential registered twice")
+		}
+		if _, err := s.AddPasskey(f.ctx, f.coordB(), f.B.Org.ID, f.A.Viewer.ID, "cred-2", "x", "{}"); !errors.Is(err, vaern.ErrNotFound) {
+			t.Fatalf("passkey added through B: %v", err)
+		}
+		if got := must(s.PasskeyByCredential(f.ctx, "cred-1"))(t); got.UserID != f.A.Viewer.ID || got.Name != "Laptop" {
+			t.Fatalf("by credential: %+v", got)
+		}
+		must(0, s.UsedPasskey(f.ctx, pk.ID, `{"id":"y"}`))(t)
+		if got := must(s.UserPasskeys(f.ctx, f.A.Viewer.ID))(t); len(got) != 1 || got[0].Data != `{"id":"y"}` || got[0].LastUsedAt.IsZero() {
+			t.Fatalf("passkeys: %+v", got)
+		}
+		if err := s.DeletePasskey(f.ctx, f.coordB(), f.B.Org.ID, f.A.Viewer.ID, pk.ID); !errors.Is(err, vaern.ErrNotFound) {
+			t.Fatalf("deleted through B: %v", err)
+		}
+		if err := s.DeletePasskey(f.ctx, f.coordA(), f.A.Org.ID, f.A.Coordinator.ID, pk.ID); !errors.Is(err, vaern.ErrNotFound) {
+			t.Fatalf("deleted as another user: %v", err)
+		}
+		must(0, s.DeletePasskey(f.ctx, va, f.A.Org.ID, f.A.Viewer.ID, pk.ID))(t)
+		must(0, s.PutWebAuthnSession(f.ctx, "c1", f.A.Viewer.ID, "{}", f.clock.Now().Add(time.Minute)))(t)
+		if uid, _, err := s.TakeWebAuthnSession(f.ctx, "c1"); err != nil || uid != f.A.Viewer.ID {
+			t.Fatalf("ceremony: %d %v", uid, err)
+		}
+		if _, _, err := s.TakeWebAuthnSession(f.ctx, "c1"); !errors.Is(err, vaern.ErrNotFound) {
+			t.Fatalf("ceremony used twice: %v", err)
+		}
+		must(0, s.PutWebAuthnSession(f.ctx, "c2", 0, "{}", f.clock.Now().Add(time.Minute)))(t)
+		f.clock.Add(2 * time.Minute)
+		if _, _, err := s.TakeWebAuthnSession(f.ctx, "c2"); !errors.Is(err, vaern.ErrNotFound) {
+			t.Fatalf("expired ceremony: %v", err)
+		}
+	})
+}

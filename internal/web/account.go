@@ -20,6 +20,7 @@ type accountData struct {
 	Modes        []modeOption
 	Identities   []vaern.Identity         // the ways the user signs in: password, identity providers
 	Providers    []vaern.IdentityProvider // the organisation's providers, to link one
+	Passkeys     []vaern.Passkey
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -45,6 +46,9 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, err
 		return nil, err
 	}
 	if d.Providers, err = s.st.IdentityProviders(r.Context(), p.Org.ID); err != nil {
+		return nil, err
+	}
+	if d.Passkeys, err = s.st.UserPasskeys(r.Context(), p.User.ID); err != nil {
 		return nil, err
 	}
 	if p.Session != nil {

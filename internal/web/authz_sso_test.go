@@ -128,6 +128,14 @@ func init() {
 		},
 		foreign: func(*testing.T, *testserver.Server, httpx.Route, string) (string, bool) { return "", false },
 	}
+	idKinds["passkey"] = idKind{
+		own: func(t *testing.T, s *testserver.Server, role string) string {
+			return storedPasskey(t, s, memberOf(s, role), s.Fix.Users[role])
+		},
+		foreign: func(t *testing.T, s *testserver.Server, _ httpx.Route, _ string) (string, bool) {
+			return storedPasskey(t, s, s.Fix.B, s.Fix.Users["B:viewer"]), true
+		},
+	}
 	idKinds["identity"] = idKind{
 		own: func(t *testing.T, s *testserver.Server, role string) string {
 			return linkedIdentity(t, s, memberOf(s, role), s.Fix.Users[role])
@@ -136,4 +144,19 @@ func init() {
 			return linkedIdentity(t, s, s.Fix.B, s.Fix.Users["B:viewer"]), true
 		},
 	}
+}
+
+// storedPasskey stores a passkey record for the user (not a usable credential: the routes it is
+// for only list and delete).
+func storedPasskey(t *testing.T, s *testserver.Server, org vaern.Org, u vaern.User) string {
+	t.Helper()
+	ssoFix.Lock()
+	ssoFix.subject++
+	n := ssoFix.subject
+	ssoFix.Unlock()
+	p, err := s.Store.AddPasskey(context.Background(), vaern.System("authz-test"), org.ID, u.ID, fmt.Sprintf("cred-%d", n), "key", "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(p.ID)
 }

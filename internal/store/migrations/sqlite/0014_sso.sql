@@ -65,6 +65,15 @@ CREATE TABLE webauthn_credentials (
 );
 CREATE INDEX webauthn_credentials_user ON webauthn_credentials(user_id);
 
+-- A passkey ceremony under way: the hash of the browser's cookie, the user (0: a passwordless
+-- sign-in, whose user is not known yet) and the library's session data (the challenge). Single use.
+CREATE TABLE webauthn_sessions (
+    id         TEXT    PRIMARY KEY,
+    user_id    INTEGER NOT NULL DEFAULT 0,
+    data       TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+
 -- How an organisation's people must sign in: '' (any way), 'sso' (through one of its identity
 -- providers) or 'sso_or_passkey'. Enforced at sign-in.
 CREATE TABLE org_signin (
