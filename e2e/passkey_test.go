@@ -8,6 +8,8 @@ import (
 
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+
+	"github.com/vaern/vaern"
 )
 
 // TestPasskeyJourney: a viewer adds a passkey on the account page (Chromium's virtual
@@ -50,6 +52,26 @@ func TestPasskeyJourney(t *testing.T) {
 	if !strings.Contains(pageHTML(t, ctx), email) {
 		t.Fatal("signed in with the passkey, but not as the viewer")
 	}
+
+	// As a second factor: with two-factor sign-in on, the passkey stands in for the code.
+	st := e.srv.Store
+	u := e.srv.Fix.Users["A:viewer"]
+	if err := st.StartTOTP(context.Background(), u.ID, "JBSWY3DPEHPK3PXP"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnableTOTP(context.Background(), vaern.System("e2e"), e.srv.Fix.A.ID, u.ID, []string{"x"}); err != nil {
+		t.Fatal(err)
+	}
+	if st := clickAndWait(t, ctx, "sign out", `form[action="/logout"] button[type="submit"]`); st != 200 {
+		t.Fatalf("sign out: %d", st)
+	}
+	if got := signIn(t, ctx, base, email); !strings.HasPrefix(got, "/login/code") {
+		t.Fatalf("with two-factor on, the password led to %s", got)
+	}
+	checkPage(t, ctx, "second factor with a passkey offered")
+	do(t, ctx, "use the passkey for the second factor", chromedp.WaitVisible(chromedp.ID("passkey-login-button")),
+		chromedp.Click(chromedp.ID("passkey-login-button")))
+	waitFor(t, ctx, "the dashboard after the second factor", `location.pathname === "/" && !!document.querySelector("form[action='/logout']")`)
 }
 
 // waitFor polls a JavaScript condition until it holds, failing after the step timeout.

@@ -113,4 +113,3 @@ func (s *Store) DeletePasskey(ctx context.Context, a vaern.Actor, orgID, userID,
 			Detail: map[string]any{"passkey_id": id}})
 	})
 }
-

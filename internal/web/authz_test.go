@@ -31,6 +31,7 @@ var publicRoutes = map[string]bool{
 	// Single sign-on: the flow's ends at an identity provider are reached before anyone is signed in.
 	"GET /sso/{id}/login": true, "GET /sso/{id}/callback": true, "POST /sso/{id}/acs": true, "GET /sso/{id}/metadata": true,
 	"POST /login/passkey/begin": true, "POST /login/passkey/finish": true,
+	"POST /login/code/passkey/begin": true, "POST /login/code/passkey/finish": true,
 }
 
 // sessionEnding routes end the caller's session; they get a client of their own.

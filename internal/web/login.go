@@ -251,13 +251,25 @@ func (s *Server) pendingSession(r *http.Request) (*vaern.Principal, string, bool
 }
 
 func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
-	if _, _, ok := s.pendingSession(r); !ok {
+	p, _, ok := s.pendingSession(r)
+	if !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	pg := s.page(w, r, "login.code_title", nil)
+	// A passkey may stand in for the code (sso_passkey.go).
+	keys, err := s.st.UserPasskeys(r.Context(), p.User.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "login.code_title", codeData{Passkeys: len(keys) > 0})
 	pg.Form.Set("next", safeNext(r.URL.Query().Get("next")))
 	s.render(w, r, http.StatusOK, "login_code", pg)
+}
+
+// codeData is what the second-factor page shows besides the code form.
+type codeData struct {
+	Passkeys bool // the user has a passkey, which may stand in for the code
 }
 
 func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,8 @@ func (s *Server) ssoRoutes() []httpx.Route {
 		{Method: post, Pattern: "/account/passkeys/{id}/delete", Perm: in, Handler: s.passkeyDelete, IDKind: "passkey"},
 		{Method: post, Pattern: "/login/passkey/begin", Perm: pub, Handler: s.passkeyLoginBegin},
 		{Method: post, Pattern: "/login/passkey/finish", Perm: pub, Handler: s.passkeyLoginFinish},
+		{Method: post, Pattern: "/login/code/passkey/begin", Perm: pub, Handler: s.passkeySecondBegin},
+		{Method: post, Pattern: "/login/code/passkey/finish", Perm: pub, Handler: s.passkeySecondFinish},
 		{Method: get, Pattern: "/org/sso", Perm: manage, Handler: s.ssoProviders},
 		{Method: post, Pattern: "/org/sso/oidc", Perm: manage, Handler: s.ssoAddOIDC},
 		{Method: post, Pattern: "/org/sso/saml", Perm: manage, Handler: s.ssoAddSAML, MaxBody: 2 << 20},

@@ -261,3 +261,79 @@ func (s *Server) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, token, s.cfg.SessionMax)
 	writeJSON(w, http.StatusOK, map[string]string{"next": safeNext(r.URL.Query().Get("next"))})
 }
+
+// passkeySecondBegin: POST /login/code/passkey/begin, a passkey in place of the second factor's
+// code, for the sign-in waiting for it (the password was right).
+func (s *Server) passkeySecondBegin(w http.ResponseWriter, r *http.Request) {
+	p, _, ok := s.pendingSession(r)
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no sign-in waits for a second factor"})
+		return
+	}
+	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	pu, err := s.passkeyUser(r, p.User)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if len(pu.Creds) == 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no passkey"})
+		return
+	}
+	assertion, sd, err := wa.BeginLogin(pu)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.passkeyCeremony(w, r, p.User.ID, sd, assertion)
+}
+
+// passkeySecondFinish ends the second factor with the passkey: the waiting session is replaced
+// by a full one, as after a right code.
+func (s *Server) passkeySecondFinish(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, _, ok := s.pendingSession(r)
+	userID, sd, ok2 := s.takeCeremony(w, r)
+	if !ok || !ok2 || userID != p.User.ID {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no passkey check under way"})
+		return
+	}
+	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	pu, err := s.passkeyUser(r, p.User)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	cred, err := wa.FinishLogin(pu, sd, r)
+	if err != nil {
+		s.log.Warn("passkey second factor refused", "user", p.User.ID, "err", err)
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the passkey was not accepted"})
+		return
+	}
+	if pk, err := s.st.PasskeyByCredential(ctx, base64.RawURLEncoding.EncodeToString(cred.ID)); err == nil && pk.UserID == p.User.ID {
+		if data, err := json.Marshal(cred); err == nil {
+			if err := s.st.UsedPasskey(ctx, pk.ID, string(data)); err != nil {
+				s.log.Error("record passkey use", "err", err)
+			}
+		}
+	}
+	now := s.st.Now()
+	token, sid := auth.NewToken("")
+	ses := vaern.Session{ID: sid, UserID: p.User.ID, OrgID: p.Org.ID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.cfg.SessionMax), IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 200)}
+	if err := s.st.RotateSession(ctx, p.Session.ID, ses); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.signedIn(ctx, w, r, p.User, p.Org.ID, "passkey_second_factor")
+	s.setSessionCookie(w, token, s.cfg.SessionMax)
+	writeJSON(w, http.StatusOK, map[string]string{"next": safeNext(r.URL.Query().Get("next"))})
+}

@@ -43,13 +43,13 @@
     }).then(function (res) { window.location.assign(res.next); }).catch(fail(button));
   }
   function signIn(button) {
-    post("/login/passkey/begin").then(function (opt) {
+    post(button.getAttribute("data-begin")).then(function (opt) {
       var pk = opt.publicKey;
       pk.challenge = toBytes(pk.challenge);
       (pk.allowCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
       return navigator.credentials.get({publicKey: pk});
     }).then(function (a) {
-      return post("/login/passkey/finish?next=" + encodeURIComponent(button.getAttribute("data-next") || "/"), {
+      return post(button.getAttribute("data-finish") + "?next=" + encodeURIComponent(button.getAttribute("data-next") || "/"), {
         id: a.id, rawId: toB64(a.rawId), type: a.type,
         response: {authenticatorData: toB64(a.response.authenticatorData), clientDataJSON: toB64(a.response.clientDataJSON),
           signature: toB64(a.response.signature), userHandle: a.response.userHandle ? toB64(a.response.userHandle) : ""}
