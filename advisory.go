@@ -89,12 +89,15 @@ type Advisory struct {
 	Due            time.Time // remediation deadline (KEV dueDate, or the analyst's); zero if none
 	// Override lists the CSAF mandatory tests (e.g. "6.1.1") the document failed and that an
 	// analyst imported anyway; the advisory shows them.
-	Override  []string
-	Vex       bool   // a CSAF VEX document: it may only close or prevent warnings
-	Raw       []byte // the imported document as received (kept for export and audit), nil for centre ones
-	CreatedBy int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Override []string
+	Vex      bool // a CSAF VEX document: it may only close or prevent warnings
+	// References are the URLs the source points to (CVE references, CSAF references), for the
+	// analyst to read on; added by the importers, not matched.
+	References []string
+	Raw        []byte // the imported document as received (kept for export and audit), nil for centre ones
+	CreatedBy  int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // AdvisoryText is an analyst's wording of an advisory in one language.

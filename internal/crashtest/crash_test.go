@@ -328,6 +328,20 @@ func drive(c *http.Client, base string, id, run int, w world, l *ledger, stop <-
 	}
 }
 
+// acks is the number of acknowledged writes so far.
+func (l *ledger) acks() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.nAcked
+}
+
+// waitAcked waits until n writes have been acknowledged or d has passed.
+func (l *ledger) waitAcked(n int, d time.Duration) {
+	for deadline := time.Now().Add(d); l.acks() < n && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills the server 20 times per engine")
@@ -359,11 +373,15 @@ func TestCrashSafety(t *testing.T) {
 					}
 				}
 				prevBase = s.base
+				before := l.acks()
 				stop := make(chan struct{})
 				var wg sync.WaitGroup
 				for id, c := range cs {
 					wg.Go(func() { drive(c, s.base, id, run, w, l, stop) })
 				}
+				// Kill only after this run's first acknowledged write (or 30 s), so a loaded
+				// machine that starts the server slowly still has the kill land among writes.
+				l.waitAcked(before+1, 30*time.Second)
 				time.Sleep(time.Duration(100+rng.IntN(600)) * time.Millisecond)
 				s.kill()
 				close(stop)
