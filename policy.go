@@ -100,6 +100,10 @@ const (
 	PermIncidentManage   Permission = "incidents.manage"   // handle the member's case: status, tasks, regimes, reports, closing
 	PermIncidentCentre   Permission = "incidents.centre"   // the centre's queue of reported cases, lessons to publish
 	PermIncidentSettings Permission = "incidents.settings" // the centre's regimes, lengths and reminder points
+
+	// PermManageSSO lets a member's coordinator, or the centre's admin for the centre, manage the
+	// organisation's own identity providers and how its people must sign in (docs/sso.md).
+	PermManageSSO Permission = "org.sso"
 )
 
 // grants is the one place that says which role holds which permission.
@@ -145,6 +149,8 @@ var grants = map[Permission][]Role{
 	PermIncidentManage:   {RoleCoordinator},
 	PermIncidentCentre:   {RoleCentreAdmin, RoleCentreAnalyst},
 	PermIncidentSettings: {RoleCentreAdmin},
+	// Each organisation its own identity providers: the centre manages none of a member's.
+	PermManageSSO: {RoleCentreAdmin, RoleCoordinator},
 }
 
 // Can reports whether role r holds permission p.
@@ -168,7 +174,7 @@ func Permissions() []Permission {
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
 		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks,
 		PermWarningsView, PermWarningsAct, PermAdvisoriesView, PermAdvisoriesManage,
-		PermIncidentView, PermIncidentReport, PermIncidentWork, PermIncidentManage, PermIncidentCentre, PermIncidentSettings}
+		PermIncidentView, PermIncidentReport, PermIncidentWork, PermIncidentManage, PermIncidentCentre, PermIncidentSettings, PermManageSSO}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.

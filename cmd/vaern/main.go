@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"demo":         {"create or reuse a demo database, seed it and run the server", cmdDemo},
 		"migrate":      {"bring the database schema up to date", cmdMigrate},
 		"user":         {"manage users: create, set-role, reset-2fa, list", cmdUser},
+		"sso":          {"single sign-on providers: add-oidc, add-saml, list, remove", cmdSSO},
 		"audit":        {"check the audit log: audit verify", cmdAudit},
 		"register":     {"the system register: import, import-sbom, export", cmdRegister},
 		"advisory":     {"warnings: import KEV, CVE JSON 5 and CSAF 2.0 advisories: advisory import FILE...", cmdAdvisory},

@@ -18,6 +18,9 @@ type accountData struct {
 	RecoveryLeft int
 	Prefs        []notifyPref // e-mail settings per kind of notification
 	Modes        []modeOption
+	Identities   []vaern.Identity         // the ways the user signs in: password, identity providers
+	Providers    []vaern.IdentityProvider // the organisation's providers, to link one
+	Passkeys     []vaern.Passkey
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -39,6 +42,15 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, err
 		return nil, err
 	}
 	d := accountData{Sessions: sessions, Orgs: orgs, Roles: roles, RecoveryLeft: left, Prefs: prefs, Modes: modeOptions}
+	if d.Identities, err = s.st.UserIdentities(r.Context(), p.User.ID); err != nil {
+		return nil, err
+	}
+	if d.Providers, err = s.st.IdentityProviders(r.Context(), p.Org.ID); err != nil {
+		return nil, err
+	}
+	if d.Passkeys, err = s.st.UserPasskeys(r.Context(), p.User.ID); err != nil {
+		return nil, err
+	}
 	if p.Session != nil {
 		d.CurrentID = p.Session.ID
 	}

@@ -28,6 +28,10 @@ var publicRoutes = map[string]bool{
 	"GET /password/forgot": true, "POST /password/forgot": true,
 	"GET /password/reset/{token}": true, "POST /password/reset/{token}": true,
 	"GET /invite/{token}": true, "POST /invite/{token}": true,
+	// Single sign-on: the flow's ends at an identity provider are reached before anyone is signed in.
+	"GET /sso/{id}/login": true, "GET /sso/{id}/callback": true, "POST /sso/{id}/acs": true, "GET /sso/{id}/metadata": true,
+	"POST /login/passkey/begin": true, "POST /login/passkey/finish": true,
+	"POST /login/code/passkey/begin": true, "POST /login/code/passkey/finish": true,
 }
 
 // sessionEnding routes end the caller's session; they get a client of their own.

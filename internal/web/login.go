@@ -50,9 +50,24 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	pg := s.page(w, r, "login.title", nil)
+	pg := s.loginPage(w, r)
 	pg.Form.Set("next", safeNext(r.URL.Query().Get("next")))
 	s.render(w, r, http.StatusOK, "login", pg)
+}
+
+// loginData is what the sign-in page shows besides the password form: a "Sign in with NAME"
+// button for each identity provider.
+type loginData struct {
+	Providers []store.SignInProvider
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) *Page {
+	providers, err := s.st.SignInProviders(r.Context())
+	if err != nil {
+		// The password form still works without the buttons.
+		s.log.Warn("sign-in providers", "err", err)
+	}
+	return s.page(w, r, "login.title", loginData{Providers: providers})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +80,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	password := r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
 	ip := s.clientIP(r)
-	pg := s.page(w, r, "login.title", nil)
+	pg := s.loginPage(w, r)
 	pg.Form.Set("email", email)
 	pg.Form.Set("next", next)
 	now := s.st.Now()
@@ -115,6 +130,17 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.loginFailed(ctx, now, client, u, orgs, "password")
 		pg.Error = pg.L.T("login.failed")
 		s.render(w, r, http.StatusUnauthorized, "login", pg)
+		return
+	}
+	// An organisation that requires single sign-on takes no password: only the user's other
+	// organisations remain (told only now, after the password was right).
+	if orgs, err = s.passwordOrgs(ctx, orgs); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if len(orgs) == 0 {
+		pg.Error = pg.L.T("sso.required")
+		s.render(w, r, http.StatusForbidden, "login", pg)
 		return
 	}
 	// The user's organisation: the one they used last time (remembered in a cookie), else the first.
@@ -225,13 +251,25 @@ func (s *Server) pendingSession(r *http.Request) (*vaern.Principal, string, bool
 }
 
 func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
-	if _, _, ok := s.pendingSession(r); !ok {
+	p, _, ok := s.pendingSession(r)
+	if !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	pg := s.page(w, r, "login.code_title", nil)
+	// A passkey may stand in for the code (sso_passkey.go).
+	keys, err := s.st.UserPasskeys(r.Context(), p.User.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "login.code_title", codeData{Passkeys: len(keys) > 0})
 	pg.Form.Set("next", safeNext(r.URL.Query().Get("next")))
 	s.render(w, r, http.StatusOK, "login_code", pg)
+}
+
+// codeData is what the second-factor page shows besides the code form.
+type codeData struct {
+	Passkeys bool // the user has a passkey, which may stand in for the code
 }
 
 func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {

@@ -37,7 +37,7 @@ type views struct {
 // templates can call is read in one place; a name given twice stops the boot.
 func templateFuncs() (template.FuncMap, error) {
 	out := template.FuncMap{}
-	for _, set := range []template.FuncMap{baseFuncs(), registerFuncs(), resultsFuncs(), warningsFuncs(), incidentsFuncs()} {
+	for _, set := range []template.FuncMap{baseFuncs(), registerFuncs(), resultsFuncs(), warningsFuncs(), incidentsFuncs(), ssoFuncs()} {
 		for k, f := range set {
 			if _, dup := out[k]; dup {
 				return nil, fmt.Errorf("templates: helper %q is defined twice", k)
@@ -239,6 +239,9 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	}
 	if vaern.Can(p.Role, vaern.PermViewAudit) {
 		items = append(items, NavItem{Href: "/org/audit", Key: "nav.audit"})
+	}
+	if vaern.Can(p.Role, vaern.PermManageSSO) {
+		items = append(items, NavItem{Href: "/org/sso", Key: "sso.nav"})
 	}
 	for i := range items {
 		h := items[i].Href

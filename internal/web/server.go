@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern/internal/api"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/sso"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -35,6 +36,9 @@ type Config struct {
 	// WebhookAllowPrivate admits webhook addresses on loopback and private networks. Only tests
 	// set it: in production a webhook must never point inside the network (docs/notifications.md).
 	WebhookAllowPrivate bool
+	// SSOClient makes the server's calls to OpenID providers (discovery, keys, tokens); nil: a
+	// client with a 15 s timeout.
+	SSOClient *http.Client
 }
 
 // Server is the HTTP side of Værn.
@@ -52,6 +56,7 @@ type Server struct {
 	qcache  *questionCache
 	rcache  *reportCache // municipality reports of closed rounds (report_cache.go)
 	limits  *rateLimiters
+	oidc    *sso.OIDC // the OpenID Connect relying party, with each provider's discovery cached
 }
 
 // New builds the server: it parses every template and fails if one is broken, so a bad template
@@ -75,7 +80,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache(), rcache: newReportCache(),
-		limits: newRateLimiters(cfg.RateLimits)}
+		limits: newRateLimiters(cfg.RateLimits), oidc: sso.NewOIDC(cfg.SSOClient)}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
