@@ -175,6 +175,10 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		} else if len(rt.Doc.Params) > 0 {
 			responses["422"] = problem("A query parameter is invalid; errors[] names it")
 		}
+		if rt.Method == http.MethodPost || rt.Method == http.MethodPut || rt.Method == http.MethodPatch {
+			// The body limit applies to every write, also to one that expects no body.
+			responses["413"] = problem("The body is larger than this operation accepts")
+		}
 		if _, ok := responses["400"]; !ok && len(rt.Doc.Params) > 0 {
 			responses["400"] = problem("A query parameter is malformed; errors[] names it")
 		}
