@@ -104,6 +104,26 @@ const (
 	// PermManageSSO lets a member's coordinator, or the centre's admin for the centre, manage the
 	// organisation's own identity providers and how its people must sign in (docs/sso.md).
 	PermManageSSO Permission = "org.sso"
+
+	// Sensors and early warning (issue 14).
+	PermSensorsView   Permission = "sensors.view"   // the own member's sensors, their health and alerts, early warnings that concern it
+	PermSensorsManage Permission = "sensors.manage" // register and revoke sensors, tokens, pseudonymisation settings
+	PermSensorsCentre Permission = "centre.sensors" // the centre's early warnings, timelines and alert counts (pseudonyms only)
+	// The indicator store: everyone sees what TLP and audience allow; analysts curate it.
+	PermIndicatorsView   Permission = "indicators.view"
+	PermIndicatorsManage Permission = "centre.indicators" // add, import, expire indicators; warninglists
+
+	// Knowledge sharing, the forum, onboarding and the service catalogue (issue 15).
+	PermKnowledgeView   Permission = "knowledge.view"    // read posts, documents, the forum and search, as TLP and audience allow
+	PermKnowledgeWrite  Permission = "knowledge.write"   // write posts (members' coordinators only where the centre allows it)
+	PermForumPost       Permission = "forum.post"        // start threads and reply in the coordinators' network
+	PermKnowledgeManage Permission = "centre.knowledge"  // topics, moderation, which members may author
+	PermServicesView    Permission = "services.view"     // the centre's service catalogue and the own subscriptions
+	PermServicesRequest Permission = "services.request"  // request or end a subscription
+	PermServicesManage  Permission = "centre.services"   // the catalogue, approving subscriptions
+	PermOnboarding      Permission = "onboarding"        // the new coordinator's checklist and the handover page
+	PermOnboardingSetup Permission = "centre.onboarding" // the centre's checklist
+	PermMappingCentre   Permission = "centre.mapping"    // read the IT-structure mappings members share, across members
 )
 
 // grants is the one place that says which role holds which permission.
@@ -151,6 +171,22 @@ var grants = map[Permission][]Role{
 	PermIncidentSettings: {RoleCentreAdmin},
 	// Each organisation its own identity providers: the centre manages none of a member's.
 	PermManageSSO: {RoleCentreAdmin, RoleCoordinator},
+	// A member's alerts are the member's own; the centre sees pseudonymised alerts and correlations.
+	PermSensorsView:      {RoleCoordinator, RoleRespondent, RoleViewer},
+	PermSensorsManage:    {RoleCoordinator},
+	PermSensorsCentre:    {RoleCentreAdmin, RoleCentreAnalyst},
+	PermIndicatorsView:   Roles,
+	PermIndicatorsManage: {RoleCentreAnalyst},
+	PermKnowledgeView:    Roles,
+	PermKnowledgeWrite:   {RoleCentreAnalyst, RoleCoordinator},
+	PermForumPost:        {RoleCentreAdmin, RoleCentreAnalyst, RoleCoordinator},
+	PermKnowledgeManage:  {RoleCentreAdmin, RoleCentreAnalyst},
+	PermServicesView:     Roles,
+	PermServicesRequest:  {RoleCoordinator},
+	PermServicesManage:   {RoleCentreAdmin},
+	PermOnboarding:       {RoleCoordinator},
+	PermOnboardingSetup:  {RoleCentreAdmin},
+	PermMappingCentre:    {RoleCentreAdmin, RoleCentreAnalyst},
 }
 
 // Can reports whether role r holds permission p.
@@ -174,7 +210,10 @@ func Permissions() []Permission {
 		PermViewRegister, PermEditRegister, PermManageRegister, PermManageRiskMatrix, PermViewSharedRegister,
 		PermReportsView, PermActionsManage, PermNationalView, PermJobs, PermManageWebhooks,
 		PermWarningsView, PermWarningsAct, PermAdvisoriesView, PermAdvisoriesManage,
-		PermIncidentView, PermIncidentReport, PermIncidentWork, PermIncidentManage, PermIncidentCentre, PermIncidentSettings, PermManageSSO}
+		PermIncidentView, PermIncidentReport, PermIncidentWork, PermIncidentManage, PermIncidentCentre, PermIncidentSettings, PermManageSSO,
+		PermSensorsView, PermSensorsManage, PermSensorsCentre, PermIndicatorsView, PermIndicatorsManage,
+		PermKnowledgeView, PermKnowledgeWrite, PermForumPost, PermKnowledgeManage,
+		PermServicesView, PermServicesRequest, PermServicesManage, PermOnboarding, PermOnboardingSetup, PermMappingCentre}
 }
 
 // CanGrant reports whether an actor with role actor may give role target in an organisation of kind k.
