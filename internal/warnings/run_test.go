@@ -10,6 +10,26 @@ import (
 	"github.com/vaern/vaern/internal/warnings"
 )
 
+// sys is the actor of the tests' set-up.
+var sys = vaern.System("test")
+
+// centreAndMembers makes the centre and two members, Aarhus (DK) and Bergen (NO).
+func centreAndMembers(t *testing.T, st *store.Store) (centre, aarhus, bergen vaern.Org) {
+	t.Helper()
+	ctx := context.Background()
+	centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "C", Name: "Centret", Country: "DK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aarhus, err = st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK"}); err != nil {
+		t.Fatal(err)
+	}
+	if bergen, err = st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "4601", Name: "Bergen", Country: "NO"}); err != nil {
+		t.Fatal(err)
+	}
+	return centre, aarhus, bergen
+}
+
 // TestRunLifecycle drives the matching run through a real store on both engines: a published
 // advisory opens an exposure, an acknowledgement survives a re-import with the same range, a
 // version change out of the range closes it and back into the range reopens it, a revision that
@@ -17,13 +37,7 @@ import (
 func TestRunLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		sys := vaern.System("test")
-		centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "C", Name: "Centret", Country: "DK"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, _ := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK"})
-		b, _ := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "4601", Name: "Bergen", Country: "NO"})
+		centre, a, b := centreAndMembers(t, st)
 		fw, err := st.CreateSystem(ctx, sys, a.ID, vaern.ITSystem{Name: "Firewall", Vendor: "Fortinet", Product: "FortiOS", Version: "7.2.8",
 			CPE: "cpe:2.3:o:fortinet:fortios:7.2.8:*:*:*:*:*:*:*"})
 		if err != nil {
@@ -135,12 +149,7 @@ func TestRunLifecycle(t *testing.T) {
 func TestVEXAloneClosesAnotherAdvisorysWarning(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		sys := vaern.System("test")
-		centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "C", Name: "Centret", Country: "DK"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, _ := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK"})
+		centre, a, _ := centreAndMembers(t, st)
 		if _, err := st.CreateSystem(ctx, sys, a.ID, vaern.ITSystem{Name: "Logserver", Vendor: "Tukaani", Product: "xz", Version: "5.6.1"}); err != nil {
 			t.Fatal(err)
 		}
