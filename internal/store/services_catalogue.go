@@ -34,6 +34,11 @@ func (s *Store) SaveService(ctx context.Context, a vaern.Actor, centreID int64, 
 
 // SaveService is SaveService inside a transaction (the demo's seed).
 func (t *Tx) SaveService(ctx context.Context, a vaern.Actor, centreID int64, v vaern.Service) (vaern.Service, error) {
+	if v.ID != 0 { // another centre's service is not found, whatever the form says
+		if _, err := scanService(t.queryRow(ctx, "SELECT "+serviceCols+" FROM services v WHERE v.centre_id = ? AND v.id = ?", centreID, v.ID)); err != nil {
+			return v, err
+		}
+	}
 	if err := t.s.rules.Services.CleanService(&v); err != nil {
 		return v, err
 	}
@@ -198,12 +203,12 @@ func (s *Store) DecideSubscription(ctx context.Context, a vaern.Actor, centreID,
 
 // DecideSubscription is DecideSubscription inside a transaction (the demo's seed).
 func (t *Tx) DecideSubscription(ctx context.Context, a vaern.Actor, centreID, subID int64, act, note string) error {
-	if act != "approve" && act != "decline" {
-		return vaern.Invalid("action", "must be approve or decline")
-	}
 	x, err := scanSub(t.queryRow(ctx, "SELECT "+subCols+subFrom+" WHERE x.id = ? AND v.centre_id = ?", subID, centreID))
 	if err != nil {
 		return err
+	}
+	if act != "approve" && act != "decline" {
+		return vaern.Invalid("action", "must be approve or decline")
 	}
 	next, err := t.s.rules.Services.NextSubscription(x.Status, act)
 	if err != nil {

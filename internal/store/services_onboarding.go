@@ -65,10 +65,15 @@ func (t *Tx) insertItem(ctx context.Context, centreID int64, it vaern.Onboarding
 // SaveOnboardingItem adds an item to the centre's checklist (it.ID 0) or changes one of its own.
 func (s *Store) SaveOnboardingItem(ctx context.Context, a vaern.Actor, centreID int64, it vaern.OnboardingItem) (vaern.OnboardingItem, error) {
 	err := s.Write(ctx, func(tx *Tx) error {
-		if err := tx.s.rules.Services.CleanItem(&it); err != nil {
+		if err := tx.centreOnly(ctx, centreID); err != nil {
 			return err
 		}
-		if err := tx.centreOnly(ctx, centreID); err != nil {
+		if it.ID != 0 {
+			if _, err := scanItem(tx.queryRow(ctx, "SELECT "+itemCols+" FROM onboarding_items WHERE id = ? AND centre_id = ?", it.ID, centreID)); err != nil {
+				return err
+			}
+		}
+		if err := tx.s.rules.Services.CleanItem(&it); err != nil {
 			return err
 		}
 		action := "onboarding.item_update"
