@@ -21,7 +21,9 @@ func init() {
 		},
 	}
 	idKinds["subscription"] = idKind{
-		own: func(t *testing.T, s *testserver.Server, _ string) string { return fmt.Sprint(svcSubOf(t, s, s.Fix.A, "A:coordinator")) },
+		own: func(t *testing.T, s *testserver.Server, _ string) string {
+			return fmt.Sprint(svcSubOf(t, s, s.Fix.A, "A:coordinator"))
+		},
 		foreign: func(t *testing.T, s *testserver.Server, _ httpx.Route, role string) (string, bool) {
 			if memberOf(s, role).IsCentre() {
 				return "987654321", true
@@ -42,7 +44,9 @@ func init() {
 		foreign: func(*testing.T, *testserver.Server, httpx.Route, string) (string, bool) { return "987654321", true },
 	}
 	idKinds["mapping-framework"] = idKind{
-		own: func(t *testing.T, s *testserver.Server, _ string) string { return fmt.Sprint(mapFrameworkOf(t, s, "mapping")) },
+		own: func(t *testing.T, s *testserver.Server, _ string) string {
+			return fmt.Sprint(mapFrameworkOf(t, s, "mapping"))
+		},
 		foreign: func(t *testing.T, s *testserver.Server, _ httpx.Route, _ string) (string, bool) {
 			return fmt.Sprint(mapFrameworkOf(t, s, "baseline")), true
 		},
