@@ -117,6 +117,6 @@ func DefaultChecklist() []vaern.OnboardingItem {
 		{Title: t("Abonnér på sårbarhedsadvarsler", "Abonner på sårbarhetsvarsler", "Subscribe to warnings"),
 			Description: t("Vælg hvordan du vil have besked om advarsler, der rammer jeres systemer.",
 				"Velg hvordan du vil varsles om sårbarheter som treffer deres systemer.",
-				"Choose how you want to hear about warnings that affect your systems."), Link: "/account/notifications", Check: vaern.CheckWarnings},
+				"Choose how you want to hear about warnings that affect your systems."), Link: "/account#notifications", Check: vaern.CheckWarnings},
 	}
 }
