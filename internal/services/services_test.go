@@ -79,7 +79,9 @@ func TestProgress(t *testing.T) {
 }
 
 func TestCleanItem(t *testing.T) {
-	base := func() vaern.OnboardingItem { return vaern.OnboardingItem{Title: vaern.Texts3{Da: "a", Nb: "b", En: "c"}} }
+	base := func() vaern.OnboardingItem {
+		return vaern.OnboardingItem{Title: vaern.Texts3{Da: "a", Nb: "b", En: "c"}}
+	}
 	for link, want := range map[string]string{"/org/units": "", "https://kl.dk/guide": "", "javascript:alert(1)": "link",
 		"//evil.example": "link", "http://kl.dk": "link", "units": "link"} {
 		it := base()
