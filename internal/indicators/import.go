@@ -23,7 +23,7 @@ type Candidate struct {
 	ExternalID  string    `json:"external_id,omitempty"`
 	ValidFrom   time.Time `json:"valid_from"`
 	ValidUntil  time.Time `json:"valid_until"`
-	Confidence  int       `json:"confidence"` // -1: the file gave none
+	Confidence  int       `json:"confidence"`    // -1: the file gave none
 	TLP         string    `json:"tlp,omitempty"` // the file's own marking, shown as a hint
 	Object      string    `json:"object"`        // the STIX object or MISP attribute it came from
 }

@@ -118,11 +118,11 @@ func TestImportErrorsNameTheObject(t *testing.T) {
 
 func TestPatterns(t *testing.T) {
 	for pat, want := range map[string]string{
-		"[ipv4-addr:value = '1.2.3.4']":                       "ip:1.2.3.4",
-		"[ipv4-addr:value = '10.1.0.0/16']":                   "cidr:10.1.0.0/16",
+		"[ipv4-addr:value = '1.2.3.4']":     "ip:1.2.3.4",
+		"[ipv4-addr:value = '10.1.0.0/16']": "cidr:10.1.0.0/16",
 		"[file:hashes.'SHA-256' = 'EF537F25C895BFA782526529A9B63D97AA631564D5D789C2B765448C8635FB6C']": "sha256:ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c",
-		"[url:value = 'http://x.example/it\\'s']":             "url:http://x.example/it's",
-		"[domain-name:value = 'a.example' OR ipv4-addr:value = '1.1.1.1']": "domain:a.example",
+		"[url:value = 'http://x.example/it\\'s']":                                                      "url:http://x.example/it's",
+		"[domain-name:value = 'a.example' OR ipv4-addr:value = '1.1.1.1']":                             "domain:a.example",
 	} {
 		obs, why := parsePattern(pat)
 		if why != "" || len(obs) == 0 || obs[0].Type+":"+obs[0].Value != want {

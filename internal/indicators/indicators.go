@@ -153,5 +153,7 @@ type Identity struct {
 	Name  string
 }
 
-func (id Identity) stixID() string { return "identity--" + stableUUID("identity", fmt.Sprint(id.OrgID)) }
+func (id Identity) stixID() string {
+	return "identity--" + stableUUID("identity", fmt.Sprint(id.OrgID))
+}
 func (id Identity) mispUUID() string { return stableUUID("misp-org", fmt.Sprint(id.OrgID)) }

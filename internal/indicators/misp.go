@@ -188,7 +188,7 @@ type mispWriter struct {
 }
 
 func (m *mispWriter) Write(n vaern.Indicator) error { m.feed.Add(n); return nil }
-func (m *mispWriter) Close() error                 { return m.feed.Zip(m.w) }
+func (m *mispWriter) Close() error                  { return m.feed.Zip(m.w) }
 
 // ---- import ----
 
