@@ -57,9 +57,9 @@ func (a *API) indicatorRoutes() []httpx.Route {
 				Produces: produces, NotModified: true, Params: []httpx.Param{
 					{Name: "format", Description: "plain (default), suricata-dataset, suricata-datarep, suricata-iprep, suricata-iprep-categories, zeek, stix or misp (a zip of the feed)", Type: "string"},
 					typ, state}}},
-		{Method: get, Pattern: "/api/v1/indicators/misp/{file}", Perm: view, Handler: a.indicatorMISPFile, API: true,
+		{Method: get, Pattern: "/api/v1/indicators/misp/{name}", Perm: view, Handler: a.indicatorMISPFile, API: true,
 			Doc: &httpx.Doc{Summary: "The MISP feed of the indicators the caller may see, file by file: manifest.json, hashes.csv and <event uuid>.json", Tag: "indicators",
-				Produces: []string{"text/csv; charset=utf-8"}, Response: "MISPFile", NotModified: true, StringPath: []string{"file"}}},
+				Produces: []string{"text/csv; charset=utf-8"}, Response: "MISPFile", NotModified: true, StringPath: []string{"name"}}},
 		{Method: post, Pattern: "/api/v1/indicators/import", Perm: manage, Handler: a.indicatorImport, API: true, MaxBody: ImportMaxBody + 1<<20,
 			Doc: &httpx.Doc{Summary: "Import a STIX 2.1 bundle or a MISP event (the body is the file) under a TLP label and audience; dry_run=true only previews", Tag: "indicators",
 				Request: "IndicatorFile", Response: "IndicatorImport", Params: []httpx.Param{
@@ -373,7 +373,7 @@ func (a *API) logExport(r *http.Request, err error) {
 }
 
 func (a *API) indicatorMISPFile(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("file")
+	name := r.PathValue("name")
 	f := store.IndicatorFilter{}
 	sel, _ := indicators.Selection(indicators.MISP, "")
 	f.Types = sel
@@ -525,4 +525,3 @@ func (a *API) indicatorImport(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusCreated, indImportJSON{ID: b.ID, Status: b.Status, Format: format, Created: b.Created, Updated: b.Updated,
 		Refused: b.Refuses, Ignored: parsed.Ignored, Refusals: b.Refused})
 }
-
