@@ -13,8 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/access"
