@@ -166,8 +166,15 @@ func fillPath(pattern, id string) string {
 	p := strings.ReplaceAll(pattern, "{id}", id)
 	p = strings.ReplaceAll(p, "{token}", "no-such-token")
 	p = strings.ReplaceAll(p, "{$}", "")
+	if n, ok := routeNames[pattern]; ok {
+		p = strings.ReplaceAll(p, "{name}", n)
+	}
 	return p
 }
+
+// routeNames fills a route's {name} path parameter (a file name) with one that exists (modules add
+// theirs in init).
+var routeNames = map[string]string{}
 
 func roleOf(key string) vaern.Role {
 	if i := strings.IndexByte(key, ':'); i >= 0 {
