@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern/internal/api"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/sensor"
 	"github.com/vaern/vaern/internal/sso"
 	"github.com/vaern/vaern/internal/store"
 )
@@ -39,6 +40,11 @@ type Config struct {
 	// SSOClient makes the server's calls to OpenID providers (discovery, keys, tokens); nil: a
 	// client with a 15 s timeout.
 	SSOClient *http.Client
+	// SensorRate is the per-sensor batch rate (the zero value limits nothing; `vaern serve` sets
+	// sensor.DefaultRate). SensorSink takes the sensors' parsed batches: nil writes them to the
+	// store directly; `vaern serve --nats` puts a JetStream queue there.
+	SensorRate sensor.RateLimit
+	SensorSink sensor.Sink
 }
 
 // Server is the HTTP side of Værn.
@@ -84,7 +90,12 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
-	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP, BenchmarkK: cfg.BenchmarkK, Catalog: cat})
+	var sink sensor.Sink = st
+	if cfg.SensorSink != nil {
+		sink = cfg.SensorSink
+	}
+	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP, BenchmarkK: cfg.BenchmarkK, Catalog: cat,
+		Sensors: api.NewSensorIngester(st, sink, cfg.SensorRate)})
 	s.routes = append(s.htmlRoutes(), s.api.Routes()...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
