@@ -132,6 +132,9 @@ func (a *API) sensorError(w http.ResponseWriter, r *http.Request, err error) {
 		httpx.WriteProblem(w, r, http.StatusRequestEntityTooLarge, "the batch is larger than "+strconv.Itoa(SensorMaxBody>>20)+" MiB as sent: send smaller batches")
 	case errors.Is(err, inputguard.ErrRefused) || errors.Is(err, sensor.ErrTooManyEvents):
 		httpx.WriteProblem(w, r, http.StatusRequestEntityTooLarge, "the batch is refused: "+err.Error()+"; send smaller batches")
+	case errors.Is(err, sensor.ErrQueue):
+		w.Header().Set("Retry-After", "5")
+		httpx.WriteProblem(w, r, http.StatusServiceUnavailable, "the batch could not be queued; send it again (same batch id)")
 	case strings.Contains(err.Error(), "gzip"):
 		httpx.WriteProblem(w, r, http.StatusBadRequest, err.Error())
 	default:

@@ -30,6 +30,8 @@ type Sink interface {
 var (
 	ErrBadToken = errors.New("the sensor token is unknown or revoked")
 	ErrRate     = errors.New("too many batches from this sensor")
+	// ErrQueue is a queue in front of the store (NATS) that did not take the batch: try again.
+	ErrQueue = errors.New("the ingest queue is unavailable")
 )
 
 // RateError is ErrRate with the time to wait.
