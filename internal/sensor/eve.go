@@ -95,7 +95,7 @@ func Parse(data []byte, l Limits, opt Options) (*Result, error) {
 	if err := (inputguard.Limits{MaxBytes: l.MaxBytes}).CheckSize(len(data)); err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	res := &Result{Alerts: make([]vaern.SensorAlert, 0, bytes.Count(data, []byte{'\n'})+1)}
 	p := parser{l: l, opt: opt, res: res, guard: inputguard.Limits{MaxBytes: int64(l.MaxLine), MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens}}
 	i := skipSpace(data, 0, nil)
 	var err error
@@ -287,7 +287,12 @@ func (p *parser) event(b []byte, line int) {
 		p.res.reject(p.l, line, "not a JSON object")
 		return
 	}
-	if err := p.guard.CheckJSON(b); err != nil {
+	// Depth and values are bounded before the decoder allocates: a line with no more brackets
+	// than MaxDepth cannot nest deeper, and one shorter than MaxTokens cannot hold more values;
+	// any other line is scanned by inputguard.
+	if bytes.Count(b, []byte{'{'})+bytes.Count(b, []byte{'['}) <= p.l.MaxDepth && len(b) <= p.l.MaxTokens {
+		// within the bounds
+	} else if err := p.guard.CheckJSON(b); err != nil {
 		var ge *inputguard.Error
 		if errors.As(err, &ge) {
 			ge.Line = 0
@@ -312,12 +317,11 @@ func (p *parser) event(b []byte, line int) {
 		p.res.Other[eventTypeName(ev.EventType, len(p.res.Other))]++
 		return
 	}
-	a, err := Alert(ev, p.opt)
-	if err != nil {
+	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
+	if err := fillAlert(&p.res.Alerts[len(p.res.Alerts)-1], ev, p.opt); err != nil {
+		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
 		p.res.reject(p.l, line, err.Error())
-		return
 	}
-	p.res.Alerts = append(p.res.Alerts, a)
 }
 
 func jsonMessage(err error) string {
@@ -346,54 +350,59 @@ func eventTypeName(s string, known int) string {
 // Alert checks one alert event and turns it into the alert Værn keeps.
 func Alert(ev *eveEvent, opt Options) (vaern.SensorAlert, error) {
 	var a vaern.SensorAlert
+	err := fillAlert(&a, ev, opt)
+	return a, err
+}
+
+func fillAlert(a *vaern.SensorAlert, ev *eveEvent, opt Options) error {
 	t, err := ParseTime(ev.Timestamp)
 	if err != nil {
-		return a, err
+		return err
 	}
 	a.Time = t
 	if ev.Alert == nil {
-		return a, errors.New("alert: the alert object is missing")
+		return errors.New("alert: the alert object is missing")
 	}
 	if ev.Alert.SignatureID <= 0 || ev.Alert.SignatureID > 1<<40 {
-		return a, errors.New("alert.signature_id: must be a positive number")
+		return errors.New("alert.signature_id: must be a positive number")
 	}
 	a.SignatureID = ev.Alert.SignatureID
 	if a.Signature, err = text("alert.signature", ev.Alert.Signature, 512); err != nil {
-		return a, err
+		return err
 	}
 	if a.Category, err = text("alert.category", ev.Alert.Category, 256); err != nil {
-		return a, err
+		return err
 	}
 	if ev.Alert.Severity < 0 || ev.Alert.Severity > 255 {
-		return a, errors.New("alert.severity: must be between 0 and 255")
+		return errors.New("alert.severity: must be between 0 and 255")
 	}
 	a.Severity = ev.Alert.Severity
 	if a.Proto, err = text("proto", ev.Proto, 16); err != nil {
-		return a, err
+		return err
 	}
 	if ev.SrcPort < 0 || ev.SrcPort > 65535 {
-		return a, errors.New("src_port: must be between 0 and 65535")
+		return errors.New("src_port: must be between 0 and 65535")
 	}
 	if ev.DestPort < 0 || ev.DestPort > 65535 {
-		return a, errors.New("dest_port: must be between 0 and 65535")
+		return errors.New("dest_port: must be between 0 and 65535")
 	}
 	a.SrcPort, a.DestPort = ev.SrcPort, ev.DestPort
 	if ev.SrcIP == "" {
-		return a, errors.New("src_ip is missing")
+		return errors.New("src_ip is missing")
 	}
 	if ev.DestIP == "" {
-		return a, errors.New("dest_ip is missing")
+		return errors.New("dest_ip is missing")
 	}
 	if a.SrcIP, a.SrcInternal, err = opt.Pseudo.Address(ev.SrcIP); err != nil {
-		return a, errors.New("src_ip: " + err.Error())
+		return errors.New("src_ip: " + err.Error())
 	}
 	if a.DestIP, a.DstInternal, err = opt.Pseudo.Address(ev.DestIP); err != nil {
-		return a, errors.New("dest_ip: " + err.Error())
+		return errors.New("dest_ip: " + err.Error())
 	}
 	if h := ev.HTTP; h != nil {
 		a.Domain = h.Hostname
 		if a.URL, err = text("http.url", h.URL, 2048); err != nil {
-			return a, err
+			return err
 		}
 	}
 	if s := ev.TLS; s != nil {
@@ -402,12 +411,12 @@ func Alert(ev *eveEvent, opt Options) (vaern.SensorAlert, error) {
 		}
 		if s.JA3 != nil && s.JA3.Hash != "" {
 			if !isHex(s.JA3.Hash, 32) {
-				return a, errors.New("tls.ja3.hash: must be 32 hexadecimal digits")
+				return errors.New("tls.ja3.hash: must be 32 hexadecimal digits")
 			}
 			a.JA3 = strings.ToLower(s.JA3.Hash)
 		}
 		if a.JA4, err = text("tls.ja4", s.JA4, 64); err != nil {
-			return a, err
+			return err
 		}
 	}
 	if d := ev.DNS; d != nil && a.Domain == "" {
@@ -419,7 +428,7 @@ func Alert(ev *eveEvent, opt Options) (vaern.SensorAlert, error) {
 	if a.Domain != "" {
 		a.Domain = strings.TrimSuffix(strings.ToLower(a.Domain), ".")
 		if len(a.Domain) > 253 || strings.ContainsAny(a.Domain, " /\\\"<>") {
-			return a, errors.New("the host name (http.hostname, tls.sni or dns.rrname) is not a domain name")
+			return errors.New("the host name (http.hostname, tls.sni or dns.rrname) is not a domain name")
 		}
 	}
 	if opt.KeepPayload {
@@ -429,7 +438,7 @@ func Alert(ev *eveEvent, opt Options) (vaern.SensorAlert, error) {
 		}
 		a.Payload = pl
 	}
-	return a, nil
+	return nil
 }
 
 func text(field, s string, max int) (string, error) {
@@ -458,6 +467,9 @@ func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, errors.New("timestamp is missing")
 	}
+	if t, ok := fastTime(s); ok {
+		return t, nil
+	}
 	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			if t.Year() < 1990 || t.Year() > 2200 {
@@ -476,4 +488,44 @@ func trunc(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// fastTime reads Suricata's own layout, "2006-01-02T15:04:05.000000+0100", without time.Parse.
+func fastTime(s string) (time.Time, bool) {
+	if len(s) != 31 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || (s[26] != '+' && s[26] != '-') {
+		return time.Time{}, false
+	}
+	num := func(from, to int) (int, bool) {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 7)
+	d, ok3 := num(8, 10)
+	h, ok4 := num(11, 13)
+	mi, ok5 := num(14, 16)
+	se, ok6 := num(17, 19)
+	us, ok7 := num(20, 26)
+	oh, ok8 := num(27, 29)
+	om, ok9 := num(29, 31)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9) || y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+		h > 23 || mi > 59 || se > 60 || oh > 23 || om > 59 {
+		return time.Time{}, false
+	}
+	off := oh*3600 + om*60
+	if s[26] == '-' {
+		off = -off
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, us*1000, time.UTC)
+	if t.Day() != d { // 31 February and the like: let time.Parse say so
+		return time.Time{}, false
+	}
+	return t.Add(-time.Duration(off) * time.Second), true
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vaern/vaern"
 )
@@ -294,4 +295,15 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = Sightings(1, res.Alerts)
 	})
+}
+
+func TestFastTimeMatchesTimeParse(t *testing.T) {
+	for _, s := range []string{"2011-08-12T14:52:57.716360+0200", "2026-12-02T00:00:00.000001-0930", "2024-02-29T23:59:59.999999+0000",
+		"2026-02-31T10:00:00.000000+0000", "2026-13-01T10:00:00.000000+0000", "2026-12-02T10:00:00.00000x+0000"} {
+		want, werr := time.Parse("2006-01-02T15:04:05.999999999-0700", s)
+		got, err := ParseTime(s)
+		if (werr == nil) != (err == nil) || (err == nil && !got.Equal(want)) {
+			t.Errorf("%s: got %v %v, want %v %v", s, got, err, want, werr)
+		}
+	}
 }

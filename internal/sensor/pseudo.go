@@ -54,11 +54,24 @@ func NewPseudonymiser(key []byte, ranges []netip.Prefix) (*Pseudonymiser, error)
 // Internal reports whether a is an internal address: always-internal or in the member's ranges.
 func (p *Pseudonymiser) Internal(a netip.Addr) bool {
 	a = a.Unmap()
+	if a.Is4() {
+		v := a.As4()
+		switch {
+		case v[0] == 10, v[0] == 127, v[0] == 172 && v[1]&0xf0 == 16, v[0] == 192 && v[1] == 168,
+			v[0] == 100 && v[1]&0xc0 == 64, v[0] == 169 && v[1] == 254, v == [4]byte{}:
+			return true
+		}
+		return p.own(a)
+	}
 	for _, r := range internalRanges {
 		if r.Contains(a) {
 			return true
 		}
 	}
+	return p.own(a)
+}
+
+func (p *Pseudonymiser) own(a netip.Addr) bool {
 	for _, r := range p.ranges {
 		if r.Contains(a) {
 			return true
@@ -104,6 +117,9 @@ func (p *Pseudonymiser) Address(s string) (string, bool, error) {
 	a = a.Unmap()
 	if p != nil && p.Internal(a) {
 		return PseudoPrefix + p.Pseudonym(a).String(), true, nil
+	}
+	if a.Is4() && !strings.Contains(s, ":") {
+		return s, false, nil // dotted decimal is already canonical (ParseAddr refuses leading zeros)
 	}
 	return a.String(), false, nil
 }

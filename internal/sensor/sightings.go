@@ -18,7 +18,9 @@ type sightKey struct {
 // pseudonymised) source and destination address, domain, JA3 and JA4 fingerprint, and the
 // signature id. Pseudonyms never become sightings: they mean nothing across members.
 func Sightings(orgID int64, alerts []vaern.SensorAlert) []vaern.Sighting {
-	idx := make(map[sightKey]int, len(alerts))
+	idx := make(map[sightKey]int, 2*len(alerts))
+	var lastSID int64
+	var lastSIDText string
 	var out []vaern.Sighting
 	add := func(kind, value string, a *vaern.SensorAlert, hour time.Time) {
 		if value == "" {
@@ -56,7 +58,10 @@ func Sightings(orgID int64, alerts []vaern.SensorAlert) []vaern.Sighting {
 		add(vaern.IndicatorDomain, a.Domain, a, hour)
 		add(vaern.IndicatorJA3, a.JA3, a, hour)
 		add(vaern.IndicatorJA4, a.JA4, a, hour)
-		add(vaern.IndicatorSignature, strconv.FormatInt(a.SignatureID, 10), a, hour)
+		if a.SignatureID != lastSID || lastSIDText == "" {
+			lastSID, lastSIDText = a.SignatureID, strconv.FormatInt(a.SignatureID, 10)
+		}
+		add(vaern.IndicatorSignature, lastSIDText, a, hour)
 	}
 	return out
 }
