@@ -218,7 +218,9 @@ func BenchmarkSensorIngest(b *testing.B) {
 					}
 					msg, _ := io.ReadAll(resp.Body)
 					resp.Body.Close()
-					if resp.StatusCode != 200 || !bytes.Contains(msg, []byte(fmt.Sprintf(`"accepted":%d`, perBatch))) {
+					var ans struct{ Accepted int }
+					json.Unmarshal(msg, &ans)
+					if resp.StatusCode != 200 || ans.Accepted != perBatch {
 						b.Fatalf("%d %s", resp.StatusCode, msg)
 					}
 				}

@@ -83,7 +83,7 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 				return fmt.Errorf("store alerts: %w", err)
 			}
 		}
-		return tx.AddSightings(ctx, b.Sightings)
+		return tx.addSightingsBatched(ctx, b.Sightings)
 	}
 	if s.engine == Postgres {
 		if err := s.alertPartitions(ctx, b.Alerts); err != nil {
@@ -200,6 +200,49 @@ func (s *Store) alertPartitions(ctx context.Context, alerts []vaern.SensorAlert)
 			}
 		}
 		partitionsMade.Store(key, true)
+	}
+	return nil
+}
+
+// addSightingsBatched is AddSightings in multi-row upserts (one round trip per 500 sightings
+// instead of one per sighting). The list must not name one (kind, value, org, hour) twice, as
+// sensor.Sightings guarantees for one member's batch; a list that does goes through AddSightings.
+func (t *Tx) addSightingsBatched(ctx context.Context, list []vaern.Sighting) error {
+	seen := make(map[[2]string]map[int64]bool, len(list))
+	for _, g := range list {
+		if g.Kind == "" || g.Value == "" || g.OrgID == 0 {
+			return fmt.Errorf("add sighting: kind, value and org are required")
+		}
+		k := [2]string{g.Kind, g.Value}
+		h := ms(g.Hour.UTC().Truncate(time.Hour))*1_000_000 + g.OrgID
+		if seen[k] == nil {
+			seen[k] = map[int64]bool{}
+		}
+		if seen[k][h] {
+			return t.AddSightings(ctx, list)
+		}
+		seen[k][h] = true
+	}
+	const per = 500
+	for start := 0; start < len(list); start += per {
+		chunk := list[start:min(start+per, len(list))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO sensor_sightings (kind, value, org_id, hour, first_seen, last_seen, count, signature_id, signature) VALUES ")
+		args := make([]any, 0, len(chunk)*9)
+		for i, g := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, g.Kind, g.Value, g.OrgID, ms(g.Hour.UTC().Truncate(time.Hour)), ms(g.FirstSeen), ms(g.LastSeen), max(g.Count, 1), g.SignatureID, g.Signature)
+		}
+		b.WriteString(` ON CONFLICT (kind, value, org_id, hour) DO UPDATE SET
+				first_seen = CASE WHEN excluded.first_seen < sensor_sightings.first_seen THEN excluded.first_seen ELSE sensor_sightings.first_seen END,
+				last_seen = CASE WHEN excluded.last_seen > sensor_sightings.last_seen THEN excluded.last_seen ELSE sensor_sightings.last_seen END,
+				count = sensor_sightings.count + excluded.count`)
+		if _, err := t.tx.ExecContext(t.c(ctx), t.s.rebind(b.String()), args...); err != nil {
+			return fmt.Errorf("add sightings: %w", err)
+		}
 	}
 	return nil
 }
