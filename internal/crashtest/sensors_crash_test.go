@@ -122,7 +122,7 @@ func ingestUnderKills(t *testing.T, dsn, token string, nodes int, extra ...strin
 			}
 		}
 	}()
-	const batches = 60
+	const batches = 30
 	var next, acked atomic.Int64
 	client := &http.Client{Timeout: 20 * time.Second}
 	post := func(id int) bool {
