@@ -143,6 +143,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedIndicators(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedSensors(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

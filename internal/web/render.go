@@ -235,6 +235,7 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	items = append(items, incidentNav(p)...)
 	items = append(items, servicesNav(p)...)
 	items = append(items, indicatorNav(p)...)
+	items = append(items, sensorNav(p)...)
 	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
 	if vaern.Can(p.Role, vaern.PermManageOrg) {
 		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})
