@@ -143,7 +143,7 @@ func TestWarninglistSuppresses(t *testing.T) {
 func TestWarninglistTypes(t *testing.T) {
 	mk := func(typ string, attrs []string, entries ...string) Warninglist {
 		w := Warninglist{Name: typ, Type: typ, List: entries, MatchingAttributes: attrs}
-		if err := w.Check(); err != nil {
+		if err := Check(&w); err != nil {
 			t.Fatal(err)
 		}
 		return w
@@ -188,4 +188,3 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
-

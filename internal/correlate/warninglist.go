@@ -21,14 +21,7 @@ import (
 // list and matching_attributes.
 
 // Warninglist is one list, as MISP writes it.
-type Warninglist struct {
-	Name               string   `json:"name"`
-	Version            int64    `json:"version"`
-	Description        string   `json:"description"`
-	Type               string   `json:"type"`
-	List               []string `json:"list"`
-	MatchingAttributes []string `json:"matching_attributes"`
-}
+type Warninglist = vaern.Warninglist
 
 // Limits bound an imported warninglist file.
 var Limits = inputguard.Limits{MaxBytes: 8 << 20, MaxDepth: 8, MaxTokens: 500_000, Expansion: 8}
@@ -66,12 +59,12 @@ func Parse(data []byte) (Warninglist, error) {
 	if dec.More() {
 		return w, vaern.Invalid("file", "holds more than one JSON value")
 	}
-	return w, w.Check()
+	return w, Check(&w)
 }
 
 // Check names what is wrong with a list, and normalises it (lower-case hostnames and strings,
 // trimmed entries).
-func (w *Warninglist) Check() error {
+func Check(w *Warninglist) error {
 	w.Name, w.Description, w.Type = strings.TrimSpace(w.Name), strings.TrimSpace(w.Description), strings.TrimSpace(w.Type)
 	switch {
 	case w.Name == "":
