@@ -233,6 +233,7 @@ func nav(p *vaern.Principal, current string) []NavItem {
 		items = append(items, NavItem{Href: "/centre/advisories", Key: "nav.advisories"})
 	}
 	items = append(items, incidentNav(p)...)
+	items = append(items, correlateNav(p)...)
 	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
 	if vaern.Can(p.Role, vaern.PermManageOrg) {
 		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})
