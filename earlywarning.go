@@ -15,8 +15,9 @@ var EarlyStatuses = []string{EarlyOpen, EarlyAdvised, EarlyDismissed, EarlySuppr
 
 // CorrelationSettings are the centre's: an early warning needs K members within Window.
 type CorrelationSettings struct {
-	K         int
-	Window    time.Duration
+	K          int // members, for addresses, domains and fingerprints
+	SignatureK int // members, for signature ids
+	Window     time.Duration
 	UpdatedAt time.Time
 }
 

@@ -21,6 +21,9 @@ import (
 const (
 	DefaultK      = 3
 	DefaultWindow = time.Hour
+	// DefaultSignatureK is for signature ids: scanning signatures fire at many members every
+	// hour, so a signature needs more members than an address or a domain does.
+	DefaultSignatureK = 10
 	// MinWindow and MaxWindow bound the centre's window setting.
 	MinWindow = 5 * time.Minute
 	MaxWindow = 7 * 24 * time.Hour
@@ -30,17 +33,23 @@ const (
 
 // Settings are the centre's correlation settings.
 type Settings struct {
-	K      int           // members that must see an indicator
-	Window time.Duration // within this long
+	K          int           // members that must see an indicator (address, domain, fingerprint)
+	SignatureK int           // members that must see a signature id
+	Window     time.Duration // within this long
 }
 
 // Default returns the default settings.
-func Default() Settings { return Settings{K: DefaultK, Window: DefaultWindow} }
+func Default() Settings {
+	return Settings{K: DefaultK, SignatureK: DefaultSignatureK, Window: DefaultWindow}
+}
 
 // Check names the wrong setting.
 func (s Settings) Check() error {
 	if s.K < 2 || s.K > MaxK {
 		return vaern.Invalid("k", "must be between 2 and %d members", MaxK)
+	}
+	if s.SignatureK < 2 || s.SignatureK > MaxK {
+		return vaern.Invalid("signature_k", "must be between 2 and %d members", MaxK)
 	}
 	if s.Window < MinWindow || s.Window > MaxWindow {
 		return vaern.Invalid("window", "must be between %s and %s", MinWindow, MaxWindow)
@@ -90,6 +99,9 @@ type Engine struct {
 func New(s Settings, lists *Lists) *Engine {
 	if s.K == 0 {
 		s.K = DefaultK
+	}
+	if s.SignatureK == 0 {
+		s.SignatureK = DefaultSignatureK
 	}
 	if s.Window == 0 {
 		s.Window = DefaultWindow
@@ -158,7 +170,7 @@ func (e *Engine) Run(sightings []vaern.Sighting) []Warning {
 	e.bursts = 0
 	var out []Warning
 	for _, g := range order {
-		if int(sizes[g]) < e.Settings.K {
+		if int(sizes[g]) < min(e.Settings.K, e.Settings.SignatureK) {
 			continue // fewer sightings than k: fewer members than k
 		}
 		out = e.indicator(sightings, idx[starts[g]:starts[g+1]], out)
@@ -169,6 +181,9 @@ func (e *Engine) Run(sightings []vaern.Sighting) []Warning {
 // indicator correlates the sightings of one indicator (idx into all).
 func (e *Engine) indicator(all []vaern.Sighting, idx []int, out []Warning) []Warning {
 	k := e.Settings.K
+	if all[idx[0]].Kind == vaern.IndicatorSignature {
+		k = e.Settings.SignatureK
+	}
 	e.obs = e.obs[:0]
 	for _, i := range idx {
 		g := &all[i]

@@ -58,7 +58,7 @@ func TestEngine(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := New(Settings{K: c.k, Window: time.Hour}, nil)
+			e := New(Settings{K: c.k, SignatureK: c.k, Window: time.Hour}, nil)
 			got := e.Run(c.in)
 			if len(got) != len(c.want) {
 				t.Fatalf("got %d warnings %+v, want %d", len(got), got, len(c.want))
@@ -108,7 +108,10 @@ func TestSignatureCorrelation(t *testing.T) {
 	for org := int64(1); org <= 4; org++ {
 		in = append(in, vaern.Sighting{Kind: vaern.IndicatorSignature, Value: "2031412", OrgID: org, FirstSeen: at(int(org)), LastSeen: at(int(org)), Count: 1, Signature: "ET EXPLOIT Fortinet"})
 	}
-	got := New(Default(), nil).Run(in)
+	if got := New(Default(), nil).Run(in); len(got) != 0 {
+		t.Fatalf("four members are fewer than the default signature k: %+v", got)
+	}
+	got := New(Settings{K: 3, SignatureK: 4, Window: time.Hour}, nil).Run(in)
 	if len(got) != 1 || got[0].SignatureID != 2031412 || len(got[0].Members) != 4 {
 		t.Fatalf("%+v", got)
 	}

@@ -26,8 +26,11 @@ const CorrelateSlack = 15 * time.Minute
 // node tells nobody twice.
 type Correlator struct {
 	St  *store.Store
-	N   *notify.Notifier
+	N   *notify.Notifier // nil: nobody is told (the demo)
 	Log *slog.Logger
+	// Horizon, if set, is how far back the run reads instead of the window and the slack (the
+	// demo correlates its whole day once).
+	Horizon time.Duration
 }
 
 // RunOnce correlates at the store's clock and returns how many early warnings changed.
@@ -60,11 +63,15 @@ func (c *Correlator) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sightings, err := c.St.SightingsSince(ctx, c.St.Now().Add(-cs.Window-CorrelateSlack))
+	horizon := cs.Window + CorrelateSlack
+	if c.Horizon > 0 {
+		horizon = c.Horizon
+	}
+	sightings, err := c.St.SightingsSince(ctx, c.St.Now().Add(-horizon))
 	if err != nil {
 		return 0, err
 	}
-	found := correlate.New(correlate.Settings{K: cs.K, Window: cs.Window}, lists).Run(sightings)
+	found := correlate.New(correlate.Settings{K: cs.K, SignatureK: cs.SignatureK, Window: cs.Window}, lists).Run(sightings)
 	list := make([]vaern.EarlyWarning, len(found))
 	for i, w := range found {
 		list[i] = vaern.EarlyWarning{Kind: w.Kind, Value: w.Value, SignatureID: w.SignatureID, Signature: w.Signature,

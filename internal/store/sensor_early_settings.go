@@ -13,25 +13,25 @@ import (
 
 // CorrelationSettings are the centre's settings; until it saves its own, k = 3 within one hour.
 func (s *Store) CorrelationSettings(ctx context.Context, centreID int64) (vaern.CorrelationSettings, error) {
-	cs := vaern.CorrelationSettings{K: 3, Window: time.Hour}
+	cs := vaern.CorrelationSettings{K: 3, SignatureK: 10, Window: time.Hour}
 	if err := s.isCentre(ctx, centreID); err != nil {
 		return cs, err
 	}
-	var k int
+	var k, sk int
 	var win, upd int64
-	err := s.queryRow(ctx, "SELECT k, window_ms, updated_at FROM sensor_correlation_settings WHERE centre_id = ?", centreID).Scan(&k, &win, &upd)
+	err := s.queryRow(ctx, "SELECT k, signature_k, window_ms, updated_at FROM sensor_correlation_settings WHERE centre_id = ?", centreID).Scan(&k, &sk, &win, &upd)
 	if err := mapErr(err); err == vaern.ErrNotFound {
 		return cs, nil
 	} else if err != nil {
 		return cs, err
 	}
-	cs.K, cs.Window, cs.UpdatedAt = k, time.Duration(win)*time.Millisecond, fromMS(upd)
+	cs.K, cs.SignatureK, cs.Window, cs.UpdatedAt = k, sk, time.Duration(win)*time.Millisecond, fromMS(upd)
 	return cs, nil
 }
 
 // SaveCorrelationSettings stores the centre's settings; the caller has checked them.
 func (s *Store) SaveCorrelationSettings(ctx context.Context, a vaern.Actor, centreID int64, cs vaern.CorrelationSettings) error {
-	if cs.K < 2 || cs.Window <= 0 {
+	if cs.K < 2 || cs.SignatureK < 2 || cs.Window <= 0 {
 		return vaern.Invalid("k", "k must be at least 2 and the window positive")
 	}
 	return s.Write(ctx, func(tx *Tx) error {
@@ -39,13 +39,13 @@ func (s *Store) SaveCorrelationSettings(ctx context.Context, a vaern.Actor, cent
 			return err
 		}
 		now := ms(tx.s.now())
-		if _, err := tx.exec(ctx, `INSERT INTO sensor_correlation_settings (centre_id, k, window_ms, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (centre_id) DO UPDATE SET k = excluded.k, window_ms = excluded.window_ms, updated_by = excluded.updated_by,
-			updated_at = excluded.updated_at`, centreID, cs.K, cs.Window.Milliseconds(), a.UserID, now); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO sensor_correlation_settings (centre_id, k, signature_k, window_ms, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (centre_id) DO UPDATE SET k = excluded.k, signature_k = excluded.signature_k, window_ms = excluded.window_ms,
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at`, centreID, cs.K, cs.SignatureK, cs.Window.Milliseconds(), a.UserID, now); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "early_warning.settings", ObjectType: "org", ObjectID: centreID,
-			Detail: map[string]any{"k": cs.K, "window_minutes": int(cs.Window / time.Minute)}})
+			Detail: map[string]any{"k": cs.K, "signature_k": cs.SignatureK, "window_minutes": int(cs.Window / time.Minute)}})
 	})
 }
 

@@ -162,13 +162,13 @@ func TestCorrelationSettingsAndWarninglists(t *testing.T) {
 		if err != nil || cs.K != 3 || cs.Window != time.Hour {
 			t.Fatalf("defaults %+v %v", cs, err)
 		}
-		if err := s.SaveCorrelationSettings(ctx, admin, f.Centre.ID, vaern.CorrelationSettings{K: 4, Window: 30 * time.Minute}); err != nil {
+		if err := s.SaveCorrelationSettings(ctx, admin, f.Centre.ID, vaern.CorrelationSettings{K: 4, SignatureK: 12, Window: 30 * time.Minute}); err != nil {
 			t.Fatal(err)
 		}
-		if cs, _ = s.CorrelationSettings(ctx, f.Centre.ID); cs.K != 4 || cs.Window != 30*time.Minute {
+		if cs, _ = s.CorrelationSettings(ctx, f.Centre.ID); cs.K != 4 || cs.SignatureK != 12 || cs.Window != 30*time.Minute {
 			t.Errorf("saved %+v", cs)
 		}
-		if err := s.SaveCorrelationSettings(ctx, admin, f.A.Org.ID, vaern.CorrelationSettings{K: 4, Window: time.Hour}); !errors.Is(err, vaern.ErrNotFound) {
+		if err := s.SaveCorrelationSettings(ctx, admin, f.A.Org.ID, vaern.CorrelationSettings{K: 4, SignatureK: 4, Window: time.Hour}); !errors.Is(err, vaern.ErrNotFound) {
 			t.Errorf("member settings: %v", err)
 		}
 		def := []vaern.Warninglist{{Name: "resolvers", Version: 1, Type: "cidr", List: []string{"9.9.9.9"}, MatchingAttributes: []string{"ip-dst"}}}

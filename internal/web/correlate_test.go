@@ -25,8 +25,8 @@ func TestEarlyWarningsFlow(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *testserver.Server) {
 		ctx := context.Background()
 		analyst := signIn(t, s, "centre-analyst")
-		wantStatus(t, "settings", analyst.post("/centre/early-warnings/settings", form("k", "1", "window", "60")), http.StatusUnprocessableEntity)
-		wantRedirect(t, "settings", analyst.post("/centre/early-warnings/settings", form("k", "2", "window", "60")), "/centre/early-warnings/settings")
+		wantStatus(t, "settings", analyst.post("/centre/early-warnings/settings", form("k", "1", "signature_k", "2", "window", "60")), http.StatusUnprocessableEntity)
+		wantRedirect(t, "settings", analyst.post("/centre/early-warnings/settings", form("k", "2", "signature_k", "2", "window", "60")), "/centre/early-warnings/settings")
 
 		now := s.Store.Now()
 		sight := func(org int64, kind, value string, ago time.Duration) vaern.Sighting {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/charts"
+	"github.com/vaern/vaern/internal/correlate"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
@@ -110,15 +111,7 @@ func ewChartOf(c charts.Chart) *wcChart {
 }
 
 // ewLabel is how a page names an early warning's indicator.
-func ewLabel(w vaern.EarlyWarning) string {
-	if w.Kind == vaern.IndicatorSignature {
-		if w.Signature != "" {
-			return w.Signature + " (" + w.Value + ")"
-		}
-		return "sid " + w.Value
-	}
-	return w.Value
-}
+func ewLabel(w vaern.EarlyWarning) string { return correlate.Label(w) }
 
 func ewSID(w vaern.EarlyWarning) string {
 	if w.SignatureID == 0 {

@@ -43,6 +43,7 @@ func (s *Server) ewSettingsPage(w http.ResponseWriter, r *http.Request) (*Page, 
 	}
 	pg := s.page(w, r, "ew.settings.title", ewSettingsData{Settings: cs, Lists: lists, Types: correlate.Types})
 	pg.Form.Set("k", strconv.Itoa(cs.K))
+	pg.Form.Set("signature_k", strconv.Itoa(cs.SignatureK))
 	pg.Form.Set("window", strconv.Itoa(int(cs.Window/time.Minute)))
 	return pg, nil
 }
@@ -63,15 +64,19 @@ func (s *Server) ewSettingsSave(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return vaern.Invalid("k", "give a whole number of members")
 		}
+		sk, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("signature_k")))
+		if err != nil {
+			return vaern.Invalid("signature_k", "give a whole number of members")
+		}
 		mins, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("window")))
 		if err != nil {
 			return vaern.Invalid("window", "give the window in whole minutes")
 		}
-		cs := correlate.Settings{K: k, Window: time.Duration(mins) * time.Minute}
+		cs := correlate.Settings{K: k, SignatureK: sk, Window: time.Duration(mins) * time.Minute}
 		if err := cs.Check(); err != nil {
 			return err
 		}
-		return s.st.SaveCorrelationSettings(ctx, p.Actor(s.clientIP(r)), p.Org.ID, vaern.CorrelationSettings{K: cs.K, Window: cs.Window})
+		return s.st.SaveCorrelationSettings(ctx, p.Actor(s.clientIP(r)), p.Org.ID, vaern.CorrelationSettings{K: cs.K, SignatureK: cs.SignatureK, Window: cs.Window})
 	}()
 	if err != nil {
 		s.refill(w, r, err, "correlate_settings", true, func() (*Page, error) { return s.ewSettingsPage(w, r) })

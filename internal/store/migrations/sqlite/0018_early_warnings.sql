@@ -38,11 +38,12 @@ CREATE TABLE early_warning_members (
 );
 CREATE INDEX early_warning_members_org ON early_warning_members(org_id, warning_id);
 
--- The centre's correlation settings: k members within window_ms. The job also touches last_run
+-- The centre's correlation settings: k members (signature_k for signature ids) within window_ms. The job also touches last_run
 -- first in its transaction, which serialises correlation runs across app nodes.
 CREATE TABLE sensor_correlation_settings (
     centre_id   INTEGER PRIMARY KEY REFERENCES orgs(id),
     k           INTEGER NOT NULL DEFAULT 3,
+    signature_k INTEGER NOT NULL DEFAULT 10,
     window_ms   INTEGER NOT NULL DEFAULT 3600000,
     last_run    INTEGER NOT NULL DEFAULT 0,
     updated_by  INTEGER NOT NULL DEFAULT 0,
