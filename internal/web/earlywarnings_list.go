@@ -10,7 +10,6 @@ import (
 	"github.com/vaern/vaern/internal/charts"
 	"github.com/vaern/vaern/internal/correlate"
 	"github.com/vaern/vaern/internal/httpx"
-	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -96,7 +95,7 @@ func ewHourChart(pg *Page, id, title, desc string, hours []store.HourCount, from
 	c := charts.Chart{ID: id, Kind: charts.Lines, Title: title, Desc: desc, LabelHead: pg.L.T("ew.col.hour"), Max: 1}
 	sr := charts.Series{Name: title}
 	for t := from.Truncate(time.Hour); !t.After(to); t = t.Add(time.Hour) {
-		c.Labels = append(c.Labels, t.In(notify.Zone).Format("15:04"))
+		c.Labels = append(c.Labels, t.Local().Format("15:04"))
 		v := by[t.UnixMilli()]
 		sr.Values = append(sr.Values, &v)
 		c.Max = max(c.Max, v)
