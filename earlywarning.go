@@ -18,7 +18,7 @@ type CorrelationSettings struct {
 	K          int // members, for addresses, domains and fingerprints
 	SignatureK int // members, for signature ids
 	Window     time.Duration
-	UpdatedAt time.Time
+	UpdatedAt  time.Time
 }
 
 // Warninglist is a list of benign infrastructure in MISP's warninglist format. Type is cidr,

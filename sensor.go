@@ -96,5 +96,5 @@ type EarlyWarning struct {
 	Reason       string // why an analyst dismissed it
 	Alerts       int64  // alerts in the sightings of the burst
 	CreatedAt    time.Time
-	UpdatedAt   time.Time
+	UpdatedAt    time.Time
 }

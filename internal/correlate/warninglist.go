@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,7 +82,7 @@ func Check(w *Warninglist) error {
 	if w.Type == "" {
 		w.Type = "string" // MISP's default
 	}
-	if !contains(Types, w.Type) {
+	if !slices.Contains(Types, w.Type) {
 		return vaern.Invalid("type", "%q is not one of %s", w.Type, strings.Join(Types, ", "))
 	}
 	if w.Type == "regex" && len(w.List) > MaxRegexps {
@@ -124,15 +125,6 @@ func Check(w *Warninglist) error {
 		return vaern.Invalid("list", "has no entries")
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func parsePrefix(s string) (netip.Prefix, error) {

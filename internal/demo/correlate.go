@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -82,7 +83,7 @@ func SeedCorrelation(ctx context.Context, st *store.Store) error {
 			if len(out) >= len(codes) {
 				break
 			}
-			if !containsOrg(out, m) {
+			if !slices.ContainsFunc(out, func(o vaern.Org) bool { return o.ID == m.ID }) {
 				out = append(out, m)
 			}
 		}
@@ -140,13 +141,4 @@ func SeedCorrelation(ctx context.Context, st *store.Store) error {
 		return fmt.Errorf("demo correlation: advisory: %w", err)
 	}
 	return nil
-}
-
-func containsOrg(list []vaern.Org, o vaern.Org) bool {
-	for _, x := range list {
-		if x.ID == o.ID {
-			return true
-		}
-	}
-	return false
 }
