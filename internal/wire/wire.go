@@ -6,13 +6,14 @@ package wire
 import (
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/incident"
+	"github.com/vaern/vaern/internal/knowledge"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/store"
 )
 
 // StoreRules is the set of module checks every store is opened with.
 func StoreRules() store.Rules {
-	return store.Rules{Baseline: baseline.Rules{}, Register: register.Rules{}, Incident: incident.Rules{}}
+	return store.Rules{Baseline: baseline.Rules{}, Register: register.Rules{}, Incident: incident.Rules{}, Knowledge: knowledge.Rules{}}
 }
 
 // StoreOptions returns opt with the module checks set.
