@@ -20,7 +20,7 @@ import (
 // OpenAPI test).
 func schemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas()} {
+	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), knowledgeSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")
@@ -93,16 +93,17 @@ func str(format string) map[string]any {
 // tagDescriptions say what each group of operations is about (a linter asks for them, and they head
 // the sections of generated documentation).
 var tagDescriptions = map[string]string{
-	"meta":     "The API's own description",
-	"me":       "The signed-in caller",
-	"orgs":     "Organisations: the caller's own and, for the centre, its members' public facts",
-	"units":    "The organisation's tree of administrations and departments",
-	"users":    "The organisation's people and their roles",
-	"reports":  "Reports of the baseline measurement and their exports",
-	"actions":  "The action plan made from a report's recommendations",
-	"national": "The centre's national report of anonymous aggregates",
-	"systems":  "The member's register of IT systems and their SBOM components",
-	"warnings": "Advisories, the member's exposures to them and its answers, the centre's sector counts",
+	"meta":      "The API's own description",
+	"me":        "The signed-in caller",
+	"orgs":      "Organisations: the caller's own and, for the centre, its members' public facts",
+	"units":     "The organisation's tree of administrations and departments",
+	"users":     "The organisation's people and their roles",
+	"reports":   "Reports of the baseline measurement and their exports",
+	"actions":   "The action plan made from a report's recommendations",
+	"national":  "The centre's national report of anonymous aggregates",
+	"systems":   "The member's register of IT systems and their SBOM components",
+	"warnings":  "Advisories, the member's exposures to them and its answers, the centre's sector counts",
+	"knowledge": "The knowledge base's posts under their TLP labels and audiences, and its search",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

@@ -4,7 +4,7 @@ import "strings"
 
 // DiffLine is one line of a comparison of two versions.
 type DiffLine struct {
-	Op   byte // ' ' the same, '-' only in the older, '+' only in the newer
+	Op   string // " " the same, "-" only in the older, "+" only in the newer
 	Text string
 }
 
@@ -18,9 +18,9 @@ func Diff(older, newer string) []DiffLine {
 	a, b := splitLines(older), splitLines(newer)
 	if len(a) > maxDiffLines || len(b) > maxDiffLines {
 		if older == newer {
-			return []DiffLine{{' ', newer}}
+			return []DiffLine{{" ", newer}}
 		}
-		return []DiffLine{{'-', older}, {'+', newer}}
+		return []DiffLine{{"-", older}, {"+", newer}}
 	}
 	// lcs[i][j] is the common length of a[i:] and b[j:].
 	lcs := make([][]int, len(a)+1)
@@ -41,22 +41,22 @@ func Diff(older, newer string) []DiffLine {
 	for i < len(a) && j < len(b) {
 		switch {
 		case a[i] == b[j]:
-			out = append(out, DiffLine{' ', a[i]})
+			out = append(out, DiffLine{" ", a[i]})
 			i++
 			j++
 		case lcs[i+1][j] >= lcs[i][j+1]:
-			out = append(out, DiffLine{'-', a[i]})
+			out = append(out, DiffLine{"-", a[i]})
 			i++
 		default:
-			out = append(out, DiffLine{'+', b[j]})
+			out = append(out, DiffLine{"+", b[j]})
 			j++
 		}
 	}
 	for ; i < len(a); i++ {
-		out = append(out, DiffLine{'-', a[i]})
+		out = append(out, DiffLine{"-", a[i]})
 	}
 	for ; j < len(b); j++ {
-		out = append(out, DiffLine{'+', b[j]})
+		out = append(out, DiffLine{"+", b[j]})
 	}
 	return out
 }

@@ -123,34 +123,3 @@ func sniffZip(data []byte) (string, error) {
 	}
 	return "", vaern.Invalid("file", "%s", ErrFileType.Error())
 }
-
-// SafeFileName is a name fit for a Content-Disposition header: the base name, without control
-// characters, quotes or path separators, at most 120 bytes.
-func SafeFileName(name string) string {
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	var b strings.Builder
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '"' || r == '/' || r == '\\' || r == ';' {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	for len(out) > 120 {
-		_, size := lastRune(out)
-		out = out[:len(out)-size]
-	}
-	if out == "" || out == "." || out == ".." {
-		return "attachment"
-	}
-	return out
-}
-
-func lastRune(s string) (rune, int) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i]&0xc0 != 0x80 {
-			return rune(s[i]), len(s) - i
-		}
-	}
-	return 0, 1
-}

@@ -113,7 +113,7 @@ func TestDiffAndPick(t *testing.T) {
 	d := Diff("a\nb\nc", "a\nc\nd")
 	var ops []string
 	for _, l := range d {
-		ops = append(ops, string(l.Op)+l.Text)
+		ops = append(ops, l.Op+l.Text)
 	}
 	if strings.Join(ops, ",") != " a,-b, c,+d" {
 		t.Fatalf("Diff = %v", ops)

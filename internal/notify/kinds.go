@@ -21,6 +21,8 @@ type Kind struct {
 	// Perm is what a person must be allowed to do to be told: someone who cannot act on the
 	// notice (a viewer, for a delegated question) is not bothered with it.
 	Perm vaern.Permission
+	// Default is the e-mail mode until the person chooses one (empty: at once).
+	Default string
 }
 
 // The kinds.
@@ -45,6 +47,9 @@ const (
 	IncidentDeadline = "incident.deadline" // a legal deadline (NIS2, GDPR, NSM) is near
 	IncidentOverdue  = "incident.overdue"  // a legal deadline has passed
 	IncidentSLA      = "incident.sla"      // a deadline of the centre's own regimes is near or past
+
+	KnowledgePost  = "knowledge.post"  // a new post or thread in a topic the person follows
+	KnowledgeReply = "knowledge.reply" // a comment on one's post, a reply in one's thread or a followed topic
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -71,6 +76,9 @@ var Kinds = []Kind{
 	{Name: IncidentDeadline, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
 	{Name: IncidentOverdue, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
 	{Name: IncidentSLA, Module: "incidents", Perm: vaern.PermIncidentManage},
+	// The network's conversation comes in the daily digest unless the person wants it at once.
+	{Name: KnowledgePost, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
+	{Name: KnowledgeReply, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
 }
 
 // Lookup returns the kind named name.
@@ -105,6 +113,9 @@ func For(r vaern.Role) []Kind {
 func Mode(k Kind, chosen string, r vaern.Recipient) string {
 	if r.Disabled || r.Email == "" {
 		return vaern.NotifyOff
+	}
+	if chosen == "" {
+		chosen = k.Default
 	}
 	switch chosen {
 	case vaern.NotifyImmediate, vaern.NotifyDigest:

@@ -159,10 +159,11 @@ func (s *Store) CreatePost(ctx context.Context, a vaern.Actor, v access.Principa
 	p.OwnerID = v.Org
 	var id int64
 	err := s.Write(ctx, func(tx *Tx) error {
-		if err := tx.mayAuthor(ctx, a, v, centre, p.Kind); err != nil {
+		// The post is checked before its author, so that a form with errors shows them.
+		if err := s.rules.Knowledge.CleanPost(&p, aud); err != nil {
 			return err
 		}
-		if err := s.rules.Knowledge.CleanPost(&p, aud); err != nil {
+		if err := tx.mayAuthor(ctx, a, v, centre, p.Kind); err != nil {
 			return err
 		}
 		if err := tx.checkTopic(ctx, centre, p.TopicID, p.Kind); err != nil {
@@ -197,14 +198,14 @@ func (s *Store) UpdatePost(ctx context.Context, a vaern.Actor, v access.Principa
 		if err != nil {
 			return err
 		}
-		if err := tx.mayAuthor(ctx, a, v, centre, cur.Kind); err != nil {
-			return err
-		}
 		p.Kind, p.OwnerID = cur.Kind, cur.OwnerID
 		if p.Lang == "" {
 			p.Lang = cur.Lang
 		}
 		if err := s.rules.Knowledge.CleanPost(&p, aud); err != nil {
+			return err
+		}
+		if err := tx.mayAuthor(ctx, a, v, centre, cur.Kind); err != nil {
 			return err
 		}
 		if err := tx.checkTopic(ctx, centre, p.TopicID, p.Kind); err != nil {
