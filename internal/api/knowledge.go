@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -151,6 +152,9 @@ func postBody(r *http.Request) (vaern.Post, error) {
 	}
 	if p.Audience == "" {
 		return p, vaern.Invalid("audience", `is required: {"all": true} or {"members": [org ids]}`)
+	}
+	if strings.TrimSpace(title) == "" {
+		return p, vaern.Invalid("title", "is required")
 	}
 	if lang == "" {
 		lang = "da"

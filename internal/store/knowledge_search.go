@@ -166,7 +166,7 @@ func (s *Store) SearchGuidance(ctx context.Context, v access.Principal, centre i
 	return collect(rows, err, func(r scanner) (vaern.SearchHit, error) {
 		h := vaern.SearchHit{Source: "guidance"}
 		err := r.Scan(&h.ID, &h.Title, &h.Snippet, &h.Rank)
-		h.Path = "/knowledge/guidance/" + itoa(h.ID)
+		h.Path = "/knowledge/guidance/" + itoa(h.ID) + "/text"
 		return h, mapErr(err)
 	})
 }

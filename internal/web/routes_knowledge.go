@@ -28,9 +28,9 @@ func (s *Server) knowledgeRoutes() []httpx.Route {
 		{Method: post, Pattern: "/knowledge/{id}/comments", Perm: view, Handler: s.knComment, IDKind: "post"},
 		{Method: post, Pattern: "/knowledge/{id}/useful", Perm: view, Handler: s.knUseful, IDKind: "post"},
 		{Method: post, Pattern: "/knowledge/{id}/attachments", Perm: write, Handler: s.knAttach, IDKind: "post", MaxBody: knowledge.MaxAttachment + 1<<20},
-		{Method: get, Pattern: "/knowledge/attachments/{id}", Perm: view, Handler: s.knAttachment, IDKind: "post-attachment"},
+		{Method: get, Pattern: "/knowledge/files/{id}/download", Perm: view, Handler: s.knAttachment, IDKind: "post-attachment"},
 		{Method: post, Pattern: "/knowledge/topics/{id}/follow", Perm: view, Handler: s.knFollow, IDKind: "topic"},
-		{Method: get, Pattern: "/knowledge/guidance/{id}", Perm: view, Handler: s.knGuidance, IDKind: "guidance"},
+		{Method: get, Pattern: "/knowledge/guidance/{id}/text", Perm: view, Handler: s.knGuidance, IDKind: "guidance"},
 
 		{Method: get, Pattern: "/forum", Perm: view, Handler: s.fmList},
 		{Method: get, Pattern: "/forum/new", Perm: forum, Handler: s.fmNew},
