@@ -137,6 +137,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedIncidents(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedKnowledge(ctx, st, centre); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 
