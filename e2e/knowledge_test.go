@@ -60,7 +60,6 @@ func TestKnowledgeRegionPost(t *testing.T) {
 	if !strings.Contains(pageHTML(t, aarhus), "Beredskabsøvelse for Midtjylland") {
 		t.Fatal("Aarhus does not see the post in the list")
 	}
-	visit(t, aarhus, e.base+"/knowledge")
 	do(t, aarhus, "search", chromedp.SendKeys(chromedp.ID("q"), "ransomware lønsystem"))
 	if st := clickAndWait(t, aarhus, "search", `form[role="search"] button[type="submit"]`); st != 200 {
 		t.Fatalf("search: status %d", st)

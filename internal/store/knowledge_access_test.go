@@ -102,6 +102,13 @@ func TestKnowledgeAccessRulesAgree(t *testing.T) {
 			if got := ids(l); !slices.Equal(got, want) || l.Total != len(want) {
 				t.Fatalf("%+v: search %v (total %d), May %v", p, got, l.Total, want)
 			}
+			// A small page: the count comes from its own query once the ranked rows are capped.
+			small := search
+			small.Limit = 5
+			l = must(s.Posts(ctx, p, c, small))(t)
+			if l.Total != len(want) || len(l.Posts) != min(5, len(want)) {
+				t.Fatalf("%+v: a page of 5: %d posts, total %d, May %d", p, len(l.Posts), l.Total, len(want))
+			}
 			topics := must(s.Topics(ctx, p, c, false, "da"))(t)
 			if len(topics) != 1 || topics[0].Posts != len(want) {
 				t.Fatalf("%+v: topic count %+v, May %d", p, topics, len(want))

@@ -78,9 +78,6 @@ func (s *Store) SearchPosts(ctx context.Context, v access.Principal, centre int6
 		w = access.Predicate{SQL: "knowledge_texts_fts MATCH ? AND " + w.SQL, Args: append([]any{fts5Match(terms)}, w.Args...)}
 	}
 	args := append(append([]any{}, qargs...), w.Args...)
-	if err := s.queryRow(ctx, "SELECT COUNT(DISTINCT x.post_id)"+from+" WHERE "+w.SQL, args...).Scan(&out.Total); err != nil {
-		return out, mapErr(err)
-	}
 	// Each language version is its own row: three times the page covers a post found in all three.
 	rows, err := s.query(ctx, "SELECT "+postCols+", x.body, "+rank+" AS r"+from+
 		" JOIN orgs o ON o.id = k.owner_org_id LEFT JOIN users u ON u.id = k.created_by WHERE "+w.SQL+
@@ -97,11 +94,21 @@ func (s *Store) SearchPosts(ctx context.Context, v access.Principal, centre int6
 	}
 	seen := map[int64]bool{}
 	for _, p := range posts {
-		if seen[p.ID] || len(out.Posts) == limit {
+		if seen[p.ID] {
 			continue
 		}
 		seen[p.ID] = true
-		out.Posts = append(out.Posts, p)
+		if len(out.Posts) < limit {
+			out.Posts = append(out.Posts, p)
+		}
+	}
+	// When the ranked rows did not reach their cap they are every match, and their posts the
+	// count; only a larger result is counted by a second query (the same rule, the same match).
+	out.Total = len(seen)
+	if len(posts) == limit*3 {
+		if err := s.queryRow(ctx, "SELECT COUNT(DISTINCT x.post_id)"+from+" WHERE "+w.SQL, args...).Scan(&out.Total); err != nil {
+			return out, mapErr(err)
+		}
 	}
 	markFallback(out.Posts, f.Lang)
 	return out, nil
