@@ -78,36 +78,71 @@ func (s *Store) SearchPosts(ctx context.Context, v access.Principal, centre int6
 		w = access.Predicate{SQL: "knowledge_texts_fts MATCH ? AND " + w.SQL, Args: append([]any{fts5Match(terms)}, w.Args...)}
 	}
 	args := append(append([]any{}, qargs...), w.Args...)
-	// Each language version is its own row: three times the page covers a post found in all three.
-	rows, err := s.query(ctx, "SELECT "+postCols+", x.body, "+rank+" AS r"+from+
-		" JOIN orgs o ON o.id = k.owner_org_id LEFT JOIN users u ON u.id = k.created_by WHERE "+w.SQL+
-		" ORDER BY r DESC, k.id DESC LIMIT ?", append(args, limit*3)...)
-	posts, err := collect(rows, err, func(r scanner) (vaern.Post, error) {
+	// First the ranking, narrow: the matching texts' ids and their posts', best first. Each
+	// language version is its own row: three times the page covers a post found in all three.
+	rows, err := s.query(ctx, "SELECT x.id, k.id, "+rank+" AS r"+from+" WHERE "+w.SQL+" ORDER BY r DESC, x.id DESC LIMIT ?",
+		append(args, limit*3)...)
+	type hit struct{ text, post int64 }
+	hits, err := collect(rows, err, func(r scanner) (hit, error) {
+		var h hit
 		var rank float64
+		return h, mapErr(r.Scan(&h.text, &h.post, &rank))
+	})
+	if err != nil {
+		return out, err
+	}
+	seen := map[int64]bool{}
+	var texts []int64
+	for _, h := range hits {
+		if seen[h.post] {
+			continue
+		}
+		seen[h.post] = true
+		if len(texts) < limit {
+			texts = append(texts, h.text)
+		}
+	}
+	// When the ranked rows did not reach their cap they are every match, and their posts the
+	// count; only a larger result is counted by a second query (the same rule, the same match).
+	out.Total = len(seen)
+	if len(hits) == limit*3 {
+		if err := s.queryRow(ctx, "SELECT COUNT(DISTINCT x.post_id)"+from+" WHERE "+w.SQL, args...).Scan(&out.Total); err != nil {
+			return out, mapErr(err)
+		}
+	}
+	if len(texts) == 0 {
+		return out, nil
+	}
+	// Then the page's rows by the texts' ids, under the same rule. The id list is padded to the
+	// page's size so that the statement's text stays the same.
+	in := make([]any, limit)
+	for i := range in {
+		in[i] = int64(-1)
+		if i < len(texts) {
+			in[i] = texts[i]
+		}
+	}
+	pw := postWhere(v, centre)
+	rows, err = s.query(ctx, "SELECT "+postCols+`, x.body FROM knowledge_texts x JOIN knowledge_posts k ON k.id = x.post_id
+		JOIN orgs o ON o.id = k.owner_org_id LEFT JOIN users u ON u.id = k.created_by
+		WHERE x.id IN (`+placeholders(limit)+") AND "+pw.SQL, append(in, pw.Args...)...)
+	posts, err := collect(rows, err, func(r scanner) (vaern.Post, error) {
 		var body string
-		p, err := scanPost(r, &body, &rank)
+		p, err := scanPost(r, &body)
 		p.Snippet = body
 		return p, err
 	})
 	if err != nil {
 		return out, err
 	}
-	seen := map[int64]bool{}
+	byPost := map[int64]vaern.Post{}
 	for _, p := range posts {
-		if seen[p.ID] {
-			continue
-		}
-		seen[p.ID] = true
-		if len(out.Posts) < limit {
-			out.Posts = append(out.Posts, p)
-		}
+		byPost[p.ID] = p
 	}
-	// When the ranked rows did not reach their cap they are every match, and their posts the
-	// count; only a larger result is counted by a second query (the same rule, the same match).
-	out.Total = len(seen)
-	if len(posts) == limit*3 {
-		if err := s.queryRow(ctx, "SELECT COUNT(DISTINCT x.post_id)"+from+" WHERE "+w.SQL, args...).Scan(&out.Total); err != nil {
-			return out, mapErr(err)
+	for _, h := range hits {
+		if p, ok := byPost[h.post]; ok && seen[h.post] {
+			out.Posts = append(out.Posts, p)
+			delete(byPost, h.post)
 		}
 	}
 	markFallback(out.Posts, f.Lang)
