@@ -112,6 +112,8 @@ func (Rules) CleanTopic(names map[string]string) (map[string]string, error) {
 }
 
 // SniffAttachment is the attachment type check (SniffAttachment), for the store.
-func (Rules) SniffAttachment(name string, data []byte) (string, error) { return SniffAttachment(name, data) }
+func (Rules) SniffAttachment(name string, data []byte) (string, error) {
+	return SniffAttachment(name, data)
+}
 
 func validLang(l string) bool { return l == "da" || l == "nb" || l == "en" }

@@ -15,9 +15,9 @@ import (
 // (Options.Rules; internal/wire.StoreRules puts the set together). The interfaces are defined
 // here, where they are used, and speak only domain types and the framework document type.
 type Rules struct {
-	Baseline BaselineRules
-	Register RegisterRules
-	Incident IncidentRules
+	Baseline  BaselineRules
+	Register  RegisterRules
+	Incident  IncidentRules
 	Knowledge KnowledgeRules
 }
 

@@ -49,7 +49,7 @@ func init() {
 		foreign: func(*testing.T, *testserver.Server, httpx.Route, string) (string, bool) { return "987654321", true },
 	}
 	idKinds["guidance"] = idKind{
-		own: func(t *testing.T, s *testserver.Server, _ string) string { return fmt.Sprint(knGuidanceOf(t, s)) },
+		own:     func(t *testing.T, s *testserver.Server, _ string) string { return fmt.Sprint(knGuidanceOf(t, s)) },
 		foreign: func(*testing.T, *testserver.Server, httpx.Route, string) (string, bool) { return "987654321", true },
 	}
 }
