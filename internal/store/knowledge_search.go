@@ -73,7 +73,9 @@ func (s *Store) SearchPosts(ctx context.Context, v access.Principal, centre int6
 		qargs = []any{q, q, q}
 		w = access.Predicate{SQL: "x.tsv @@ q.q AND " + w.SQL, Args: w.Args}
 	} else {
-		from = " FROM knowledge_texts_fts JOIN knowledge_texts x ON x.id = knowledge_texts_fts.rowid JOIN knowledge_posts k ON k.id = x.post_id"
+		// CROSS JOIN fixes SQLite's join order: the full-text match first, then the posts by key
+		// (left to choose, the planner may walk the posts and probe the index for each).
+		from = " FROM knowledge_texts_fts CROSS JOIN knowledge_texts x ON x.id = knowledge_texts_fts.rowid CROSS JOIN knowledge_posts k ON k.id = x.post_id"
 		rank = "-bm25(knowledge_texts_fts, 5.0, 1.0)"
 		w = access.Predicate{SQL: "knowledge_texts_fts MATCH ? AND " + w.SQL, Args: append([]any{fts5Match(terms)}, w.Args...)}
 	}
