@@ -20,14 +20,16 @@ import (
 // dbFlags are the flags every command that touches the database shares: --data DIR (SQLite in DIR)
 // or --database DSN (a SQLite path or a postgres:// URL), defaulting to VAERN_DATABASE.
 type dbFlags struct {
-	data     string
-	database string
-	fast     bool
+	data      string
+	database  string
+	fast      bool
+	secretKey string
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&d.data, "data", e.getenv("VAERN_DATA"), "directory for the SQLite database (vaern.db); env VAERN_DATA")
 	fs.StringVar(&d.database, "database", e.getenv("VAERN_DATABASE"), "SQLite file path or postgres:// URL; env VAERN_DATABASE")
+	fs.StringVar(&d.secretKey, "secret-key-file", e.getenv("VAERN_SECRET_KEY_FILE"), "file with the installation's key that seals secrets at rest (32 bytes, raw or base64); with --data it defaults to DIR/secret.key, made on first start; env VAERN_SECRET_KEY_FILE")
 	fs.BoolVar(&d.fast, "sqlite-fast", envBool(e.getenv("VAERN_SQLITE_FAST")), "SQLite synchronous=NORMAL: faster, but a power loss may lose the last transactions; env VAERN_SQLITE_FAST")
 }
 
@@ -47,7 +49,11 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*store.Store, error) 
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{Fast: d.fast}))
+	key, err := d.installationKey(migrate)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{Fast: d.fast, SecretKey: key}))
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +61,9 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*store.Store, error) 
 		_, err := st.Migrate(ctx)
 		if err == nil {
 			err = st.CheckComplete(ctx)
+		}
+		if err == nil {
+			_, err = st.ResealSecrets(ctx)
 		}
 		if err != nil {
 			st.Close()

@@ -591,6 +591,15 @@ func TestDemo(t *testing.T) {
 		}
 	}
 
+	// The installation key that seals secrets at rest was made beside the database, for its owner only.
+	if fi, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil {
+		t.Errorf("secret.key: %v; want it made by the first start", err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Errorf("secret.key has mode %v, want 0600", fi.Mode().Perm())
+	} else if k, err := readKeyFile(filepath.Join(dir, "secret.key")); err != nil || len(k) != 32 {
+		t.Errorf("secret.key does not hold a 32-byte key: %v", err)
+	}
+
 	resp, err := http.Get(url + "/healthz")
 	if err != nil {
 		t.Fatal(err)

@@ -50,6 +50,9 @@ func newLogger(e env, c serverConfig) *slog.Logger {
 func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo bool, ready func(url string)) error {
 	web.TuneRuntime(e.getenv)
 	log := newLogger(e, c)
+	if !st.SealsSecrets() {
+		log.Warn("no installation key: TOTP seeds, webhook keys and identity-provider secrets are stored unsealed; set VAERN_SECRET_KEY_FILE (docs/operations.md, Secrets at rest)")
+	}
 	var sender jobs.Sender = jobs.LogSender{Log: log}
 	if c.smtpHost != "" {
 		s, err := jobs.NewSMTPSender(jobs.SMTPConfig{Host: c.smtpHost, Port: c.smtpPort, Username: c.smtpUser,

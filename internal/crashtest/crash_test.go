@@ -35,11 +35,21 @@ import (
 	"github.com/vaern/vaern/internal/wire"
 )
 
+// iterations is how many times each engine is killed: 8 in a normal run (CI), more with
+// VAERN_CRASH_RUNS for a long soak before a release.
+var iterations = crashRuns()
+
+func crashRuns() int {
+	if n, err := strconv.Atoi(os.Getenv("VAERN_CRASH_RUNS")); err == nil && n > 0 {
+		return n
+	}
+	return 8
+}
+
 const (
-	iterations = 20
-	clients    = 6
-	password   = "krasj-test-kodeord"
-	email      = "koordinator@krasj.dk"
+	clients  = 6
+	password = "krasj-test-kodeord"
+	email    = "koordinator@krasj.dk"
 )
 
 // buildBinary builds vaern once per test run.
@@ -344,7 +354,7 @@ func (l *ledger) waitAcked(n int, d time.Duration) {
 
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills the server 20 times per engine")
+		t.Skip("kills the server several times per engine")
 	}
 	seedVal := time.Now().UnixNano()
 	if v := os.Getenv("VAERN_CRASH_SEED"); v != "" {

@@ -23,7 +23,7 @@ func (n *Notifier) Hook(ctx context.Context, tx *store.Tx, a vaern.Actor, c stor
 		err = n.reviewed(ctx, tx, a, c)
 	case "action.create", "action.update":
 		err = n.actionOwner(ctx, tx, a, c)
-	case "incident.create", "incident.report_centre":
+	case "incident.create", "incident.report_centre", "incident.centre_record":
 		err = n.incidentNotice(ctx, tx, a, c)
 	case "knowledge.create", "knowledge.comment":
 		err = n.knowledgeNotice(ctx, tx, a, c)

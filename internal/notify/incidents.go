@@ -10,8 +10,9 @@ import (
 )
 
 // incidentNotice tells a member's coordinators (and the case's handler) that someone reported an
-// incident, and the centre's incident people that a member reported a case to the centre. The
-// centre's notice names the case only once it is reported; before that the centre is told nothing.
+// incident (or that the centre recorded one for them), and the centre's incident people that a
+// member reported a case to the centre. The centre's notice names the case only once it is
+// reported; before that the centre is told nothing.
 func (n *Notifier) incidentNotice(ctx context.Context, tx *store.Tx, a vaern.Actor, c store.Change) error {
 	id := objectID(c)
 	inc, centre, err := tx.IncidentForNotice(ctx, id)
@@ -19,18 +20,23 @@ func (n *Notifier) incidentNotice(ctx context.Context, tx *store.Tx, a vaern.Act
 		return err
 	}
 	path := fmt.Sprintf("/incidents/%d", id)
-	if c.Action == "incident.report_centre" {
-		if centre == 0 {
+	// A case reported to the centre, or recorded by the centre for the member, is news to the
+	// centre's other incident people.
+	if c.Action == "incident.report_centre" || c.Action == "incident.centre_record" {
+		if centre != 0 {
+			all, err := tx.Recipients(ctx, centre)
+			if err != nil {
+				return err
+			}
+			k, _ := Lookup(IncidentCentre)
+			if _, err := n.Send(ctx, tx, Event{Kind: IncidentCentre, OrgID: centre, Path: path, To: pick(k, all, a.UserID, func(vaern.Recipient) bool { return true }),
+				Args: func(vaern.Recipient) []any { return []any{inc.Title, inc.OrgName} }, Data: map[string]any{"incident_id": id}}); err != nil {
+				return err
+			}
+		}
+		if c.Action == "incident.report_centre" {
 			return nil
 		}
-		all, err := tx.Recipients(ctx, centre)
-		if err != nil {
-			return err
-		}
-		k, _ := Lookup(IncidentCentre)
-		_, err = n.Send(ctx, tx, Event{Kind: IncidentCentre, OrgID: centre, Path: path, To: pick(k, all, a.UserID, func(vaern.Recipient) bool { return true }),
-			Args: func(vaern.Recipient) []any { return []any{inc.Title, inc.OrgName} }, Data: map[string]any{"incident_id": id}})
-		return err
 	}
 	all, err := tx.Recipients(ctx, inc.OrgID)
 	if err != nil {

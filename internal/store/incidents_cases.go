@@ -65,6 +65,37 @@ func (s *Store) CreateIncident(ctx context.Context, a vaern.Actor, orgID int64, 
 
 // CreateIncident is CreateIncident inside a transaction (the demo's seed).
 func (t *Tx) CreateIncident(ctx context.Context, a vaern.Actor, orgID int64, c vaern.Incident) (vaern.Incident, error) {
+	c.Reported = false
+	return t.createIncident(ctx, a, orgID, c, "incident.create")
+}
+
+// RecordIncident records a case for a member on the centre's side: an analyst who learned of it
+// from a sensor, a call or a third party. The case is the member's own from the start (its
+// coordinators are told and handle it, its clocks run from the time of awareness) and reported
+// to the centre, which follows it as any reported case. A member of another centre is not found.
+// The member's audit log shows who at the centre recorded it, and so does the centre's.
+func (s *Store) RecordIncident(ctx context.Context, a vaern.Actor, centreID, memberID int64, c vaern.Incident) (vaern.Incident, error) {
+	err := s.Write(ctx, func(tx *Tx) error {
+		var parent int64
+		if err := tx.queryRow(ctx, "SELECT COALESCE(parent_id, 0) FROM orgs WHERE id = ? AND kind = ?", memberID, string(vaern.OrgMember)).Scan(&parent); err != nil {
+			return mapErr(err)
+		}
+		if parent != centreID {
+			return vaern.ErrNotFound
+		}
+		now := tx.s.now()
+		c.Reported, c.ReportedAt, c.ReportedBy = true, now, a.UserID
+		var err error
+		if c, err = tx.createIncident(ctx, a, memberID, c, "incident.centre_record"); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: "incident.centre_recorded", ObjectType: "org", ObjectID: memberID,
+			Detail: map[string]any{"title": c.Title, "incident": c.ID}})
+	})
+	return c, err
+}
+
+func (t *Tx) createIncident(ctx context.Context, a vaern.Actor, orgID int64, c vaern.Incident, action string) (vaern.Incident, error) {
 	org, err := scanOrg(t.queryRow(ctx, "SELECT "+orgCols+" FROM orgs WHERE id = ?", orgID))
 	if err != nil {
 		return c, err
@@ -90,10 +121,11 @@ func (t *Tx) CreateIncident(ctx context.Context, a vaern.Actor, orgID int64, c v
 	}
 	id, err := t.insert(ctx, `INSERT INTO incidents (org_id, title, description, started_at, aware_at, status, handler_id, severity,
 		cause, classification, personal_data, pd_categories, pd_count, high_risk, cross_border, services, sector, tlp,
-		created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		reported, reported_at, reported_by, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		orgID, c.Title, c.Description, ms(c.StartedAt), ms(c.AwareAt), string(c.Status), nullID(c.HandlerID), c.Severity,
 		c.Cause, c.Classification, c.PersonalData, c.PDCategories, c.PDCount, c.HighRisk, c.CrossBorder, c.Services, c.Sector, c.TLP,
-		nullID(c.CreatedBy), ms(now), ms(now))
+		c.Reported, ms(c.ReportedAt), nullID(c.ReportedBy), nullID(c.CreatedBy), ms(now), ms(now))
 	if err != nil {
 		return c, err
 	}
@@ -124,7 +156,7 @@ func (t *Tx) CreateIncident(ctx context.Context, a vaern.Actor, orgID int64, c v
 	if c.NextDue, err = t.refreshDeadlines(ctx, c, settings); err != nil {
 		return c, err
 	}
-	return c, t.Audit(ctx, a, Change{OrgID: orgID, Action: "incident.create", ObjectType: "incident", ObjectID: id,
+	return c, t.Audit(ctx, a, Change{OrgID: orgID, Action: action, ObjectType: "incident", ObjectID: id,
 		Detail: map[string]any{"title": c.Title, "regimes": strings.Join(fit, ",")}})
 }
 

@@ -183,3 +183,40 @@ func TestIncidentRemindersOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestCentreRecordsIncident: the centre records a case for a member; it is the member's own case
+// (the member sees it, its clocks run from awareness), reported to the centre from the start,
+// audited on both sides; the centre itself or an unknown organisation cannot be chosen, and
+// the other member never sees the case.
+func TestCentreRecordsIncident(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		analyst := f.actor(f.CentreAnalyst, f.Centre.ID, vaern.RoleCentreAnalyst)
+		va, vb, vc := viewOf(f.A.Coordinator, f.A.Org), viewOf(f.B.Coordinator, f.B.Org), viewOf(f.CentreAnalyst, f.Centre)
+		aware := t0.Add(-3 * time.Hour)
+		c := must(s.RecordIncident(f.ctx, analyst, f.Centre.ID, f.A.Org.ID, vaern.Incident{Title: "C2 beacon seen by the sensor",
+			AwareAt: aware, Observables: []string{"198.51.100.23"}}))(t)
+		got := must(s.Incident(f.ctx, va, c.ID))(t)
+		if got.OrgID != f.A.Org.ID || !got.Reported || got.ReportedBy != f.CentreAnalyst.ID || !got.NextDue.Equal(aware.Add(24*time.Hour)) {
+			t.Fatalf("the member's view of the recorded case: %+v", got)
+		}
+		if _, err := s.Incident(f.ctx, vc, c.ID); err != nil {
+			t.Errorf("the centre does not see the case it recorded: %v", err)
+		}
+		if _, err := s.Incident(f.ctx, vb, c.ID); err != vaern.ErrNotFound {
+			t.Errorf("another member reads the case: %v", err)
+		}
+		f.wantAudit(t, f.A.Org.ID, analyst, "incident.centre_record", c.ID)
+		f.wantAudit(t, f.Centre.ID, analyst, "incident.centre_recorded", f.A.Org.ID)
+
+		// One centre per installation: the centre itself and an unknown id are what cannot be chosen.
+		for _, id := range []int64{f.Centre.ID, 99999} {
+			if _, err := s.RecordIncident(f.ctx, analyst, f.Centre.ID, id, vaern.Incident{Title: "x", AwareAt: aware}); err != vaern.ErrNotFound {
+				t.Errorf("recording for org %d: %v, want not found", id, err)
+			}
+		}
+		_, err := s.RecordIncident(f.ctx, analyst, f.Centre.ID, f.B.Org.ID, vaern.Incident{Title: "x"})
+		wantErr(t, err, invalid("aware_at"))
+	})
+}

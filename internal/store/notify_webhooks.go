@@ -33,8 +33,12 @@ func (s *Store) CreateWebhook(ctx context.Context, a vaern.Actor, orgID int64, w
 		}
 		now := tx.s.now()
 		w.OrgID, w.CreatedBy, w.CreatedAt = orgID, a.UserID, now
+		sealed, err := s.seal("webhooks.secret", secret)
+		if err != nil {
+			return err
+		}
 		id, err := tx.insert(ctx, `INSERT INTO webhooks (org_id, url, description, secret, lang, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			orgID, w.URL, w.Description, secret, w.Lang, a.UserID, ms(now))
+			orgID, w.URL, w.Description, sealed, w.Lang, a.UserID, ms(now))
 		if err != nil {
 			return err
 		}
@@ -150,6 +154,9 @@ func (s *Store) WebhookDeliveryToSend(ctx context.Context, id int64) (vaern.Webh
 	d, err := scanDelivery(s.queryRow(ctx, "SELECT "+deliveryCols+`, w.url, w.secret FROM webhook_deliveries d
 		JOIN webhooks w ON w.id = d.webhook_id AND w.org_id = d.org_id WHERE d.id = ? AND w.deleted_at = 0`, id), &url, &secret)
 	d.URL, d.Secret = url, secret
+	if err == nil {
+		d.Secret, err = s.unseal("webhooks.secret", secret)
+	}
 	return d, err
 }
 

@@ -127,11 +127,19 @@ func (s *Store) CreateIdentityProvider(ctx context.Context, a vaern.Actor, orgID
 		}
 		now := tx.s.now()
 		p.OrgID, p.CreatedAt, p.UpdatedAt, p.HasSecret = orgID, now, now, p.ClientSecret != ""
+		secret, err := s.seal("identity_providers.client_secret", p.ClientSecret)
+		if err != nil {
+			return err
+		}
+		spKey, err := s.seal("identity_providers.sp_key", p.SPKey)
+		if err != nil {
+			return err
+		}
 		id, err := tx.insert(ctx, `INSERT INTO identity_providers (org_id, kind, name, issuer, client_id, client_secret, scopes,
 			acr_values, claim_email, claim_name, claim_groups, metadata, profile, sp_key, sp_cert, jit, default_role, role_map,
 			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			orgID, string(p.Kind), p.Name, p.Issuer, p.ClientID, p.ClientSecret, strings.Join(p.Scopes, " "),
-			strings.Join(p.ACRValues, " "), p.ClaimEmail, p.ClaimName, p.ClaimGroups, p.Metadata, p.Profile, p.SPKey, p.SPCert,
+			orgID, string(p.Kind), p.Name, p.Issuer, p.ClientID, secret, strings.Join(p.Scopes, " "),
+			strings.Join(p.ACRValues, " "), p.ClaimEmail, p.ClaimName, p.ClaimGroups, p.Metadata, p.Profile, spKey, p.SPCert,
 			p.JIT, string(p.DefaultRole), formatRoleMap(p.RoleMap), ms(now), ms(now))
 		if err != nil {
 			if isConflict(err) {
@@ -184,6 +192,12 @@ func (s *Store) ProviderForFlow(ctx context.Context, id int64) (vaern.IdentityPr
 	p, err := scanIdP(s.queryRow(ctx, "SELECT "+idpCols+", p.client_secret, p.metadata, p.sp_key FROM identity_providers p WHERE p.id = ?", id),
 		&secret, &meta, &key)
 	p.ClientSecret, p.Metadata, p.SPKey = secret, meta, key
+	if err == nil {
+		p.ClientSecret, err = s.unseal("identity_providers.client_secret", secret)
+	}
+	if err == nil {
+		p.SPKey, err = s.unseal("identity_providers.sp_key", key)
+	}
 	return p, err
 }
 

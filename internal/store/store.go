@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -45,6 +46,7 @@ type Store struct {
 	shardNext   atomic.Uint64 // the next audit shard (auditShard)
 	migFS       fs.FS         // migrations; nil: the embedded ones (tests replace them)
 	hook        ChangeHook    // told of every audited change inside its transaction (notifications)
+	sealer      cipher.AEAD   // seals secrets at rest (sealed.go); nil without an installation key
 
 	writes    chan *writeReq // SQLite group commit queue; nil on PostgreSQL
 	writerEnd chan struct{}
@@ -68,6 +70,9 @@ type Options struct {
 	// 16 by default, where one chain would let only one of an organisation's transactions commit
 	// at a time; the shards are taken in turn).
 	AuditShards int
+	// SecretKey is the installation's 32-byte key that seals secrets at rest (sealed.go). Empty:
+	// secrets are stored as given.
+	SecretKey []byte
 	// Rules are the module checks the store runs inside its transactions. Required: a store
 	// without them would accept writes that the rules forbid.
 	Rules Rules
@@ -81,8 +86,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err := opt.Rules.check(); err != nil {
 		return nil, err
 	}
+	sealer, err := newSealer(opt.SecretKey)
+	if err != nil {
+		return nil, err
+	}
 	var s *Store
-	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s, err = openPostgres(ctx, dsn, opt)
 	} else {
@@ -93,6 +101,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	s.now = time.Now
 	s.rules = opt.Rules
+	s.sealer = sealer
 	s.rebound = map[string]string{}
 	s.fwCache = newFrameworkCache()
 	s.rstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}

@@ -371,14 +371,20 @@ func (s *Store) UpdateProfile(ctx context.Context, a vaern.Actor, orgID, userID 
 // TOTPSecret returns the user's TOTP secret (pending or enabled).
 func (s *Store) TOTPSecret(ctx context.Context, userID int64) (string, error) {
 	var sec string
-	err := s.queryRow(ctx, "SELECT totp_secret FROM users WHERE id = ?", userID).Scan(&sec)
-	return sec, mapErr(err)
+	if err := s.queryRow(ctx, "SELECT totp_secret FROM users WHERE id = ?", userID).Scan(&sec); err != nil {
+		return "", mapErr(err)
+	}
+	return s.unseal("users.totp_secret", sec)
 }
 
 // StartTOTP stores a new, not yet enabled secret while the user scans it.
 func (s *Store) StartTOTP(ctx context.Context, userID int64, secret string) error {
+	sealed, err := s.seal("users.totp_secret", secret)
+	if err != nil {
+		return err
+	}
 	return s.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, "UPDATE users SET totp_secret = ? WHERE id = ? AND totp_enabled = ?", secret, userID, false)
+		res, err := tx.exec(ctx, "UPDATE users SET totp_secret = ? WHERE id = ? AND totp_enabled = ?", sealed, userID, false)
 		return affected(res, err)
 	})
 }

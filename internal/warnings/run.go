@@ -3,6 +3,7 @@ package warnings
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -150,6 +151,14 @@ func (r *Runner) MatchAdvisories(ctx context.Context, ids []int64) (Stats, error
 	if err != nil {
 		return st, err
 	}
+	if len(ids) > 0 {
+		// An advisory's VEX statement (not affected, fixed) closes another advisory's warning of
+		// the same asset and CVE, and withdrawing or narrowing it reopens that warning: so the run
+		// takes in every published advisory that shares a CVE with the ones asked for.
+		if advs, ids, err = r.withRelated(ctx, advs, ids); err != nil {
+			return st, err
+		}
+	}
 	au, err := r.audience(ctx, 0)
 	if err != nil {
 		return st, err
@@ -187,6 +196,49 @@ func (r *Runner) MatchAdvisories(ctx context.Context, ids []int64) (Stats, error
 	})
 	st.Took = time.Since(start)
 	return st, err
+}
+
+// withRelated adds to advs (the advisories ids) every other published advisory that names one of
+// their CVEs, and returns both lists widened.
+func (r *Runner) withRelated(ctx context.Context, advs []vaern.Advisory, ids []int64) ([]vaern.Advisory, []int64, error) {
+	cves := map[string]bool{}
+	have := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		have[id] = true
+	}
+	for _, a := range advs {
+		for _, c := range a.CVEs {
+			cves[c] = true
+		}
+	}
+	if len(cves) == 0 {
+		return advs, ids, nil
+	}
+	_, all, err := r.index(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var more []int64
+	for id, a := range all {
+		if have[id] {
+			continue
+		}
+		for _, c := range a.CVEs {
+			if cves[c] {
+				more = append(more, id)
+				break
+			}
+		}
+	}
+	if len(more) == 0 {
+		return advs, ids, nil
+	}
+	slices.Sort(more)
+	extra, err := r.St.PublishedAdvisories(ctx, more)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(advs, extra...), append(slices.Clone(ids), more...), nil
 }
 
 // index returns the index of every published advisory, rebuilt when they changed.

@@ -31,6 +31,13 @@ type clockView struct {
 	Text  string // "due in 5 h 12 min", "overdue by 3 h"
 	Class string // inc-clock-open, -soon, -overdue, -done, -waiting
 	Due   string // the due time on the member's wall clock
+	// A running clock keeps ticking in the browser (app.js): the due time in Unix milliseconds
+	// and the texts it writes with, in the reader's language. Zero for a clock that stands still.
+	DueMS int64
+	NowMS int64  // the server's time when the page was made: the browser counts from it, not from its own clock
+	Left  string // "%s left"
+	Over  string // "Overdue by %s"
+	Units string // "%d d|%d h|%d min"
 }
 
 // clockOf reads a deadline's clock at now in l's language and the member's zone.
@@ -43,8 +50,10 @@ func clockOf(l *i18n.Localizer, d vaern.Deadline, country string, now time.Time)
 	switch d.Status {
 	case vaern.DeadlineSubmitted:
 		v.Text, v.Class = l.T("inc.clock.done", d.Submitted.In(loc).Format("2006-01-02 15:04")), "inc-clock-done"
+		return v
 	case vaern.DeadlineWaiting:
 		v.Text, v.Class = l.T("inc.clock.waiting"), "inc-clock-waiting"
+		return v
 	case vaern.DeadlineOverdue:
 		v.Text, v.Class = l.T("inc.clock.overdue", span(l, now.Sub(d.DueAt))), "inc-clock-overdue"
 	default:
@@ -53,6 +62,11 @@ func clockOf(l *i18n.Localizer, d vaern.Deadline, country string, now time.Time)
 		if left < 6*time.Hour {
 			v.Class = "inc-clock-soon"
 		}
+	}
+	if !d.DueAt.IsZero() {
+		v.DueMS, v.NowMS = d.DueAt.UnixMilli(), now.UnixMilli()
+		v.Left, v.Over = l.T("inc.clock.left"), l.T("inc.clock.overdue")
+		v.Units = l.T("inc.span.days") + "|" + l.T("inc.span.hours") + "|" + l.T("inc.span.minutes")
 	}
 	return v
 }

@@ -86,6 +86,8 @@ func (s *Server) incQueue(w http.ResponseWriter, r *http.Request) {
 }
 
 type incNewData struct {
+	Centre   bool        // the centre records a case for one of its members
+	Members  []vaern.Org // the members it may choose from
 	Systems  []vaern.ITSystem
 	Units    []vaern.UnitNode
 	Causes   []string
@@ -99,7 +101,15 @@ func (s *Server) incNewPage(w http.ResponseWriter, r *http.Request) (*Page, erro
 	p := httpx.PrincipalFrom(ctx)
 	d := incNewData{Causes: incident.Causes, Classes: incident.Classes,
 		Now: s.st.Now().In(incident.Zone(p.Org.Country)).Format("2006-01-02T15:04")}
-	if !p.Org.IsCentre() {
+	if p.Org.IsCentre() {
+		members, err := s.st.Members(ctx, p.Org.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Centre, d.Members = true, members
+		return s.page(w, r, "inc.centre_new.title", d), nil
+	}
+	{
 		systems, _, err := s.st.Systems(ctx, p.Org.ID, vaern.SystemFilter{Limit: 1000})
 		if err != nil {
 			return nil, err
@@ -197,4 +207,44 @@ func (s *Server) incCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/incidents/"+strconv.FormatInt(c.ID, 10), "flash.inc_created")
+}
+
+// incCentreCreate records a case for a member (the centre's analysts and admins): the member's
+// own case from the start, reported to the centre. The times are read on the member's wall clock.
+func (s *Server) incCentreCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "")
+		return
+	}
+	refill := func(err error) {
+		s.refill(w, r, err, "incidents_new", true, func() (*Page, error) { return s.incNewPage(w, r) })
+	}
+	memberID, _ := strconv.ParseInt(r.PostForm.Get("member"), 10, 64)
+	var member vaern.Org
+	members, err := s.st.Members(ctx, p.Org.ID)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, "")
+		return
+	}
+	for _, m := range members {
+		if m.ID == memberID {
+			member = m
+		}
+	}
+	if member.ID == 0 {
+		refill(vaern.Invalid("member", "choose one of the centre's members"))
+		return
+	}
+	c, err := incidentForm(r, member.Country)
+	if err == nil {
+		c.Systems, c.Units = nil, nil // the centre does not see the member's register or units here
+		c, err = s.st.RecordIncident(ctx, p.Actor(s.clientIP(r)), p.Org.ID, member.ID, c)
+	}
+	if err != nil {
+		refill(err)
+		return
+	}
+	s.redirect(w, r, "/incidents/"+strconv.FormatInt(c.ID, 10), "flash.inc_recorded")
 }

@@ -181,6 +181,9 @@ func TestWebhookGivesUp(t *testing.T) {
 	clock := s.Store.Now()
 	for n := 1; n <= store.WebhookAttempts; n++ {
 		waitDelivery(t, s, hook.ID, func(d vaern.WebhookDelivery) bool { return d.Attempts == n })
+		// The attempt is recorded on the delivery before its job is rescheduled: move the clock only
+		// once the job is waiting again, or its retry would be counted from the moved clock.
+		waitJobIdle(t, s, store.WebhookDeliverKind)
 		clock = clock.Add(7 * time.Hour) // past the longest backoff
 		s.Store.SetClock(func() time.Time { return clock })
 		s.Jobs.Wake()
@@ -208,6 +211,24 @@ func trusting(ts *httptest.Server, allowPrivate bool) *http.Client {
 
 // waitDelivery waits until the webhook's newest delivery satisfies ok (the job worker runs in the
 // background).
+// waitJobIdle waits until no job of kind is running.
+func waitJobIdle(t *testing.T, s *testserver.Server, kind string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		js, err := s.Store.Jobs(context.Background(), store.JobFilter{})
+		busy := err != nil
+		for _, j := range js {
+			busy = busy || (j.Kind == kind && j.State == store.JobRunning)
+		}
+		if !busy {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("a %s job is still running", kind)
+}
+
 func waitDelivery(t *testing.T, s *testserver.Server, hook int64, ok func(vaern.WebhookDelivery) bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)

@@ -40,6 +40,8 @@ func (s *Server) incidentRoutes() []httpx.Route {
 		{Method: post, Pattern: "/incidents/{id}/close", Perm: manage, Handler: s.incClose, IDKind: "incident"},
 
 		{Method: get, Pattern: "/centre/incidents", Perm: centre, Handler: s.incQueue},
+		{Method: get, Pattern: "/centre/incidents/new", Perm: centre, Handler: s.incNew},
+		{Method: post, Pattern: "/centre/incidents", Perm: centre, Handler: s.incCentreCreate},
 		{Method: get, Pattern: "/centre/incidents/lessons", Perm: centre, Handler: s.incLessons},
 		{Method: post, Pattern: "/centre/incidents/{id}/publish", Perm: centre, Handler: s.incPublish, IDKind: "incident"},
 		{Method: get, Pattern: "/centre/incidents/settings", Perm: settings, Handler: s.incSettings},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -76,17 +77,42 @@ func (s *Server) passkeyUser(r *http.Request, u vaern.User) (*sso.PasskeyUser, e
 	return sso.NewPasskeyUser(u, keys)
 }
 
-// passkeyRegisterBegin: POST /account/passkeys/begin answers the options for navigator.credentials.create.
-func (s *Server) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) {
-	p := httpx.PrincipalFrom(r.Context())
+// relyingParty gives the WebAuthn relying party and, for u, the user as the ceremony sees them
+// (their passkeys); on a failure it answers the request itself and reports false.
+func (s *Server) relyingParty(w http.ResponseWriter, r *http.Request, u *vaern.User) (*webauthn.WebAuthn, *sso.PasskeyUser, bool) {
 	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
 	if err != nil {
 		s.failErr(w, r, err)
-		return
+		return nil, nil, false
 	}
-	pu, err := s.passkeyUser(r, p.User)
+	if u == nil {
+		return wa, nil, true
+	}
+	pu, err := s.passkeyUser(r, *u)
 	if err != nil {
 		s.failErr(w, r, err)
+		return nil, nil, false
+	}
+	return wa, pu, true
+}
+
+// recordPasskeyUse stores the credential's state after a use (its signature counter, flags), so
+// a cloned authenticator shows; a failure is logged, never a reason to refuse the sign-in.
+func (s *Server) recordPasskeyUse(ctx context.Context, passkeyID int64, cred *webauthn.Credential) {
+	data, err := json.Marshal(cred)
+	if err == nil {
+		err = s.st.UsedPasskey(ctx, passkeyID, string(data))
+	}
+	if err != nil {
+		s.log.Error("record passkey use", "err", err)
+	}
+}
+
+// passkeyRegisterBegin: POST /account/passkeys/begin answers the options for navigator.credentials.create.
+func (s *Server) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) {
+	p := httpx.PrincipalFrom(r.Context())
+	wa, pu, ok := s.relyingParty(w, r, &p.User)
+	if !ok {
 		return
 	}
 	var exclude []protocol.CredentialDescriptor
@@ -110,14 +136,8 @@ func (s *Server) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no passkey registration under way"})
 		return
 	}
-	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	pu, err := s.passkeyUser(r, p.User)
-	if err != nil {
-		s.failErr(w, r, err)
+	wa, pu, ok := s.relyingParty(w, r, &p.User)
+	if !ok {
 		return
 	}
 	cred, err := wa.FinishRegistration(pu, sd, r)
@@ -164,9 +184,8 @@ func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) {
 // passkeyLoginBegin: POST /login/passkey/begin answers the options for navigator.credentials.get
 // (a discoverable credential: the browser offers the person's passkeys for this site).
 func (s *Server) passkeyLoginBegin(w http.ResponseWriter, r *http.Request) {
-	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
-	if err != nil {
-		s.failErr(w, r, err)
+	wa, _, ok := s.relyingParty(w, r, nil)
+	if !ok {
 		return
 	}
 	assertion, sd, err := wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
@@ -187,9 +206,8 @@ func (s *Server) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no passkey sign-in under way"})
 		return
 	}
-	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
-	if err != nil {
-		s.failErr(w, r, err)
+	wa, _, ok := s.relyingParty(w, r, nil)
+	if !ok {
 		return
 	}
 	var found vaern.Passkey
@@ -212,11 +230,7 @@ func (s *Server) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the passkey was not accepted"})
 		return
 	}
-	if data, err := json.Marshal(cred); err == nil {
-		if err := s.st.UsedPasskey(ctx, found.ID, string(data)); err != nil {
-			s.log.Error("record passkey use", "err", err)
-		}
-	}
+	s.recordPasskeyUse(ctx, found.ID, cred)
 	u := pu.User
 	orgs, _, err := s.st.UserOrgs(ctx, u.ID)
 	if err != nil {
@@ -270,14 +284,8 @@ func (s *Server) passkeySecondBegin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no sign-in waits for a second factor"})
 		return
 	}
-	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	pu, err := s.passkeyUser(r, p.User)
-	if err != nil {
-		s.failErr(w, r, err)
+	wa, pu, ok := s.relyingParty(w, r, &p.User)
+	if !ok {
 		return
 	}
 	if len(pu.Creds) == 0 {
@@ -302,14 +310,8 @@ func (s *Server) passkeySecondFinish(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "no passkey check under way"})
 		return
 	}
-	wa, err := sso.NewWebAuthn(s.cfg.BaseURL)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	pu, err := s.passkeyUser(r, p.User)
-	if err != nil {
-		s.failErr(w, r, err)
+	wa, pu, ok := s.relyingParty(w, r, &p.User)
+	if !ok {
 		return
 	}
 	cred, err := wa.FinishLogin(pu, sd, r)
@@ -319,11 +321,7 @@ func (s *Server) passkeySecondFinish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if pk, err := s.st.PasskeyByCredential(ctx, base64.RawURLEncoding.EncodeToString(cred.ID)); err == nil && pk.UserID == p.User.ID {
-		if data, err := json.Marshal(cred); err == nil {
-			if err := s.st.UsedPasskey(ctx, pk.ID, string(data)); err != nil {
-				s.log.Error("record passkey use", "err", err)
-			}
-		}
+		s.recordPasskeyUse(ctx, pk.ID, cred)
 	}
 	now := s.st.Now()
 	token, sid := auth.NewToken("")

@@ -90,6 +90,38 @@
       }
     });
 
+    // Incident deadlines keep counting down while the page is open: each running clock carries its
+    // due time and its texts in the reader's language; the rules are the server's (days, hours
+    // under a week, minutes under half a day; "soon" under six hours). Screen readers are not
+    // told of every tick: the clocks are not live regions.
+    var clocks = document.querySelectorAll(".inc-clock[data-due]");
+    function spanText(ms, units) {
+      var u = units.split("|");
+      var mins = Math.round(ms / 60000);
+      var d = Math.floor(mins / 1440), h = Math.floor((mins % 1440) / 60), m = mins % 60;
+      var parts = [];
+      if (d > 0) { parts.push(u[0].replace("%d", d)); }
+      if (h > 0 && d < 7) { parts.push(u[1].replace("%d", h)); }
+      if (m > 0 && d === 0 && h < 12) { parts.push(u[2].replace("%d", m)); }
+      if (parts.length === 0) { parts.push(u[2].replace("%d", 0)); }
+      return parts.join(" ");
+    }
+    // The server's clock, not the browser's, decides: the page says what time it was made at, and
+    // the browser only adds the time that has passed since it loaded.
+    var loaded = Date.now();
+    function tick() {
+      var passed = Date.now() - loaded;
+      clocks.forEach(function (el) {
+        var left = Number(el.getAttribute("data-due")) - (Number(el.getAttribute("data-now")) + passed);
+        var units = el.getAttribute("data-units") || "%d d|%d h|%d min";
+        var cls = left < 0 ? "inc-clock-overdue" : (left < 6 * 3600000 ? "inc-clock-soon" : "inc-clock-open");
+        el.textContent = (left < 0 ? el.getAttribute("data-over") : el.getAttribute("data-left")).replace("%s", spanText(Math.abs(left), units));
+        el.classList.remove("inc-clock-open", "inc-clock-soon", "inc-clock-overdue");
+        el.classList.add(cls);
+      });
+    }
+    if (clocks.length > 0) { setInterval(tick, 30000); }
+
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
     var bad = document.querySelector("[aria-invalid='true']");
     if (bad) { bad.focus(); }
