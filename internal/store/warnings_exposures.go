@@ -142,6 +142,14 @@ func (s *Store) ApplyExposures(ctx context.Context, scope ExposureScope, notify 
 	var events int
 	err := s.Write(ctx, func(tx *Tx) error {
 		events = 0
+		// Two runs over the same systems (the job and a direct run, or two app nodes) would each
+		// read "no exposure yet" and insert the same one: on PostgreSQL the runs take turns. (On
+		// SQLite the one writer already serialises them.)
+		if tx.s.engine == Postgres {
+			if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(7275277)"); err != nil {
+				return err
+			}
+		}
 		where, args := scope.where()
 		rows, err := tx.query(ctx, "SELECT "+exposureCols+" FROM exposures e WHERE "+where, args...)
 		existing, err := collect(rows, err, func(r scanner) (ExposureRow, error) { return scanExposureRow(r) })
