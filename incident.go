@@ -201,7 +201,15 @@ type Indicator struct {
 	Audience   string // audience kind (access.Kind)
 	CreatedBy  int64
 	CreatedAt  time.Time
+	// The indicator store's own fields (issue 14, migration 0017).
+	Description string
+	Category    string // what it is evidence of: c2, phishing, malware, scanning, exploit, other
+	ExternalID  string // the STIX id or MISP attribute uuid it was imported from
+	UpdatedAt   time.Time
 }
+
+// IndicatorCategories are the categories an analyst files an indicator under.
+var IndicatorCategories = []string{"c2", "phishing", "malware", "scanning", "exploit", "other"}
 
 // Observable is one parsed observable of a case.
 type Observable struct {

@@ -20,7 +20,8 @@ import (
 // OpenAPI test).
 func schemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas()} {
+	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas(), servicesSchemas(),
+		sensorsSchemas(), earlyWarningsSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")
@@ -93,16 +94,17 @@ func str(format string) map[string]any {
 // tagDescriptions say what each group of operations is about (a linter asks for them, and they head
 // the sections of generated documentation).
 var tagDescriptions = map[string]string{
-	"meta":     "The API's own description",
-	"me":       "The signed-in caller",
-	"orgs":     "Organisations: the caller's own and, for the centre, its members' public facts",
-	"units":    "The organisation's tree of administrations and departments",
-	"users":    "The organisation's people and their roles",
-	"reports":  "Reports of the baseline measurement and their exports",
-	"actions":  "The action plan made from a report's recommendations",
-	"national": "The centre's national report of anonymous aggregates",
-	"systems":  "The member's register of IT systems and their SBOM components",
-	"warnings": "Advisories, the member's exposures to them and its answers, the centre's sector counts",
+	"meta":       "The API's own description",
+	"me":         "The signed-in caller",
+	"orgs":       "Organisations: the caller's own and, for the centre, its members' public facts",
+	"units":      "The organisation's tree of administrations and departments",
+	"users":      "The organisation's people and their roles",
+	"reports":    "Reports of the baseline measurement and their exports",
+	"actions":    "The action plan made from a report's recommendations",
+	"national":   "The centre's national report of anonymous aggregates",
+	"systems":    "The member's register of IT systems and their SBOM components",
+	"indicators": "The indicator store: shared indicators under TLP and audience, their exports for sensors and feeds, and imports",
+	"warnings":   "Advisories, the member's exposures to them and its answers, the centre's sector counts",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -128,7 +130,13 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		tags[rt.Doc.Tag] = true
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer()})
+			var schema any = integer()
+			for _, sp := range rt.Doc.StringPath {
+				if sp == m[1] {
+					schema = str("")
+				}
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
 		}
 		for _, p := range rt.Doc.Params {
 			params = append(params, map[string]any{"name": p.Name, "in": "query", "required": false,
@@ -154,6 +162,22 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 				schema = map[string]any{"type": "array", "items": ref(rt.Doc.Response)}
 			}
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
+		}
+		if len(rt.Doc.Produces) > 0 {
+			content, _ := ok["content"].(map[string]any)
+			if content == nil {
+				content = map[string]any{}
+			}
+			for _, mt := range rt.Doc.Produces {
+				body := map[string]any{"type": "string"}
+				if strings.Contains(mt, "json") {
+					body = map[string]any{"type": "object"}
+				} else if !strings.HasPrefix(mt, "text/") {
+					body["format"] = "binary"
+				}
+				content[mt] = map[string]any{"schema": body}
+			}
+			ok["content"] = content
 		}
 		problem := func(desc string) map[string]any {
 			return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
@@ -182,6 +206,9 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		if _, ok := responses["400"]; !ok && len(rt.Doc.Params) > 0 {
 			responses["400"] = problem("A query parameter is malformed; errors[] names it")
 		}
+		if rt.Doc.NotModified {
+			responses["304"] = map[string]any{"description": "Not modified: the ETag given in If-None-Match is still current"}
+		}
 		op["responses"] = responses
 		if rt.Perm == vaern.PermPublic {
 			op["security"] = []any{}
@@ -201,6 +228,7 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		}
 		tagList = append(tagList, tag)
 	}
+	patchSensorDoc(paths)
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
@@ -214,8 +242,9 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		"components": map[string]any{
 			"schemas": schemas(),
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "API token"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "vaern_session"},
+				"bearer":      map[string]any{"type": "http", "scheme": "bearer", "description": "API token"},
+				"session":     map[string]any{"type": "apiKey", "in": "cookie", "name": "vaern_session"},
+				"sensorToken": map[string]any{"type": "http", "scheme": "bearer", "description": "A sensor's ingest token (vaern sensor create, or the sensors page)"},
 			},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},

@@ -137,6 +137,18 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedIncidents(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedServices(ctx, st); err != nil {
+		return false, err
+	}
+	if err := SeedIndicators(ctx, st); err != nil {
+		return false, err
+	}
+	if err := SeedSensors(ctx, st); err != nil {
+		return false, err
+	}
+	if err := SeedCorrelation(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

@@ -44,6 +44,13 @@ type Doc struct {
 	Array    bool   // the response is an array of Response
 	Request  string // request body schema name, "" for none
 	Params   []Param
+	// Produces lists media types of a 200 answer whose body is a file rather than JSON (a text
+	// list, a zip): each is documented with a string (binary for zip) body.
+	Produces []string
+	// NotModified documents 304: the route answers a matching If-None-Match without a body.
+	NotModified bool
+	// StringPath names path parameters that are strings (a file name) rather than ids.
+	StringPath []string
 }
 
 // Param is a query parameter (path parameters come from the pattern).

@@ -113,6 +113,17 @@ func (l *Localizer) T(key string, args ...any) string {
 	return s
 }
 
+// N is T for a count: the text key+".one" when n is 1 and the catalogue has one ("1 hendelse"),
+// else key's ("3 hendelser"); n is the first argument.
+func (l *Localizer) N(key string, n int, args ...any) string {
+	if n == 1 {
+		if _, ok := l.c.texts[l.Lang][key+".one"]; ok {
+			return l.T(key+".one", append([]any{n}, args...)...)
+		}
+	}
+	return l.T(key, append([]any{n}, args...)...)
+}
+
 // Maybe returns the text for key, or fallback when there is none (for texts that come from data,
 // such as validation messages).
 func (l *Localizer) Maybe(key, fallback string) string {

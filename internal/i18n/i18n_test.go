@@ -27,3 +27,19 @@ func TestDecimals(t *testing.T) {
 		t.Errorf("Dec(-1.005) = %q, want -1.01 (half away from zero)", got)
 	}
 }
+
+func TestCounts(t *testing.T) {
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"nb", 1, "1 hendelse"}, {"nb", 3, "3 hendelser"}, {"da", 1, "1 hændelse"}, {"en", 0, "0 incidents"}, {"en", 1, "1 incident"}} {
+		if got := cat.For(c.lang).N("inc.list.count", c.n); got != c.want {
+			t.Errorf("%s %d: %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+}

@@ -230,13 +230,21 @@ func (w *warningsNotifier) tell(ctx context.Context, tx *store.Tx, ev store.Pend
 		return ev.Evidence
 	}
 	path := "/warnings/exposures/" + strconv.FormatInt(ev.ExposureID, 10)
+	var texts map[string]vaern.AdvisoryText
+	_ = json.Unmarshal([]byte(ev.AdvisoryTextsJSON), &texts)
+	title := func(lang string) string {
+		if t := texts[lang].Title; t != "" {
+			return t
+		}
+		return ev.AdvisoryTitle
+	}
 	args := func(r vaern.Recipient) []any {
 		l := w.c.Cat.For(r.Lang)
 		d := due
 		if d == "" {
 			d = l.T("wn.no_due")
 		}
-		return []any{ev.SystemName, ev.AdvisorySourceID, ev.AdvisoryTitle, d, explain(r.Lang), l.T("wn.status." + string(ev.To))}
+		return []any{ev.SystemName, ev.AdvisorySourceID, title(r.Lang), d, explain(r.Lang), l.T("wn.status." + string(ev.To))}
 	}
 	if _, err := w.n.Send(ctx, tx, notify.Event{Kind: kind, OrgID: ev.OrgID, Path: path, To: to, Args: args,
 		Dedupe: "warnings:event:" + strconv.FormatInt(ev.ID, 10),

@@ -74,6 +74,22 @@ func TestWarningsFeedAndNotify(t *testing.T) {
 		if hits != 2 || feeds[0].LastResult != "unchanged" {
 			t.Fatalf("second fetch: %d hits, result %q", hits, feeds[0].LastResult)
 		}
+		// A paused feed is not fetched; resumed, it is again.
+		if err := st.SetWarningFeedEnabled(ctx, sys, c.ID, feeds[0].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.FetchFeeds(ctx, st, srv.Client()); err != nil || hits != 2 {
+			t.Fatalf("a paused feed was fetched: %d hits, %v", hits, err)
+		}
+		if err := st.SetWarningFeedEnabled(ctx, sys, c.ID, feeds[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.FetchFeeds(ctx, st, srv.Client()); err != nil || hits != 3 {
+			t.Fatalf("the resumed feed: %d hits, %v", hits, err)
+		}
+		if err := st.SetWarningFeedEnabled(ctx, sys, c.ID, 99999, false); err != vaern.ErrNotFound {
+			t.Fatalf("pausing an unknown feed: %v", err)
+		}
 		for range 4 {
 			w.RunDue(ctx)
 		}

@@ -185,6 +185,24 @@ func (s *Store) DeleteWarningFeed(ctx context.Context, a vaern.Actor, centreID, 
 	})
 }
 
+// SetWarningFeedEnabled pauses a feed (the job skips it) or resumes it.
+func (s *Store) SetWarningFeedEnabled(ctx context.Context, a vaern.Actor, centreID, id int64, enabled bool) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.centreOnly(ctx, centreID); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, "UPDATE warning_feeds SET enabled = ? WHERE id = ?", boolInt(enabled), id)
+		if err := affected(res, err); err != nil {
+			return err
+		}
+		action := "warning_feed.pause"
+		if enabled {
+			action = "warning_feed.resume"
+		}
+		return tx.Audit(ctx, a, Change{OrgID: centreID, Action: action, ObjectType: "warning_feed", ObjectID: id})
+	})
+}
+
 // FeedFetched records the outcome of a fetch and what it saw.
 func (s *Store) FeedFetched(ctx context.Context, id int64, known, result string) error {
 	return s.Write(ctx, func(tx *Tx) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -13,7 +14,8 @@ type ExposureView struct {
 	ExposureRow
 	SystemOwnerID   int64
 	AdvisorySource  vaern.AdvisorySource
-	AdvisoryTitle   string
+	AdvisoryTitle   string                        // as the source wrote it
+	AdvisoryTexts   map[string]vaern.AdvisoryText // the analyst's wording per language
 	AdvisorySev     vaern.Severity
 	AdvisoryTLP     string
 	KnownExploited  bool
@@ -41,14 +43,25 @@ const exposureViewFrom = ` FROM exposures e JOIN systems s ON s.id = e.system_id
 	LEFT JOIN contacts co ON co.id = s.system_owner_contact_id`
 
 const exposureViewCols = exposureCols + `, s.name, COALESCE(s.system_owner_id, 0), a.source, a.source_id, a.title, a.severity, a.tlp,
-	a.known_exploited, a.revision, COALESCE(ua.name, ''), COALESCE(uo.name, co.name, '')`
+	a.known_exploited, a.revision, COALESCE(ua.name, ''), COALESCE(uo.name, co.name, ''), a.texts`
+
+// TitleIn is the advisory's title in lang: the analyst's wording there, else the source's.
+func (v ExposureView) TitleIn(lang string) string {
+	if t := v.AdvisoryTexts[lang].Title; t != "" {
+		return t
+	}
+	return v.AdvisoryTitle
+}
 
 func scanExposureView(r scanner) (ExposureView, error) {
 	var v ExposureView
-	var src, sev, name, sourceID string
+	var src, sev, name, sourceID, texts string
 	var ke int64
 	row, err := scanExposureRow(r, &name, &v.SystemOwnerID, &src, &sourceID, &v.AdvisoryTitle, &sev, &v.AdvisoryTLP,
-		&ke, &v.AdvisoryRev, &v.AcceptedByName, &v.SystemOwnerName)
+		&ke, &v.AdvisoryRev, &v.AcceptedByName, &v.SystemOwnerName, &texts)
+	if texts != "" && texts != "{}" {
+		_ = json.Unmarshal([]byte(texts), &v.AdvisoryTexts)
+	}
 	v.ExposureRow = row
 	v.SystemName, v.SourceID = name, sourceID
 	v.AdvisorySource, v.AdvisorySev, v.KnownExploited = vaern.AdvisorySource(src), vaern.Severity(sev), ke != 0

@@ -34,6 +34,7 @@ type clockView struct {
 	// A running clock keeps ticking in the browser (app.js): the due time in Unix milliseconds
 	// and the texts it writes with, in the reader's language. Zero for a clock that stands still.
 	DueMS int64
+	NowMS int64  // the server's time when the page was made: the browser counts from it, not from its own clock
 	Left  string // "%s left"
 	Over  string // "Overdue by %s"
 	Units string // "%d d|%d h|%d min"
@@ -63,7 +64,7 @@ func clockOf(l *i18n.Localizer, d vaern.Deadline, country string, now time.Time)
 		}
 	}
 	if !d.DueAt.IsZero() {
-		v.DueMS = d.DueAt.UnixMilli()
+		v.DueMS, v.NowMS = d.DueAt.UnixMilli(), now.UnixMilli()
 		v.Left, v.Over = l.T("inc.clock.left"), l.T("inc.clock.overdue")
 		v.Units = l.T("inc.span.days") + "|" + l.T("inc.span.hours") + "|" + l.T("inc.span.minutes")
 	}

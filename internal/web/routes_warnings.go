@@ -44,5 +44,6 @@ func (s *Server) warningsRoutes() []httpx.Route {
 		{Method: get, Pattern: "/centre/warnings/feeds", Perm: manage, Handler: s.wcFeeds},
 		{Method: post, Pattern: "/centre/warnings/feeds", Perm: manage, Handler: s.wcFeedAdd},
 		{Method: post, Pattern: "/centre/warnings/feeds/{id}/delete", Perm: manage, Handler: s.wcFeedDelete, IDKind: "feed"},
+		{Method: post, Pattern: "/centre/warnings/feeds/{id}/enabled", Perm: manage, Handler: s.wcFeedEnabled, IDKind: "feed"},
 	}
 }

@@ -185,6 +185,27 @@ func (s *Server) wcFeedDelete(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/centre/warnings/feeds", "flash.wc_feed_deleted")
 }
 
+// wcFeedEnabled pauses or resumes a feed (enabled=0 or 1).
+func (s *Server) wcFeedEnabled(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	id, ok := httpx.PathID(r, "id")
+	if !ok || r.ParseForm() != nil {
+		s.failErr(w, r, vaern.ErrNotFound)
+		return
+	}
+	on := r.PostForm.Get("enabled") == "1"
+	if err := s.st.SetWarningFeedEnabled(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, on); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	flash := "flash.wc_feed_paused"
+	if on {
+		flash = "flash.wc_feed_resumed"
+	}
+	s.redirect(w, r, "/centre/warnings/feeds", flash)
+}
+
 // wnBench is a member's response times beside the sector's.
 type wnBench = warnings.Response
 

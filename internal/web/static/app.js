@@ -106,10 +106,13 @@
       if (parts.length === 0) { parts.push(u[2].replace("%d", 0)); }
       return parts.join(" ");
     }
+    // The server's clock, not the browser's, decides: the page says what time it was made at, and
+    // the browser only adds the time that has passed since it loaded.
+    var loaded = Date.now();
     function tick() {
-      var now = Date.now();
+      var passed = Date.now() - loaded;
       clocks.forEach(function (el) {
-        var left = Number(el.getAttribute("data-due")) - now;
+        var left = Number(el.getAttribute("data-due")) - (Number(el.getAttribute("data-now")) + passed);
         var units = el.getAttribute("data-units") || "%d d|%d h|%d min";
         var cls = left < 0 ? "inc-clock-overdue" : (left < 6 * 3600000 ? "inc-clock-soon" : "inc-clock-open");
         el.textContent = (left < 0 ? el.getAttribute("data-over") : el.getAttribute("data-left")).replace("%s", spanText(Math.abs(left), units));
