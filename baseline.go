@@ -11,7 +11,8 @@ type FrameworkInfo struct {
 	Title     string
 	Questions int
 	Builtin   bool
-	Draft     bool // imported from OSCAL or otherwise unfinished: cannot be used for a round
+	Draft     bool   // imported from OSCAL or otherwise unfinished: cannot be used for a round
+	Kind      string // "baseline" (scored, for rounds) or "mapping" (the IT-structure questionnaire, docs/services.md)
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

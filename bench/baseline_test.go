@@ -53,7 +53,7 @@ type fixture struct {
 	clients    []*http.Client
 }
 
-func setup(b *testing.B, e store.Engine) *fixture {
+func setup(b testing.TB, e store.Engine) *fixture {
 	b.Helper()
 	web.TuneRuntime(os.Getenv)                                       // as vaern serve does
 	s := testserver.Start(b, e, testserver.Options{AuditShards: -1}) // the chains split as vaern serve splits them

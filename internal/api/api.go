@@ -57,7 +57,7 @@ func (a *API) Routes() []httpx.Route {
 			Doc: &httpx.Doc{Summary: "Create a unit", Tag: "units", Request: "NewUnit", Response: "Unit"}},
 		{Method: http.MethodGet, Pattern: "/api/v1/orgs/{id}/users", Perm: vaern.PermViewOrg, Handler: a.users, API: true, IDKind: "org",
 			Doc: &httpx.Doc{Summary: "The caller's organisation's people and their roles", Tag: "users", Response: "User", Array: true}},
-	}, append(a.resultsRoutes(), append(a.systemRoutes(), append(a.notificationsRoutes(), append(a.warningsRoutes(), append(a.incidentRoutes(), a.indicatorRoutes()...)...)...)...)...)...)
+	}, append(a.resultsRoutes(), append(a.systemRoutes(), append(a.notificationsRoutes(), append(a.warningsRoutes(), append(a.incidentRoutes(), append(a.indicatorRoutes(), a.servicesRoutes()...)...)...)...)...)...)...)
 }
 
 // JSON shapes. Field names are the API's contract; keep them stable.

@@ -20,7 +20,7 @@ import (
 // OpenAPI test).
 func schemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas()} {
+	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas(), servicesSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -46,6 +48,8 @@ func (a *API) systemRoutes() []httpx.Route {
 			Doc: &httpx.Doc{Summary: "Change the fields the body names, and only those (a respondent: only systems they own)", Tag: "systems", Request: "SystemChange", Response: "System"}},
 		{Method: http.MethodDelete, Pattern: "/api/v1/systems/{id}", Perm: manage, Handler: a.systemDelete, API: true, IDKind: "system",
 			Doc: &httpx.Doc{Summary: "Remove a system with its components and risk assessments", Tag: "systems"}},
+		{Method: http.MethodGet, Pattern: "/api/v1/contacts", Perm: view, Handler: a.contactList, API: true,
+			Doc: &httpx.Doc{Summary: "The people the organisation names as system or data owners without an account (contacts)", Tag: "systems", Response: "Contact", Array: true}},
 		{Method: http.MethodGet, Pattern: "/api/v1/systems/{id}/components", Perm: view, Handler: a.systemComponents, API: true, IDKind: "system",
 			Doc: &httpx.Doc{Summary: "A system's components from its SBOM", Tag: "systems", Response: "Component", Array: true}},
 	}
@@ -76,6 +80,8 @@ func systemsSchemas() map[string]any {
 		"hosting": enum(append([]string{""}, hostings...)...), "supplier": text, "dpa_status": enum(append([]string{""}, dpas...)...),
 		"dpa_date": date, "dpa_review": date, "notes": text,
 		"system_owner_id": ids, "data_owner_id": ids, "unit_id": ids,
+		"system_owner_contact_id": map[string]any{"type": "integer", "description": "the system owner when it is a contact (a person without an account), 0 for none; either this or system_owner_id"},
+		"data_owner_contact_id":   map[string]any{"type": "integer", "description": "the data owner when it is a contact, 0 for none; either this or data_owner_id"},
 		"confidentiality": level, "integrity": level, "availability": level, "rto_hours": hours, "rpo_hours": hours,
 		"internet_exposed": boolean(),
 		"personal_data":    map[string]any{"type": "array", "items": enum(pds...)},
@@ -88,8 +94,18 @@ func systemsSchemas() map[string]any {
 	}
 	schemas["System"] = obj(shown, "id", "name", "vendor", "product", "version", "cpe", "purl")
 	closed := func(o map[string]any) map[string]any { o["additionalProperties"] = false; return o }
-	schemas["NewSystem"] = closed(obj(fields, "name"))
-	schemas["SystemChange"] = closed(obj(fields))
+	body := map[string]any{}
+	for k, v := range fields {
+		body[k] = v
+	}
+	newContact := closed(obj(map[string]any{"name": text, "email": map[string]any{"type": "string", "description": "e-mail address, or empty"}}, "name"))
+	newContact["description"] = "a contact (a person without an account) to find by e-mail, else by name, or to create; it becomes the owner"
+	body["system_owner_new_contact"] = newContact
+	body["data_owner_new_contact"] = newContact
+	schemas["NewSystem"] = closed(obj(body, "name"))
+	schemas["SystemChange"] = closed(obj(body))
+	schemas["Contact"] = obj(map[string]any{"id": integer(), "name": text, "email": text, "unit_id": integer(), "unit": text,
+		"user_id": map[string]any{"type": "integer", "description": "the user the contact became once invited, 0 while it has no account"}}, "id", "name")
 	schemas["Component"] = obj(map[string]any{"id": integer(), "name": text, "version": text, "purl": text, "cpe": text,
 		"licence": text, "kind": text}, "id", "name")
 	return schemas
@@ -99,14 +115,17 @@ func systemsSchemas() map[string]any {
 // sets owners and the unit by.
 type systemJSON struct {
 	register.SystemJSON
-	SystemOwnerID int64  `json:"system_owner_id"`
-	DataOwnerID   int64  `json:"data_owner_id"`
-	UnitID        int64  `json:"unit_id"`
-	CreatedAt     string `json:"created_at"`
+	SystemOwnerID        int64  `json:"system_owner_id"`
+	DataOwnerID          int64  `json:"data_owner_id"`
+	SystemOwnerContactID int64  `json:"system_owner_contact_id"`
+	DataOwnerContactID   int64  `json:"data_owner_contact_id"`
+	UnitID               int64  `json:"unit_id"`
+	CreatedAt            string `json:"created_at"`
 }
 
 func toSystem(s vaern.ITSystem) systemJSON {
 	return systemJSON{SystemJSON: register.ToJSON(s), SystemOwnerID: s.SystemOwnerID, DataOwnerID: s.DataOwnerID,
+		SystemOwnerContactID: s.SystemOwnerContactID, DataOwnerContactID: s.DataOwnerContactID,
 		UnitID: s.UnitID, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
@@ -132,6 +151,8 @@ var systemBody = map[string]bodyField{
 	"confidentiality": {"confidentiality", "integer"}, "integrity": {"integrity", "integer"}, "availability": {"availability", "integer"},
 	"rto_hours": {"rto_hours", "number"}, "rpo_hours": {"rpo_hours", "number"}, "internet_exposed": {"internet_exposed", "boolean"},
 	"personal_data": {"personal_data", "strings"}, "tags": {"tags", "strings"},
+	"system_owner_contact_id": {"system_owner", "contact"}, "data_owner_contact_id": {"data_owner", "contact"},
+	"system_owner_new_contact": {"system_owner", "new_contact"}, "data_owner_new_contact": {"data_owner", "new_contact"},
 }
 
 // readOnly are the fields the API shows but a body cannot set.
@@ -151,9 +172,24 @@ func systemForm(r *http.Request) (url.Values, error) {
 	}
 	sort.Strings(keys) // the same body always names the same field first
 	out := url.Values{}
+	// An owner is set by one of three fields (a user's id, a contact's id, a new contact), never two.
+	owner := map[string]string{}
 	for _, k := range keys {
 		v := raw[k]
 		f, ok := systemBody[k]
+		if ok && (f.form == "system_owner" || f.form == "data_owner") && string(v) != "null" && !zeroID(v) {
+			if other, dup := owner[f.form]; dup {
+				return nil, vaern.Invalid(k, "cannot be given together with %s: an owner is a user or a contact", other)
+			}
+			owner[f.form] = k
+		}
+	}
+	for _, k := range keys {
+		v := raw[k]
+		f, ok := systemBody[k]
+		if ok && (f.kind == "integer" || f.kind == "contact") && zeroID(v) && owner[f.form] != "" {
+			continue // "no user" next to a contact (or the other way round) leaves the owner to the other field
+		}
 		if !ok {
 			if alt, ro := readOnly[k]; ro {
 				if alt != "" {
@@ -198,9 +234,41 @@ func systemForm(r *http.Request) (url.Values, error) {
 				return nil, vaern.Invalid(k, "must be a list of strings")
 			}
 			out[f.form] = l
+		case "contact":
+			var n int64
+			if json.Unmarshal(v, &n) != nil || n < 0 {
+				return nil, vaern.Invalid(k, "must be a contact's id or 0")
+			}
+			if n == 0 {
+				out.Set(f.form, "0")
+			} else {
+				out.Set(f.form, "c"+strconv.FormatInt(n, 10))
+			}
+		case "new_contact":
+			var c struct {
+				Name  string `json:"name"`
+				Email string `json:"email"`
+			}
+			dec := json.NewDecoder(bytes.NewReader(v))
+			dec.DisallowUnknownFields()
+			if dec.Decode(&c) != nil {
+				return nil, vaern.Invalid(k, "must be an object with a name and an optional email")
+			}
+			if strings.TrimSpace(c.Name) == "" {
+				return nil, vaern.Invalid(k, "needs a name")
+			}
+			out.Set(f.form, "new")
+			out.Set(f.form+"_new_name", c.Name)
+			out.Set(f.form+"_new_email", c.Email)
 		}
 	}
 	return out, nil
+}
+
+// zeroID reports whether a body value is the number 0 ("no owner").
+func zeroID(v json.RawMessage) bool {
+	var n int64
+	return json.Unmarshal(v, &n) == nil && n == 0
 }
 
 // errBadJSON is a body that is not a JSON object at all.
@@ -370,6 +438,29 @@ func (a *API) systemComponents(w http.ResponseWriter, r *http.Request) {
 	out := make([]componentJSON, 0, len(list))
 	for _, c := range list {
 		out = append(out, componentJSON{ID: c.ID, Name: c.Name, Version: c.Version, PURL: c.PURL, CPE: c.CPE, Licence: c.Licence, Kind: c.Kind})
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+type contactJSON struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	UnitID int64  `json:"unit_id"`
+	Unit   string `json:"unit"`
+	UserID int64  `json:"user_id"`
+}
+
+func (a *API) contactList(w http.ResponseWriter, r *http.Request) {
+	p := httpx.PrincipalFrom(r.Context())
+	list, err := a.st.Contacts(r.Context(), p.Org.ID)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	out := make([]contactJSON, 0, len(list))
+	for _, c := range list {
+		out = append(out, contactJSON{ID: c.ID, Name: c.Name, Email: c.Email, UnitID: c.UnitID, Unit: c.UnitName, UserID: c.UserID})
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 }

@@ -140,6 +140,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedIndicators(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedServices(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

@@ -15,6 +15,9 @@ type decoder struct {
 	// reported for every language.
 	langs      []string
 	langsKnown bool
+	// mapping is set while an unscored mapping framework is read: its questions take other
+	// answer types and no scoring keys.
+	mapping bool
 }
 
 func (d *decoder) add(line int, field, format string, args ...any) {

@@ -67,6 +67,34 @@ const (
 	AnswerYesPartlyNo AnswerType = "yes-partly-no"
 )
 
+// The answer types of a mapping framework (Kind mapping): facts, not maturity, so never scored.
+const (
+	AnswerText   AnswerType = "text"   // free text, at most MaxTextAnswer characters
+	AnswerChoice AnswerType = "choice" // one of the question's choices, by id
+	AnswerNumber AnswerType = "number" // a decimal number
+)
+
+// MaxTextAnswer bounds a text answer of a mapping question (characters).
+const MaxTextAnswer = 2000
+
+// Kind says what a framework is for.
+type Kind string
+
+// The kinds of framework. A file without a kind is a baseline framework.
+const (
+	// KindBaseline is the scored maturity measurement that rounds ask.
+	KindBaseline Kind = "baseline"
+	// KindMapping is an unscored questionnaire about a member's IT structure (the "kartlegging"):
+	// no scale, no weights, targets or recommendations; answers are text, a choice or a number.
+	KindMapping Kind = "mapping"
+)
+
+// Choice is one option of a choice question.
+type Choice struct {
+	ID    string // lower-case letters, digits and '-', unique within the question
+	Label Text
+}
+
 // ChangeKind describes how a question of the previous framework version
 // relates to one of this version.
 type ChangeKind string
@@ -98,6 +126,7 @@ const (
 type Framework struct {
 	ID          string
 	Version     string
+	Kind        Kind // "" or KindBaseline: a baseline framework
 	Languages   []string
 	Title       Text
 	Description Text // optional
@@ -162,7 +191,9 @@ type Question struct {
 	// Recommendations are keyed by the level below the target ("0", "1",
 	// ...) for maturity questions, by "no" and "partly" for yes-partly-no.
 	Recommendations map[string]Text
-	Refs            []Ref
+	// Choices are the options of a choice question (mapping frameworks only).
+	Choices []Choice
+	Refs    []Ref
 
 	scale []ScaleLevel // the shared scale of the framework, for LevelText
 }
@@ -184,6 +215,19 @@ func ParseRef(s string) (Ref, bool) {
 		return Ref{}, false
 	}
 	return Ref{Scheme: scheme, ID: id}, true
+}
+
+// IsMapping reports whether f is an unscored mapping questionnaire.
+func (f *Framework) IsMapping() bool { return f != nil && f.Kind == KindMapping }
+
+// Choice returns the choice of q with the given id.
+func (q *Question) Choice(id string) (Choice, bool) {
+	for _, c := range q.Choices {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Choice{}, false
 }
 
 // link gives every question access to the shared scale (for LevelText).

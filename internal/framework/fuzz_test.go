@@ -43,6 +43,7 @@ func checkStable(t *testing.T, f *Framework) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(smallYAML))
 	f.Add([]byte(trickyYAML))
+	f.Add([]byte(mappingYAML))
 	f.Add(docExample(f))
 	if fw, err := Parse("small.yaml", []byte(smallYAML)); err == nil {
 		if js, err := Marshal(fw, "json"); err == nil {

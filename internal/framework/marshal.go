@@ -65,6 +65,9 @@ func frameworkNode(f *Framework) (*node, error) {
 	root.set("format", strNode(FormatVersion))
 	root.set("id", strNode(f.ID))
 	root.set("version", strNode(f.Version))
+	if f.Kind == KindMapping {
+		root.set("kind", strNode(string(f.Kind)))
+	}
 	langs := &node{kind: kSeq, flow: true}
 	for _, l := range f.Languages {
 		langs.items = append(langs.items, strNode(l))
@@ -75,14 +78,16 @@ func frameworkNode(f *Framework) (*node, error) {
 		root.set("description", textNode(f.Description))
 	}
 	root.set("not_relevant", &node{kind: kBool, b: f.NotRelevant, str: strconv.FormatBool(f.NotRelevant)})
-	scale := &node{kind: kSeq}
-	for _, s := range f.Scale {
-		scale.items = append(scale.items, mapNode(false).
-			set("level", intNode(s.Level)).
-			set("label", textNode(s.Label)).
-			set("description", textNode(s.Description)))
+	if f.Kind != KindMapping {
+		scale := &node{kind: kSeq}
+		for _, s := range f.Scale {
+			scale.items = append(scale.items, mapNode(false).
+				set("level", intNode(s.Level)).
+				set("label", textNode(s.Label)).
+				set("description", textNode(s.Description)))
+		}
+		root.set("scale", scale)
 	}
-	root.set("scale", scale)
 	if s := f.Supersedes; s != nil {
 		mapping := &node{kind: kSeq}
 		for _, m := range s.Mapping {
@@ -112,7 +117,7 @@ func frameworkNode(f *Framework) (*node, error) {
 			if q == nil {
 				continue
 			}
-			qn, err := questionNode(q)
+			qn, err := questionNode(q, f.Kind == KindMapping)
 			if err != nil {
 				return nil, err
 			}
@@ -125,7 +130,7 @@ func frameworkNode(f *Framework) (*node, error) {
 	return root, nil
 }
 
-func questionNode(q *Question) (*node, error) {
+func questionNode(q *Question, mapping bool) (*node, error) {
 	n := mapNode(false).set("id", strNode(q.ID)).set("text", textNode(q.Text))
 	if len(q.Help) > 0 {
 		n.set("help", textNode(q.Help))
@@ -133,6 +138,17 @@ func questionNode(q *Question) (*node, error) {
 	n.set("audience", strNode(string(q.Audience)))
 	n.set("scope", strNode(string(q.Scope)))
 	n.set("answer", strNode(string(q.Answer)))
+	if mapping {
+		if len(q.Choices) > 0 {
+			cs := &node{kind: kSeq}
+			for _, c := range q.Choices {
+				cs.items = append(cs.items, mapNode(false).set("id", strNode(c.ID)).set("label", textNode(c.Label)))
+			}
+			n.set("choices", cs)
+		}
+		writeRefs(n, q.Refs)
+		return n, nil
+	}
 	if q.NotRelevant != nil {
 		n.set("not_relevant", &node{kind: kBool, b: *q.NotRelevant, str: strconv.FormatBool(*q.NotRelevant)})
 	}
@@ -160,14 +176,18 @@ func questionNode(q *Question) (*node, error) {
 		rn.set(k, textNode(q.Recommendations[k]))
 	}
 	n.set("recommendations", rn)
-	if len(q.Refs) > 0 {
+	writeRefs(n, q.Refs)
+	return n, nil
+}
+
+func writeRefs(n *node, rs []Ref) {
+	if len(rs) > 0 {
 		refs := &node{kind: kSeq, flow: true}
-		for _, r := range q.Refs {
+		for _, r := range rs {
 			refs.items = append(refs.items, strNode(r.String()))
 		}
 		n.set("refs", refs)
 	}
-	return n, nil
 }
 
 // ---- YAML writer ----

@@ -68,7 +68,7 @@ func (d *decoder) areas(n *node) []*Area {
 }
 
 func (d *decoder) question(n *node, p, areaID string, seen map[string]int) *Question {
-	o := d.object(n, p, "a question", "id", "text", "help", "audience", "scope", "answer", "not_relevant", "weight", "target", "levels", "recommendations", "refs")
+	o := d.object(n, p, "a question", "id", "text", "help", "audience", "scope", "answer", "not_relevant", "weight", "target", "levels", "recommendations", "choices", "refs")
 	if o == nil {
 		return nil
 	}
@@ -114,13 +114,24 @@ func (d *decoder) question(n *node, p, areaID string, seen map[string]int) *Ques
 	}
 	if v, ok := d.required(o, "answer"); ok {
 		if s, ok := d.str(v, join(p, "answer")); ok {
-			switch AnswerType(s) {
-			case AnswerMaturity, AnswerYesPartlyNo:
-				q.Answer = AnswerType(s)
+			switch at := AnswerType(s); {
+			case d.mapping && (at == AnswerText || at == AnswerChoice || at == AnswerNumber):
+				q.Answer = at
+			case d.mapping:
+				d.add(v.line, join(p, "answer"), "unknown answer type %q for a mapping question (use text, choice or number)", s)
+			case at == AnswerMaturity || at == AnswerYesPartlyNo:
+				q.Answer = at
 			default:
 				d.add(v.line, join(p, "answer"), "unknown answer type %q (use maturity or yes-partly-no)", s)
 			}
 		}
+	}
+	if d.mapping {
+		d.mappingQuestion(o, n, p, q)
+		return q
+	}
+	if v, ok := o.get("choices"); ok {
+		d.add(v.line, join(p, "choices"), "choices are only used by choice questions of a mapping framework")
 	}
 	if v, ok := o.get("not_relevant"); ok {
 		if b, ok := d.boolean(v, join(p, "not_relevant")); ok {
@@ -167,6 +178,63 @@ func (d *decoder) question(n *node, p, areaID string, seen map[string]int) *Ques
 		q.Refs = d.refs(v, join(p, "refs"))
 	}
 	return q
+}
+
+// mappingQuestion reads the rest of a mapping framework's question: its choices (choice
+// questions only), refs, and none of the scoring keys. A mapping is answered once per member.
+func (d *decoder) mappingQuestion(o *object, n *node, p string, q *Question) {
+	if q.Scope == ScopeUnit {
+		d.add(n.line, join(p, "scope"), "a mapping question is answered once per member: use organisation")
+	}
+	for _, k := range []string{"not_relevant", "weight", "target", "levels", "recommendations"} {
+		if v, ok := o.get(k); ok {
+			d.add(v.line, join(p, k), "must be left out in a mapping framework (it is not scored)")
+		}
+	}
+	v, has := o.get("choices")
+	switch {
+	case q.Answer == AnswerChoice && !has:
+		d.add(n.line, join(p, "choices"), "is required for choice questions")
+	case q.Answer != AnswerChoice && has:
+		d.add(v.line, join(p, "choices"), "choices are only used by choice questions")
+	case has:
+		q.Choices = d.choices(v, join(p, "choices"))
+	}
+	if v, ok := o.get("refs"); ok {
+		q.Refs = d.refs(v, join(p, "refs"))
+	}
+}
+
+func (d *decoder) choices(n *node, p string) []Choice {
+	if n.kind != kSeq || len(n.items) == 0 {
+		d.add(n.line, p, "must be a list of at least one {id, label}")
+		return nil
+	}
+	var out []Choice
+	seen := map[string]int{}
+	for i, item := range n.items {
+		ip := index(p, i)
+		co := d.object(item, ip, "id and label", "id", "label")
+		if co == nil {
+			continue
+		}
+		var c Choice
+		if v, ok := d.required(co, "id"); ok {
+			if id, ok := d.pattern(v, join(ip, "id"), frameworkIDPattern, 64, "use lower-case letters, digits and '-'"); ok {
+				if first, dup := seen[id]; dup {
+					d.add(v.line, join(ip, "id"), "choice %s is already defined on line %d", id, first)
+				} else {
+					seen[id] = v.line
+				}
+				c.ID = id
+			}
+		}
+		if v, ok := d.required(co, "label"); ok {
+			c.Label = d.text(v, join(ip, "label"))
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (d *decoder) levels(n *node, p string) map[int]Text {

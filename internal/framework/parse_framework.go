@@ -16,7 +16,7 @@ type mappingRef struct {
 }
 
 func (d *decoder) framework(root *node) *Framework {
-	o := d.object(root, "", "a framework", "format", "id", "version", "languages", "title", "description", "not_relevant", "scale", "supersedes", "areas")
+	o := d.object(root, "", "a framework", "format", "id", "version", "kind", "languages", "title", "description", "not_relevant", "scale", "supersedes", "areas")
 	if o == nil {
 		return nil
 	}
@@ -47,7 +47,22 @@ func (d *decoder) framework(root *node) *Framework {
 	if n, ok := o.get("not_relevant"); ok {
 		f.NotRelevant, _ = d.boolean(n, "not_relevant")
 	}
-	if n, ok := d.required(o, "scale"); ok {
+	if n, ok := o.get("kind"); ok {
+		if s, ok := d.str(n, "kind"); ok {
+			switch Kind(s) {
+			case KindBaseline:
+			case KindMapping:
+				f.Kind, d.mapping = KindMapping, true
+			default:
+				d.add(n.line, "kind", "unknown kind %q (use baseline or mapping)", s)
+			}
+		}
+	}
+	if d.mapping {
+		if n, ok := o.get("scale"); ok {
+			d.add(n.line, "scale", "must be left out in a mapping framework (it is not scored)")
+		}
+	} else if n, ok := d.required(o, "scale"); ok {
 		f.Scale = d.scale(n)
 	}
 	var mapping []mappingRef

@@ -28,6 +28,10 @@ type Route struct {
 	MaxBody int64
 	// NoSession routes never load a session (health checks, static files).
 	NoSession bool
+	// SessionInWrite routes check the browser session again inside their write's transaction
+	// (store.SessionCheck), so a JSON request may take its session from a short-lived cache
+	// (web/session_cache.go).
+	SessionInWrite bool
 	// Doc describes an API route for the OpenAPI document.
 	Doc *Doc
 }

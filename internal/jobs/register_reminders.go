@@ -58,17 +58,45 @@ func (w *RegisterReminders) riskReview(tx *store.Tx, d store.DueReview) error {
 	k, _ := notify.Lookup(notify.RiskReview)
 	a := d.Assessment
 	due := a.NextReview.In(notify.Zone).Format(time.DateOnly)
-	_, err = w.N.Send(ctx, tx, notify.Event{Kind: notify.RiskReview, OrgID: a.OrgID, Path: fmt.Sprintf("/register/risks/%d", a.ID),
-		To: notify.Owners(k, all, d.SystemOwnerID, d.DataOwnerID),
-		Args: func(r vaern.Recipient) []any {
-			title := a.Threat
-			if t, ok := register.BuiltinThreat(a.Threat, r.Lang); ok {
-				title = t.Title
-			}
-			return []any{a.SystemName, title, due}
-		},
-		Data: map[string]any{"risk_id": a.ID, "system_id": a.SystemID, "next_review": due}})
-	return err
+	args := func(r vaern.Recipient) []any {
+		title := a.Threat
+		if t, ok := register.BuiltinThreat(a.Threat, r.Lang); ok {
+			title = t.Title
+		}
+		return []any{a.SystemName, title, due}
+	}
+	if _, err = w.N.Send(ctx, tx, notify.Event{Kind: notify.RiskReview, OrgID: a.OrgID, Path: fmt.Sprintf("/register/risks/%d", a.ID),
+		To: notify.Owners(k, all, d.SystemOwnerID, d.DataOwnerID), Args: args,
+		Data: map[string]any{"risk_id": a.ID, "system_id": a.SystemID, "next_review": due}}); err != nil {
+		return err
+	}
+	return w.mailContacts(ctx, tx, notify.RiskReview, all, args, d.SystemOwnerContact, d.DataOwnerContact)
+}
+
+// mailContacts tells the owners who are contacts (people without an account, named by their
+// e-mail) the same as the users get, by e-mail through the outbox in the transaction that records
+// the reminder: the text itself, with no link (they cannot sign in), and why they get it. A person
+// who owns the system twice gets one e-mail. The language is the organisation's people's.
+func (w *RegisterReminders) mailContacts(ctx context.Context, tx *store.Tx, kind string, all []vaern.Recipient,
+	args func(vaern.Recipient) []any, contacts ...vaern.Contact) error {
+	lang := "da"
+	if len(all) > 0 && all[0].Lang != "" {
+		lang = all[0].Lang
+	}
+	l := w.Cat.For(lang)
+	seen := map[string]bool{}
+	for _, c := range contacts {
+		if c.Email == "" || seen[c.Email] {
+			continue
+		}
+		seen[c.Email] = true
+		title, body := w.N.Texts(kind, lang, args(vaern.Recipient{Lang: lang}))
+		if err := tx.EnqueueMail(ctx, vaern.Mail{To: c.Email, Subject: title,
+			Body: l.T("nt.mail.hello", c.Name) + "\n\n" + body + "\n\n" + l.T("rg.mail.contact")}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (w *RegisterReminders) dpaReview(tx *store.Tx, d store.DueDPA) error {
@@ -80,15 +108,25 @@ func (w *RegisterReminders) dpaReview(tx *store.Tx, d store.DueDPA) error {
 	}
 	k, _ := notify.Lookup(notify.DPAReview)
 	due := s.DPAReview.In(notify.Zone).Format(time.DateOnly)
-	_, err = w.N.Send(ctx, tx, notify.Event{Kind: notify.DPAReview, OrgID: s.OrgID, Path: fmt.Sprintf("/register/systems/%d", s.ID),
-		Dedupe: store.DPAReminderKey(s.ID, s.DPAReview), To: notify.Owners(k, all, s.SystemOwnerID, s.DataOwnerID),
-		Args: func(r vaern.Recipient) []any {
-			supplier := s.Supplier
-			if supplier == "" {
-				supplier = w.Cat.For(r.Lang).T("nt.no_supplier")
-			}
-			return []any{s.Name, supplier, due}
-		},
-		Data: map[string]any{"system_id": s.ID, "dpa_review": due}})
-	return err
+	args := func(r vaern.Recipient) []any {
+		supplier := s.Supplier
+		if supplier == "" {
+			supplier = w.Cat.For(r.Lang).T("nt.no_supplier")
+		}
+		return []any{s.Name, supplier, due}
+	}
+	if _, err = w.N.Send(ctx, tx, notify.Event{Kind: notify.DPAReview, OrgID: s.OrgID, Path: fmt.Sprintf("/register/systems/%d", s.ID),
+		Dedupe: store.DPAReminderKey(s.ID, s.DPAReview), To: notify.Owners(k, all, s.SystemOwnerID, s.DataOwnerID), Args: args,
+		Data: map[string]any{"system_id": s.ID, "dpa_review": due}}); err != nil {
+		return err
+	}
+	// The system's owner fields hold a contact's name and e-mail when the owner is a contact.
+	var contacts []vaern.Contact
+	if s.SystemOwnerContactID != 0 {
+		contacts = append(contacts, vaern.Contact{Name: s.SystemOwnerName, Email: s.SystemOwnerMail})
+	}
+	if s.DataOwnerContactID != 0 {
+		contacts = append(contacts, vaern.Contact{Name: s.DataOwnerName, Email: s.DataOwnerMail})
+	}
+	return w.mailContacts(ctx, tx, notify.DPAReview, all, args, contacts...)
 }

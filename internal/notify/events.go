@@ -25,6 +25,8 @@ func (n *Notifier) Hook(ctx context.Context, tx *store.Tx, a vaern.Actor, c stor
 		err = n.actionOwner(ctx, tx, a, c)
 	case "incident.create", "incident.report_centre", "incident.centre_record":
 		err = n.incidentNotice(ctx, tx, a, c)
+	case "subscription.request", "subscription.end", "subscription.approve", "subscription.decline":
+		err = n.subscriptionNotice(ctx, tx, a, c)
 	default:
 		return nil
 	}

@@ -45,6 +45,9 @@ const (
 	IncidentDeadline = "incident.deadline" // a legal deadline (NIS2, GDPR, NSM) is near
 	IncidentOverdue  = "incident.overdue"  // a legal deadline has passed
 	IncidentSLA      = "incident.sla"      // a deadline of the centre's own regimes is near or past
+
+	ServiceRequest  = "services.request"  // a member asked for a service, or to end one: the centre's admins
+	ServiceDecision = "services.decision" // the centre approved or declined: the member's coordinators
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -71,6 +74,8 @@ var Kinds = []Kind{
 	{Name: IncidentDeadline, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
 	{Name: IncidentOverdue, Module: "incidents", Legal: true, Perm: vaern.PermIncidentManage},
 	{Name: IncidentSLA, Module: "incidents", Perm: vaern.PermIncidentManage},
+	{Name: ServiceRequest, Module: "services", Perm: vaern.PermServicesManage},
+	{Name: ServiceDecision, Module: "services", Perm: vaern.PermServicesRequest},
 }
 
 // Lookup returns the kind named name.

@@ -164,6 +164,13 @@ func (t *Tx) saveMany(batch []*saveReq) error {
 			r.err = vaern.ErrNotFound
 			continue
 		}
+		if r.in.Session != nil {
+			if !w.session {
+				r.err = vaern.ErrUnauthorized
+				continue
+			}
+			r.a.Email = w.email // as it is now, for the audit row
+		}
 		if !w.x.Editable(t.s.now()) {
 			r.err = ErrLocked
 			continue
@@ -307,24 +314,34 @@ func (t *Tx) upsertAnswers(ctx context.Context, batch []*saveReq, roles []vaern.
 // batch's).
 func isRuleErr(err error) bool {
 	var ve *vaern.ValidationError
-	return errors.Is(err, vaern.ErrNotFound) || errors.Is(err, vaern.ErrForbidden) || errors.As(err, &ve)
+	return errors.Is(err, vaern.ErrNotFound) || errors.Is(err, vaern.ErrForbidden) || errors.Is(err, vaern.ErrUnauthorized) || errors.As(err, &ve)
 }
 
 // readAnswerers reads what mayAnswer needs for every save of a batch in one query, by the save's
-// index; a save whose assessment is not its organisation's has no entry.
+// index; a save whose assessment is not its organisation's has no entry. A save with a
+// SessionCheck learns there whether its session is still valid.
 func (t *Tx) readAnswerers(ctx context.Context, batch []*saveReq) (map[int]answerer, error) {
 	var q strings.Builder
 	q.WriteString("SELECT v.i, " + assessmentCols + `, COALESCE(m.role, ''), m.unit_id,
-		(SELECT COUNT(*) FROM units WHERE org_id = x.org_id AND id = v.unit) FROM (VALUES `)
-	args := make([]any, 0, 5*len(batch))
+		(SELECT COUNT(*) FROM units WHERE org_id = x.org_id AND id = v.unit),
+		CASE WHEN v.sess = '' THEN TRUE WHEN ` + strings.NewReplacer("ss.id = ?", "ss.id = v.sess", "ss.user_id = ?", "ss.user_id = v.usr",
+		"ss.org_id = ?", "ss.org_id = v.org", "ss.expires_at > ?", "ss.expires_at > v.now", "ss.last_seen_at >= ?", "ss.last_seen_at >= v.since").Replace(sessionValid) + `
+			THEN TRUE ELSE FALSE END,
+		COALESCE((SELECT email FROM users WHERE id = v.usr), '') FROM (VALUES `)
+	args := make([]any, 0, 8*len(batch))
 	for i, r := range batch {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
-		args = append(args, i, r.orgID, r.asmID, r.a.UserID, r.in.UnitID)
+		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
+		var sess string
+		var now, since int64
+		if c := r.in.Session; c != nil {
+			sess, now, since = c.ID, ms(c.Now), ms(c.Now.Add(-c.Idle))
+		}
+		args = append(args, i, r.orgID, r.asmID, r.a.UserID, r.in.UnitID, sess, now, since)
 	}
-	q.WriteString(`) AS v (i, org, asm, usr, unit) JOIN assessments x ON x.org_id = v.org AND x.id = v.asm
+	q.WriteString(`) AS v (i, org, asm, usr, unit, sess, now, since) JOIN assessments x ON x.org_id = v.org AND x.id = v.asm
 		JOIN rounds r ON r.id = x.round_id JOIN frameworks f ON f.id = r.framework_id
 		LEFT JOIN memberships m ON m.org_id = x.org_id AND m.user_id = v.usr`)
 	rows, err := t.tx.QueryContext(ctx, t.s.rebind(q.String()), args...)
@@ -335,18 +352,19 @@ func (t *Tx) readAnswerers(ctx context.Context, batch []*saveReq) (map[int]answe
 	out := map[int]answerer{}
 	for rows.Next() {
 		var i int
-		var role string
+		var role, email string
 		var unit *int64
 		var units int
+		var session bool
 		x, err := scanAssessment(scanFunc(func(dest ...any) error {
-			return rows.Scan(append(append([]any{&i}, dest...), &role, &unit, &units)...)
+			return rows.Scan(append(append([]any{&i}, dest...), &role, &unit, &units, &session, &email)...)
 		}))
 		if err != nil {
 			return nil, err
 		}
 		r := batch[i]
 		w := answerer{x: x, p: &vaern.Principal{User: vaern.User{ID: r.a.UserID}, Org: vaern.Org{ID: r.orgID}, Role: vaern.Role(role)},
-			member: role != "", unitExists: units > 0}
+			member: role != "", unitExists: units > 0, session: session, email: email}
 		if unit != nil {
 			w.p.UnitID = *unit
 		}

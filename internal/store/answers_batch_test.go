@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/framework"
@@ -90,6 +91,74 @@ func TestSaveAnswerConcurrentKeepsEachOutcome(t *testing.T) {
 			ok(t, err)
 			if len(probs) > 0 {
 				t.Fatalf("audit chain after concurrent saves: %v", probs)
+			}
+		})
+	}
+}
+
+// TestSaveAnswerChecksSessionInTransaction checks that a save carrying a SessionCheck (the
+// autosave, whose session the web layer may take from a short-lived cache) is refused with
+// ErrUnauthorized and writes nothing when the session is gone, expired, idle, waiting for its
+// second factor, another user's or its user is disabled, alone and batched with valid saves.
+func TestSaveAnswerChecksSessionInTransaction(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			s := storetest.OpenWith(t, e, store.Options{AuditShards: 3})
+			f, fw, aid := roundFixture(t, s)
+			qs := orgQuestions(fw)
+			now := s.Now()
+			coord := f.coordA()
+			mk := func(id string, user int64, mfa bool, lastSeen, expires time.Time) {
+				ok(t, s.CreateSession(f.ctx, vaern.Session{ID: id, UserID: user, OrgID: f.A.Org.ID, MFAPending: mfa,
+					CreatedAt: now.Add(-time.Hour), LastSeenAt: lastSeen, ExpiresAt: expires}))
+			}
+			mk("valid", coord.UserID, false, now, now.Add(time.Hour))
+			mk("expired", coord.UserID, false, now, now.Add(-time.Second))
+			mk("idle", coord.UserID, false, now.Add(-3*time.Hour), now.Add(time.Hour))
+			mk("mfa", coord.UserID, true, now, now.Add(time.Hour))
+			mk("other", f.A.Respondent.ID, false, now, now.Add(time.Hour))
+			check := func(id string) *store.SessionCheck { return &store.SessionCheck{ID: id, Now: now, Idle: time.Hour} }
+			type try struct {
+				sess string
+				want error
+			}
+			tries := []try{{"valid", nil}, {"gone", vaern.ErrUnauthorized}, {"expired", vaern.ErrUnauthorized},
+				{"idle", vaern.ErrUnauthorized}, {"mfa", vaern.ErrUnauthorized}, {"other", vaern.ErrUnauthorized}}
+			for round := 0; round < 2; round++ {
+				// Round 0 one by one, round 1 all at once (batched on PostgreSQL).
+				errs := make([]error, len(tries))
+				var wg sync.WaitGroup
+				for i, x := range tries {
+					save := func() {
+						_, errs[i] = s.SaveAnswer(f.ctx, coord, f.A.Org.ID, aid, store.AnswerInput{QuestionID: qs[i].ID, Value: "dontknow",
+							Comment: fmt.Sprint(round), Session: check(x.sess)})
+					}
+					if round == 0 {
+						save()
+						continue
+					}
+					wg.Add(1)
+					go func() { defer wg.Done(); save() }()
+				}
+				wg.Wait()
+				for i, x := range tries {
+					if !errors.Is(errs[i], x.want) && !(x.want == nil && errs[i] == nil) {
+						t.Errorf("round %d, session %s: %v, want %v", round, x.sess, errs[i], x.want)
+					}
+				}
+			}
+			if n := count(t, s, "SELECT COUNT(*) FROM answers WHERE assessment_id = ?", aid); n != 1 {
+				t.Errorf("%d answers stored, want only the valid session's", n)
+			}
+			// A disabled user's session no longer saves.
+			exec(t, s, "UPDATE users SET disabled = ? WHERE id = ?", true, coord.UserID)
+			if _, err := s.SaveAnswer(f.ctx, coord, f.A.Org.ID, aid, store.AnswerInput{QuestionID: qs[0].ID, Value: "dontknow", Session: check("valid")}); !errors.Is(err, vaern.ErrUnauthorized) {
+				t.Errorf("a disabled user's save: %v", err)
+			}
+			_, probs, err := s.VerifyAudit(f.ctx)
+			ok(t, err)
+			if len(probs) > 0 {
+				t.Fatalf("audit chain: %v", probs)
 			}
 		})
 	}

@@ -51,6 +51,8 @@ type answerer struct {
 	p          *vaern.Principal
 	member     bool
 	unitExists bool
+	session    bool   // the save's SessionCheck passed (or it has none); batches only
+	email      string // the user's e-mail as it is now; batches only
 }
 
 func (t *Tx) readAnswerer(ctx context.Context, a vaern.Actor, orgID, assessmentID, unitID int64) (answerer, error) {

@@ -32,6 +32,13 @@ func (s *Store) SaveAnswer(ctx context.Context, a vaern.Actor, orgID, assessment
 func (s *Store) saveAlone(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Answer, error) {
 	var ans vaern.Answer
 	err := s.Write(ctx, func(tx *Tx) error {
+		if in.Session != nil {
+			email, err := tx.checkSession(ctx, a, orgID, in.Session)
+			if err != nil {
+				return err
+			}
+			a.Email = email
+		}
 		w, err := tx.readAnswerer(ctx, a, orgID, assessmentID, in.UnitID)
 		if err != nil {
 			return err

@@ -155,7 +155,11 @@ func (t *Tx) resolveOwners(ctx context.Context, a vaern.Actor, orgID int64, s *v
 	}{{"system_owner", &s.SystemOwnerID, &s.SystemOwnerContactID, &s.NewSystemOwner},
 		{"data_owner", &s.DataOwnerID, &s.DataOwnerContactID, &s.NewDataOwner}} {
 		if *o.nc != nil {
-			id, err := t.ownerContact(ctx, a, orgID, **o.nc)
+			c := **o.nc
+			if c.UnitID == 0 {
+				c.UnitID = s.UnitID // a new contact belongs to the unit of the system it owns, as the import's row says
+			}
+			id, err := t.ownerContact(ctx, a, orgID, c)
 			if err != nil {
 				return err
 			}

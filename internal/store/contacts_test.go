@@ -110,3 +110,28 @@ func TestInviteContactMovesOwnership(t *testing.T) {
 		}
 	})
 }
+
+// TestImportContactTakesRowUnit: a contact the import creates for an unknown owner belongs to the
+// unit of the row's system, whichever column comes first; an existing contact keeps its unit.
+func TestImportContactTakesRowUnit(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		csv := "Systemejer;Systemnavn;Enhed;Dataejer\n" +
+			"Karen Holm;Aula;Operations team;\n" +
+			"Karen Holm;Nexus;IT department;Per Lind\n"
+		tab := must(register.ReadCSV([]byte(csv)))(t)
+		recs, probs := register.Check(tab, register.GuessMapping(tab.Header), must(s.Resolver(f.ctx, f.A.Org.ID))(t), nil)
+		if len(probs) > 0 {
+			t.Fatalf("problems: %v", probs)
+		}
+		must(s.ImportSystems(f.ctx, f.coordA(), f.A.Org.ID, recs, "units.csv", nil))(t)
+		units := map[string]int64{}
+		for _, c := range must(s.Contacts(f.ctx, f.A.Org.ID))(t) {
+			units[c.Name] = c.UnitID
+		}
+		if len(units) != 2 || units["Karen Holm"] != f.A.Team.ID || units["Per Lind"] != f.A.Dept.ID {
+			t.Fatalf("contacts' units %v, want Karen Holm in %d (her first row's unit) and Per Lind in %d", units, f.A.Team.ID, f.A.Dept.ID)
+		}
+	})
+}

@@ -28,12 +28,12 @@ func newFrameworkCache() *frameworkCache {
 	return &frameworkCache{m: map[[2]int64]*framework.Framework{}, final: map[int64]finalFramework{}}
 }
 
-const frameworkCols = `id, fid, version, title, questions, builtin, draft, created_at, updated_at`
+const frameworkCols = `id, fid, version, title, questions, builtin, draft, kind, created_at, updated_at`
 
 func scanFrameworkInfo(r scanner) (vaern.FrameworkInfo, error) {
 	var f vaern.FrameworkInfo
 	var c, u int64
-	err := r.Scan(&f.ID, &f.FID, &f.Version, &f.Title, &f.Questions, &f.Builtin, &f.Draft, &c, &u)
+	err := r.Scan(&f.ID, &f.FID, &f.Version, &f.Title, &f.Questions, &f.Builtin, &f.Draft, &f.Kind, &c, &u)
 	f.CreatedAt, f.UpdatedAt = fromMS(c), fromMS(u)
 	return f, mapErr(err)
 }
@@ -49,7 +49,10 @@ func (s *Store) SaveFramework(ctx context.Context, a vaern.Actor, centreID int64
 		return vaern.FrameworkInfo{}, fmt.Errorf("save framework: %w", err)
 	}
 	info := vaern.FrameworkInfo{FID: fw.ID, Version: fw.Version, Title: fw.Title.Get("en"), Questions: len(fw.Questions()),
-		Builtin: builtin, Draft: draft}
+		Builtin: builtin, Draft: draft, Kind: string(framework.KindBaseline)}
+	if fw.IsMapping() {
+		info.Kind = string(framework.KindMapping)
+	}
 	err = s.Write(ctx, func(tx *Tx) error {
 		if err := tx.checkSupersedes(ctx, centreID, fw); err != nil {
 			return err
@@ -62,14 +65,14 @@ func (s *Store) SaveFramework(ctx context.Context, a vaern.Actor, centreID int64
 		case err == nil && !wasDraft:
 			return vaern.Invalid("version", "framework %s version %s already exists; give the new one another version", fw.ID, fw.Version)
 		case err == nil:
-			if _, err := tx.exec(ctx, `UPDATE frameworks SET title = ?, questions = ?, source = ?, draft = ?, updated_at = ? WHERE id = ?`,
-				info.Title, info.Questions, string(src), draft, ms(now), id); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE frameworks SET title = ?, questions = ?, source = ?, draft = ?, kind = ?, updated_at = ? WHERE id = ?`,
+				info.Title, info.Questions, string(src), draft, info.Kind, ms(now), id); err != nil {
 				return err
 			}
 		case mapErr(err) == vaern.ErrNotFound:
-			id, err = tx.insert(ctx, `INSERT INTO frameworks (centre_id, fid, version, title, questions, source, builtin, draft, created_by, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, centreID, fw.ID, fw.Version, info.Title, info.Questions, string(src),
-				builtin, draft, a.UserID, ms(now), ms(now))
+			id, err = tx.insert(ctx, `INSERT INTO frameworks (centre_id, fid, version, title, questions, source, builtin, draft, kind, created_by, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, centreID, fw.ID, fw.Version, info.Title, info.Questions, string(src),
+				builtin, draft, info.Kind, a.UserID, ms(now), ms(now))
 			if err != nil {
 				return err
 			}

@@ -58,12 +58,22 @@ func migrationsIn(fsys fs.FS, e Engine) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	// Numbers are reserved ahead for modules built in parallel, so a number may be missing for a
+	// while; each number is used once and they only go up.
 	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migrations %s: expected version %d, found %s", e, i+1, m.Name)
+		if m.Version < 1 || (i > 0 && m.Version == out[i-1].Version) {
+			return nil, fmt.Errorf("migrations %s: version %d is used twice or is not positive (%s)", e, m.Version, m.Name)
 		}
 	}
 	return out, nil
+}
+
+// latest is the version of the newest migration (0 with none).
+func latest(migs []Migration) int {
+	if len(migs) == 0 {
+		return 0
+	}
+	return migs[len(migs)-1].Version
 }
 
 // SchemaVersion returns the version the database is at (0 for an empty database).
@@ -95,11 +105,11 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (applied []string, e
 	if err != nil {
 		return nil, err
 	}
-	if current > len(migs) {
-		return nil, fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): upgrade Værn before starting it on this database", current, len(migs))
+	if current > latest(migs) {
+		return nil, fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): upgrade Værn before starting it on this database", current, latest(migs))
 	}
-	if version <= 0 || version > len(migs) {
-		version = len(migs)
+	if version <= 0 || version > latest(migs) {
+		version = latest(migs)
 	}
 	for _, m := range migs {
 		if m.Version <= current || m.Version > version {
@@ -145,10 +155,10 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 		return err
 	}
 	switch {
-	case v > len(migs):
-		return fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): upgrade Værn", v, len(migs))
-	case v < len(migs):
-		return fmt.Errorf("database schema is at version %d, this binary needs %d: run `vaern migrate`", v, len(migs))
+	case v > latest(migs):
+		return fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): upgrade Værn", v, latest(migs))
+	case v < latest(migs):
+		return fmt.Errorf("database schema is at version %d, this binary needs %d: run `vaern migrate`", v, latest(migs))
 	}
 	return s.CheckComplete(ctx)
 }

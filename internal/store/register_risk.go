@@ -426,14 +426,19 @@ type DueReview struct {
 	OrgName       string
 	SystemOwnerID int64
 	DataOwnerID   int64
+	// The owners who are contacts (people without an account): name and e-mail, empty otherwise.
+	SystemOwnerContact, DataOwnerContact vaern.Contact
 }
 
 // QueueReviewReminders calls send once per assessment and review date when the review falls
 // within lead of now, inside the transaction that records the reminder, so a reminder is never
 // sent twice nor lost. It returns the number of reminders recorded.
 func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead time.Duration, send func(*Tx, DueReview) error) (int, error) {
-	rows, err := s.query(ctx, `SELECT `+riskCols+`, o.name, COALESCE(s.system_owner_id, 0), COALESCE(s.data_owner_id, 0)
+	rows, err := s.query(ctx, `SELECT `+riskCols+`, o.name, COALESCE(s.system_owner_id, 0), COALESCE(s.data_owner_id, 0),
+		COALESCE(sc.name, ''), COALESCE(sc.email, ''), COALESCE(dc.name, ''), COALESCE(dc.email, '')
 		FROM risk_assessments r JOIN systems s ON s.id = r.system_id JOIN orgs o ON o.id = r.org_id
+		LEFT JOIN contacts sc ON sc.id = s.system_owner_contact_id AND sc.org_id = s.org_id AND sc.user_id IS NULL
+		LEFT JOIN contacts dc ON dc.id = s.data_owner_contact_id AND dc.org_id = s.org_id AND dc.user_id IS NULL
 		WHERE r.next_review > 0 AND r.next_review <= ?
 		AND NOT EXISTS (SELECT 1 FROM risk_reminders m WHERE m.assessment_id = r.id AND m.due = r.next_review)
 		ORDER BY r.next_review LIMIT 500`, ms(now.Add(lead)))
@@ -443,7 +448,8 @@ func (s *Store) QueueReviewReminders(ctx context.Context, now time.Time, lead ti
 		var acc, next, c, m int64
 		err := r.Scan(&a.ID, &a.OrgID, &a.SystemID, &a.SystemName, &a.Threat, &a.Scenario, &a.Likelihood, &a.Consequence,
 			&a.ResidualLikelihood, &a.ResidualConsequence, &a.AcceptedBy, &a.AcceptedUserID, &acc, &a.AcceptReason,
-			&a.ReviewMonths, &next, &a.CreatedBy, &c, &m, &d.OrgName, &d.SystemOwnerID, &d.DataOwnerID)
+			&a.ReviewMonths, &next, &a.CreatedBy, &c, &m, &d.OrgName, &d.SystemOwnerID, &d.DataOwnerID,
+			&d.SystemOwnerContact.Name, &d.SystemOwnerContact.Email, &d.DataOwnerContact.Name, &d.DataOwnerContact.Email)
 		a.AcceptedAt, a.NextReview, a.CreatedAt, a.UpdatedAt = fromMS(acc), fromMS(next), fromMS(c), fromMS(m)
 		d.Assessment = a
 		return d, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/framework"
 )
 
 const roundCols = `r.id, r.centre_id, r.year, r.framework_id, r.title, r.opens_at, r.closes_at, r.status, r.closed_at, r.created_at,
@@ -41,8 +42,12 @@ func (s *Store) CreateRound(ctx context.Context, a vaern.Actor, centreID int64, 
 	}
 	err := s.Write(ctx, func(tx *Tx) error {
 		var draft bool
-		if err := tx.queryRow(ctx, "SELECT draft FROM frameworks WHERE id = ? AND centre_id = ?", r.FrameworkID, centreID).Scan(&draft); err != nil {
+		var kind string
+		if err := tx.queryRow(ctx, "SELECT draft, kind FROM frameworks WHERE id = ? AND centre_id = ?", r.FrameworkID, centreID).Scan(&draft, &kind); err != nil {
 			return vaern.Invalid("framework", "is not one of the centre's frameworks")
+		}
+		if kind == string(framework.KindMapping) {
+			return vaern.Invalid("framework", "is a mapping questionnaire, not a baseline framework")
 		}
 		if draft {
 			return vaern.Invalid("framework", "is a draft; finish it before using it in a round")

@@ -17,6 +17,23 @@ type Rules struct {
 	Baseline BaselineRules
 	Register RegisterRules
 	Incident IncidentRules
+	Services ServicesRules
+}
+
+// ServicesRules are the services module's write guards (internal/services.Rules).
+type ServicesRules interface {
+	// CleanService trims and validates a service of the catalogue.
+	CleanService(s *vaern.Service) error
+	// NextSubscription is the status a subscription in status from moves to by act.
+	NextSubscription(from, act string) (string, error)
+	// CleanNote bounds a request's or decision's note.
+	CleanNote(s string) (string, error)
+	// CleanItem trims and validates an onboarding checklist item.
+	CleanItem(it *vaern.OnboardingItem) error
+	// DefaultChecklist is the checklist a centre starts with.
+	DefaultChecklist() []vaern.OnboardingItem
+	// MappingValue validates and normalises an answer to a mapping question.
+	MappingValue(q *framework.Question, v string) (string, error)
 }
 
 // BaselineRules are the baseline module's write guards (internal/baseline.Rules).
@@ -82,7 +99,7 @@ type IncidentRules interface {
 }
 
 func (r Rules) check() error {
-	if r.Baseline == nil || r.Register == nil || r.Incident == nil {
+	if r.Baseline == nil || r.Register == nil || r.Incident == nil || r.Services == nil {
 		return errors.New("open store: the module rules are missing (Options.Rules; see internal/wire.StoreRules)")
 	}
 	return nil

@@ -38,9 +38,10 @@ func TestUpgradeFromEmpty(t *testing.T) {
 			if err := step.CheckSchema(ctx); err == nil || !strings.Contains(err.Error(), "vaern migrate") {
 				t.Fatalf("an empty database is accepted: %v", err)
 			}
-			for v := 1; v <= len(migs); v++ {
+			for _, m := range migs {
+				v := m.Version
 				applied, err := step.MigrateTo(ctx, v)
-				if err != nil || len(applied) != 1 || applied[0] != migs[v-1].Name {
+				if err != nil || len(applied) != 1 || applied[0] != m.Name {
 					t.Fatalf("migrate to %d: %v %v", v, applied, err)
 				}
 				if got, _ := step.SchemaVersion(ctx); got != v {
@@ -82,7 +83,7 @@ func TestUpgradeFromPreviousVersion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prev := len(migs) - 1
+			prev := migs[len(migs)-2].Version
 			s := openEmpty(t, e)
 			if _, err := s.MigrateTo(ctx, prev); err != nil {
 				t.Fatal(err)
@@ -151,7 +152,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 				b, _ := fs.ReadFile(store.MigrationFSForTest, path.Join(dir, ent.Name()))
 				fsys[path.Join(dir, ent.Name())] = &fstest.MapFile{Data: b}
 			}
-			next := len(migs) + 1
+			next := migs[len(migs)-1].Version + 1
 			name := path.Join(dir, strings.Repeat("0", 4-len(itoa(int64(next))))+itoa(int64(next))+"_broken.sql")
 			fsys[name] = &fstest.MapFile{Data: []byte(`CREATE TABLE half_done (id BIGINT PRIMARY KEY);
 INSERT INTO half_done (id) VALUES (1);
@@ -165,8 +166,8 @@ INSERT INTO no_such_table (id) VALUES (1);`)}
 			if _, err := s.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "broken") {
 				t.Fatalf("the broken migration: %v", err)
 			}
-			if v, _ := s.SchemaVersion(ctx); v != len(migs) {
-				t.Fatalf("version %d after a failed migration, want %d", v, len(migs))
+			if v, _ := s.SchemaVersion(ctx); v != migs[len(migs)-1].Version {
+				t.Fatalf("version %d after a failed migration, want %d", v, migs[len(migs)-1].Version)
 			}
 			if n, err := store.QueryIntForTest(ctx, s, "SELECT COUNT(*) FROM half_done"); err == nil {
 				t.Fatalf("the failed migration's table exists (%d rows)", n)
@@ -215,7 +216,7 @@ func TestUpgradeDemoFromPreviousVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openEmpty(t, store.SQLite)
-	if _, err := s.MigrateTo(ctx, len(migs)-1); err != nil {
+	if _, err := s.MigrateTo(ctx, migs[len(migs)-2].Version); err != nil {
 		t.Fatal(err)
 	}
 	src := storetest.Open(t, store.SQLite)
@@ -223,7 +224,7 @@ func TestUpgradeDemoFromPreviousVersion(t *testing.T) {
 		t.Fatalf("seed the demo: %v", err)
 	}
 	if err := store.CopyIntoOlderSchemaForTest(ctx, src, s); err != nil {
-		t.Fatalf("carry the demo back to version %d: %v", len(migs)-1, err)
+		t.Fatalf("carry the demo back to version %d: %v", migs[len(migs)-2].Version, err)
 	}
 	old, err := store.OldSchemaForTest(ctx, s)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -128,5 +129,13 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 	d.Tabs, d.Prev, d.Next = areaTabs(x.F, area, unit)
 	pg := s.page(w, r, "bl.area_title", d)
 	d.Splice, d.Count = spliceMark, len(views)
-	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, s.renderQuestions(x.Info, x.F, pg.L, views))
+	part := bufs.Get().(*bytes.Buffer)
+	part.Reset()
+	defer func() {
+		if part.Cap() < 4<<20 {
+			bufs.Put(part)
+		}
+	}()
+	s.renderQuestions(part, x.Info, x.F, pg.L, views)
+	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, part.Bytes())
 }

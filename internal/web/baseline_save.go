@@ -108,9 +108,17 @@ func (s *Server) baselineAutosave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unit, _ := strconv.ParseInt(r.PostForm.Get("unit"), 10, 64)
+	// The session may come from the cache (session_cache.go): the save checks it in its transaction.
+	check := s.sessionCheck(p)
 	ans, err := s.st.SaveAnswer(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, store.AnswerInput{
 		QuestionID: r.PostForm.Get("q"), UnitID: unit, Value: r.PostForm.Get("value"), Comment: strings.TrimSpace(r.PostForm.Get("comment")),
+		Session: check,
 	})
+	if errors.Is(err, vaern.ErrUnauthorized) && check != nil {
+		s.scache.drop(check.ID)
+		httpx.WriteProblem(w, r, http.StatusUnauthorized, "sign in again")
+		return
+	}
 	if err != nil {
 		s.answerErr(w, r, err)
 		return

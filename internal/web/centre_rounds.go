@@ -109,7 +109,7 @@ func (s *Server) roundNewPage(w http.ResponseWriter, r *http.Request) (*Page, er
 	}
 	d := &roundNewData{Members: members, Selected: map[string]bool{}}
 	for _, f := range fws {
-		if !f.Draft {
+		if !f.Draft && f.Kind != "mapping" { // a mapping questionnaire is not a baseline
 			d.Frameworks = append(d.Frameworks, f)
 		}
 	}

@@ -22,6 +22,7 @@ type dashboardData struct {
 	Warnings      int              // member: open warnings (exact and confirm exposures)
 	ShowWarnings  bool
 	Incidents     *incDash // open cases and the next deadline (the centre: of reported cases)
+	Onboarding    *onbData // a coordinator's checklist while it is not complete
 }
 
 type openAssessment struct {
@@ -117,6 +118,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if d.Incidents, err = s.incDashboard(ctx, p, d.Now); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if d.Onboarding, err = s.onbDashboard(ctx, p); err != nil {
 		s.failErr(w, r, err)
 		return
 	}

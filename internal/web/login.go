@@ -333,6 +333,7 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if p := httpx.PrincipalFrom(r.Context()); p != nil && p.Session != nil {
 		ctx := r.Context()
+		s.scache.drop(p.Session.ID)
 		if err := s.st.DeleteSession(ctx, p.Session.ID); err != nil {
 			s.failErr(w, r, err)
 			return

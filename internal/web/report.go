@@ -61,6 +61,7 @@ type memberReportData struct {
 	K       int
 	R       *report.Member
 	Fixed   template.HTML // the report's fixed part, rendered (report_cache.go)
+	Main    template.HTML // the whole report, rendered (report_cache.go); empty: render it
 	People  []vaern.Member
 	Today   string
 	Formats []string
@@ -74,7 +75,21 @@ func (s *Server) memberReportPage(w http.ResponseWriter, r *http.Request) (*Page
 		return nil, vaern.ErrNotFound
 	}
 	pg := s.page(w, r, "rs.member_title", nil)
-	fixed, html, err := s.memberFixed(r, pg, p, id)
+	mark, err := s.st.ReportMark(ctx, p.Org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	today := s.st.Now().Format("2006-01-02")
+	k := reportKey{org: p.Org.ID, assessment: id, lang: pg.L.Lang, role: p.Role}
+	// A page shown again with a form's error is rendered in full; a plain view may be the cached one.
+	plain := r.Method == http.MethodGet
+	if plain {
+		if live, people, main, ok := s.rcache.cachedMain(k, mark, today); ok {
+			pg.Data = &memberReportData{K: s.k(), R: live, People: people, Main: main, Today: today, Formats: report.Formats}
+			return pg, nil
+		}
+	}
+	fixed, html, err := s.memberFixed(r, pg, p, id, mark)
 	if err != nil {
 		return nil, err
 	}
@@ -82,13 +97,21 @@ func (s *Server) memberReportPage(w http.ResponseWriter, r *http.Request) (*Page
 	if err != nil {
 		return nil, err
 	}
-	d := &memberReportData{K: s.k(), R: m, Fixed: html, Today: s.st.Now().Format("2006-01-02"), Formats: report.Formats}
+	d := &memberReportData{K: s.k(), R: m, Fixed: html, Today: today, Formats: report.Formats}
 	if vaern.Can(p.Role, vaern.PermActionsManage) {
 		if d.People, err = s.st.OrgUsers(ctx, p.Org.ID); err != nil {
 			return nil, err
 		}
 	}
 	pg.Data = d
+	if plain && mark.Closed && m.Final && m.Org.ID == p.Org.ID {
+		main, err := s.renderMain(pg)
+		if err != nil {
+			return nil, err
+		}
+		d.Main = main
+		s.rcache.keepMain(k, mark, m, d.People, today, main)
+	}
 	return pg, nil
 }
 

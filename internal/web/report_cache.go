@@ -15,14 +15,16 @@ import (
 // The municipality report of a closed round is read far more often than it changes: scores,
 // trend, benchmark bands and their charts are fixed once the round is closed and its results
 // computed. reportCache keeps, per member, assessment, language and role, the fixed part of the
-// report (report.MemberFixed) and its rendered HTML, together with the store.ReportMark it was
-// built under. Every request reads the mark first (one query) and uses the entry only if the mark
-// is the same, so any audited change of the member or its centre (a reopened round, a changed
-// answer or unit, a recomputed result, a renamed group) and a newly stored result rebuild it,
-// on every app node. What changes without an audited trace of its own in those chains (the
-// actions, the recommendations that count them, the round's composition, the people to pick as
-// owners, the page around it) is built on every request. The entry is keyed by the member's own
-// organisation and read only for it, so one member's report is never shown to another.
+// report (report.MemberFixed) and its rendered HTML, the live part (report.MemberLive: actions,
+// the recommendations that count them, the round's composition; the people to pick as owners)
+// and the whole report's rendered content for one day (the date inputs start today), together
+// with the store.ReportMark it was built under. Every request reads the mark first (one query)
+// and uses the entry only if the mark is the same, so any audited change of the member or its
+// centre (a reopened round, a changed answer, unit or action, a recomputed result, a renamed
+// group, a new colleague), a newly stored result, a renamed person and a change of the round's
+// members rebuild it, on every app node. Only the page around the report (the layout, with the
+// person's name and notifications) is built on every request. The entry is keyed by the member's
+// own organisation and read only for it, so one member's report is never shown to another.
 
 // maxReportEntries bounds the cache: one entry is some tens of kilobytes.
 const maxReportEntries = 1024
@@ -37,6 +39,11 @@ type reportEntry struct {
 	mark  store.ReportMark
 	fixed *report.Member
 	html  template.HTML
+	// The live part and the rendered report, once built (set under reportCache.mu).
+	live   *report.Member
+	people []vaern.Member
+	today  string
+	main   template.HTML
 }
 
 type reportCache struct {
@@ -55,6 +62,26 @@ func (c *reportCache) get(k reportKey, mark store.ReportMark) *reportEntry {
 	return nil
 }
 
+// keepMain stores the live part and the rendered report of today in the entry of k, if it is
+// still the one built under mark.
+func (c *reportCache) keepMain(k reportKey, mark store.ReportMark, live *report.Member, people []vaern.Member, today string, main template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[k]; ok && e.mark == mark {
+		e.live, e.people, e.today, e.main = live, people, today, main
+	}
+}
+
+// cachedMain returns the rendered report of today from the entry of k built under mark.
+func (c *reportCache) cachedMain(k reportKey, mark store.ReportMark, today string) (*report.Member, []vaern.Member, template.HTML, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[k]; ok && e.mark == mark && e.main != "" && e.today == today {
+		return e.live, e.people, e.main, true
+	}
+	return nil, nil, "", false
+}
+
 func (c *reportCache) put(k reportKey, e *reportEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -70,12 +97,8 @@ func (c *reportCache) put(k reportKey, e *reportEntry) {
 // memberFixed returns the fixed part of the report of the member's assessment id and its HTML,
 // from the cache when nothing has changed since it was built. Only a closed round's final report
 // is kept; an open one is built on every request.
-func (s *Server) memberFixed(r *http.Request, pg *Page, p *vaern.Principal, id int64) (*report.Member, template.HTML, error) {
+func (s *Server) memberFixed(r *http.Request, pg *Page, p *vaern.Principal, id int64, mark store.ReportMark) (*report.Member, template.HTML, error) {
 	ctx := r.Context()
-	mark, err := s.st.ReportMark(ctx, p.Org.ID, id)
-	if err != nil {
-		return nil, "", err
-	}
 	k := reportKey{org: p.Org.ID, assessment: id, lang: pg.L.Lang, role: p.Role}
 	if e := s.rcache.get(k, mark); e != nil {
 		return e.fixed, e.html, nil
@@ -92,6 +115,19 @@ func (s *Server) memberFixed(r *http.Request, pg *Page, p *vaern.Principal, id i
 		s.rcache.put(k, &reportEntry{mark: mark, fixed: m, html: html})
 	}
 	return m, html, nil
+}
+
+// renderMain renders the report's content (template rs-member-main) on its own.
+func (s *Server) renderMain(pg *Page) (template.HTML, error) {
+	t, ok := s.views.pages["report_member"]
+	if !ok {
+		return "", errUnknownTemplate
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "rs-member-main", pg); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
 }
 
 // renderFixed renders the report's fixed part (template rs-member-fixed) on its own.

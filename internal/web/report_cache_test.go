@@ -115,6 +115,30 @@ func TestReportCacheNeverStale(t *testing.T) {
 				t.Error("after switching to English the report's fixed part is not in English")
 			}
 
+			// A new action (an audited change of the member): the actions and the recommendations
+			// that count them are cached with the rest.
+			if _, err := s.Store.CreateAction(ctx, actor, s.Fix.A.ID, vaern.Action{AssessmentID: x, QuestionID: "GOV-01", Title: "Ny opgave fra cachetesten"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, body := page(coord); !strings.Contains(body, "Ny opgave fra cachetesten") {
+				t.Error("after a new action the report does not list it")
+			}
+
+			// A person of the member renamed in another organisation, whose chain the mark does
+			// not read: the people to pick as an action's owner show the new name.
+			resp := s.Fix.Users["A:respondent"]
+			if err := s.Store.AddMembership(ctx, sys, vaern.Membership{UserID: resp.ID, OrgID: s.Fix.B.ID, Role: vaern.RoleRespondent}); err != nil {
+				t.Fatal(err)
+			}
+			s.Store.SetClock(func() time.Time { return later.Add(time.Second) })
+			actorB := vaern.Actor{UserID: resp.ID, Email: resp.Email, OrgID: s.Fix.B.ID, Role: vaern.RoleRespondent}
+			if err := s.Store.UpdateProfile(ctx, actorB, s.Fix.B.ID, resp.ID, "Omdøbt Respondent", "da"); err != nil {
+				t.Fatal(err)
+			}
+			if _, body := page(coord); !strings.Contains(body, "Omdøbt Respondent") {
+				t.Error("after a colleague renamed themselves in another organisation the report's people list has the old name")
+			}
+
 			// A reopened assessment (an audited change of the centre).
 			if err := s.Store.ReopenAssessment(ctx, sys, s.Fix.Centre.ID, x, "Rettelse", s.Store.Now().Add(24*time.Hour)); err != nil {
 				t.Fatal(err)

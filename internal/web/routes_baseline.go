@@ -24,7 +24,7 @@ func (s *Server) baselineRoutes() []httpx.Route {
 		{Method: get, Pattern: "/baseline/{id}/area", Perm: view, Handler: s.baselineArea, IDKind: "assessment"},
 		{Method: get, Pattern: "/baseline/{id}/history", Perm: view, Handler: s.baselineHistory, IDKind: "assessment"},
 		{Method: get, Pattern: "/baseline/{id}/scores", Perm: view, Handler: s.baselineScores, IDKind: "assessment"},
-		{Method: post, Pattern: "/baseline/{id}/answers", Perm: answer, Handler: s.baselineSave, IDKind: "assessment"},
+		{Method: post, Pattern: "/baseline/{id}/answers", Perm: answer, Handler: s.baselineSave, IDKind: "assessment", SessionInWrite: true},
 		{Method: post, Pattern: "/baseline/{id}/evidence", Perm: answer, Handler: s.baselineEvidence, IDKind: "assessment",
 			MaxBody: store.MaxEvidenceSize + 1<<20},
 		{Method: post, Pattern: "/baseline/{id}/review", Perm: manage, Handler: s.baselineReview, IDKind: "assessment"},

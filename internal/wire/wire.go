@@ -7,12 +7,13 @@ import (
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/incident"
 	"github.com/vaern/vaern/internal/register"
+	"github.com/vaern/vaern/internal/services"
 	"github.com/vaern/vaern/internal/store"
 )
 
 // StoreRules is the set of module checks every store is opened with.
 func StoreRules() store.Rules {
-	return store.Rules{Baseline: baseline.Rules{}, Register: register.Rules{}, Incident: incident.Rules{}}
+	return store.Rules{Baseline: baseline.Rules{}, Register: register.Rules{}, Incident: incident.Rules{}, Services: services.Rules{}}
 }
 
 // StoreOptions returns opt with the module checks set.

@@ -1,0 +1,207 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/store"
+)
+
+// demoServices is the centre's catalogue in the demo, in the network's own words.
+var demoServices = []vaern.Service{
+	{Name: vaern.Texts3{Da: "Netværksovervågning (SOC)", Nb: "Nettverksovervåking (SOC)", En: "Network monitoring (SOC)"},
+		Description: vaern.Texts3{Da: "Centrets sensorer og analytikere overvåger kommunens internetforbindelse døgnet rundt og ringer ved alvorlige fund.",
+			Nb: "Senterets sensorer og analytikere overvåker kommunens internettforbindelse hele døgnet og ringer ved alvorlige funn.",
+			En: "The centre's sensors and analysts watch the municipality's internet connection around the clock and call on serious findings."},
+		ServiceLevel: "24/7, kritiske fund ringes op inden for 1 time", PriceModel: "Pr. indbygger, årligt", Contact: "soc@centre.vaern.demo"},
+	{Name: vaern.Texts3{Da: "Sårbarhedsadvarsler", Nb: "Sårbarhetsvarsler", En: "Vulnerability warnings"},
+		Description: vaern.Texts3{Da: "Advarsler matchet mod jeres systemoversigt, så den rigtige systemejer får besked.",
+			Nb: "Varsler matchet mot systemoversikten deres, slik at riktig systemeier får beskjed.",
+			En: "Warnings matched against your register, so that the right system owner is told."},
+		ServiceLevel: "Hverdage 8-16", PriceModel: "Indeholdt i medlemskabet", Contact: "advarsler@centre.vaern.demo"},
+	{Name: vaern.Texts3{Da: "Hændelsesberedskab", Nb: "Hendelsesberedskap", En: "Incident response support"},
+		Description: vaern.Texts3{Da: "Hjælp under en alvorlig hændelse: analyse, inddæmning og kontakt til myndigheder.",
+			Nb: "Hjelp under en alvorlig hendelse: analyse, begrensning og kontakt med myndigheter.",
+			En: "Help during a serious incident: analysis, containment and contact with the authorities."},
+		ServiceLevel: "24/7 vagttelefon", PriceModel: "Fast abonnement + timepris ved indsats", Contact: "+45 70 00 00 00"},
+	{Name: vaern.Texts3{Da: "Awareness-kampagner", Nb: "Bevissthetskampanjer", En: "Awareness training"},
+		Description: vaern.Texts3{Da: "Færdige kampagner, e-læring og phishing-øvelser til medarbejderne.",
+			Nb: "Ferdige kampanjer, e-læring og phishing-øvelser for de ansatte.",
+			En: "Ready-made campaigns, e-learning and phishing exercises for the staff."},
+		ServiceLevel: "4 kampagner om året", PriceModel: "Pr. medarbejder", Contact: "awareness@centre.vaern.demo"},
+	{Name: vaern.Texts3{Da: "Rådgivning om informationssikkerhed", Nb: "Rådgivning om informasjonssikkerhet", En: "Security advice"},
+		Description: vaern.Texts3{Da: "Sparring om politikker, risikovurderinger og krav i NIS2.",
+			Nb: "Sparring om policyer, risikovurderinger og krav i NIS2.",
+			En: "Sparring on policies, risk assessments and the requirements of NIS2."},
+		ServiceLevel: "Svar inden for 3 hverdage", PriceModel: "10 timer indeholdt, derefter timepris", Contact: "raad@centre.vaern.demo"},
+	{Name: vaern.Texts3{Da: "Sårbarhedsscanning udefra", Nb: "Sårbarhetsskanning utenfra", En: "External vulnerability scanning"},
+		Description: vaern.Texts3{Da: "Månedlig scanning af kommunens adresser på internettet med rapport.",
+			Nb: "Månedlig skanning av kommunens adresser på internett med rapport.",
+			En: "Monthly scan of the municipality's internet-facing addresses, with a report."},
+		ServiceLevel: "Månedligt", PriceModel: "Pr. offentlig IP-adresse", Contact: "scan@centre.vaern.demo"},
+	{Name: vaern.Texts3{Da: "Beredskabsøvelser", Nb: "Beredskapsøvelser", En: "Crisis exercises"},
+		Description: vaern.Texts3{Da: "En årlig øvelse for ledelse og IT i et ransomware-scenarie.",
+			Nb: "En årlig øvelse for ledelse og IT i et løsepengevirus-scenario.",
+			En: "A yearly exercise for management and IT in a ransomware scenario."},
+		ServiceLevel: "1 øvelse om året", PriceModel: "Fast pris pr. øvelse", Contact: "oevelse@centre.vaern.demo"},
+	{Name: vaern.Texts3{Da: "Fælles logopsamling", Nb: "Felles logginnsamling", En: "Shared log collection"},
+		Description: vaern.Texts3{Da: "Udfases: erstattes af netværksovervågningen.", Nb: "Fases ut: erstattes av nettverksovervåkingen.",
+			En: "Being phased out: replaced by network monitoring."},
+		ServiceLevel: "Hverdage", PriceModel: "Pr. GB", Contact: "soc@centre.vaern.demo", Status: vaern.ServiceRetired},
+}
+
+// SeedServices gives the demo the centre's catalogue with subscriptions of many members (some
+// waiting for the centre, one end requested), the default onboarding checklist with the featured
+// members partly through it, and IT-structure mappings from several members, some shared.
+func SeedServices(ctx context.Context, st *store.Store) error {
+	centre, err := st.Centre(ctx)
+	if err != nil {
+		return err
+	}
+	members, err := st.Members(ctx, centre.ID)
+	if err != nil {
+		return err
+	}
+	admin := vaern.System("demo")
+	coord := func(o vaern.Org) vaern.Actor {
+		people, _ := st.OrgUsers(ctx, o.ID)
+		for _, p := range people {
+			if p.Role == vaern.RoleCoordinator {
+				return vaern.Actor{UserID: p.ID, Email: p.Email, OrgID: o.ID, Role: p.Role}
+			}
+		}
+		return vaern.Actor{Email: "demo", OrgID: o.ID, Role: vaern.RoleCoordinator}
+	}
+	now := time.Now().Truncate(time.Minute)
+	defer st.SetClock(time.Now)
+	var ids []int64
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		st.SetClock(func() time.Time { return now.AddDate(-3, 0, 0) })
+		for _, v := range demoServices {
+			status := v.Status
+			v.Status = vaern.ServiceOffered
+			saved, err := tx.SaveService(ctx, admin, centre.ID, v)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, saved.ID)
+			v.Status = status
+		}
+		// Member i uses service j on a fixed pattern; the monitoring and warnings services are the
+		// most used. The newest requests wait for the centre.
+		share := []int{8, 5, 4, 3, 3, 2, 2} // in tenths: how many members use each service
+		for i, m := range members {
+			for j, id := range ids[:len(ids)-1] {
+				if (i*37+j*53+i*j)%10 >= share[j] {
+					continue
+				}
+				since := now.AddDate(0, -((i*5+j*11)%30)-1, 0)
+				st.SetClock(func() time.Time { return since })
+				sub, err := tx.RequestSubscription(ctx, vaern.System("demo"), m.ID, id, "")
+				if err != nil {
+					return fmt.Errorf("demo services: %s: %w", m.Name, err)
+				}
+				if (i+j)%13 == 0 {
+					continue // still waiting for the centre
+				}
+				st.SetClock(func() time.Time { return since.Add(26 * time.Hour) })
+				if err := tx.DecideSubscription(ctx, admin, centre.ID, sub, "approve", ""); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("demo services: %w", err)
+	}
+	st.SetClock(time.Now)
+	retired := demoServices[len(demoServices)-1]
+	retired.ID = ids[len(ids)-1]
+	if _, err := st.SaveService(ctx, admin, centre.ID, retired); err != nil {
+		return err
+	}
+	// Featured members: Aarhus asks for the crisis exercise and is part-way through onboarding;
+	// Copenhagen's coordinator is new and has done little; Bergen has done most.
+	byCode := map[string]vaern.Org{}
+	for _, m := range members {
+		byCode[m.Code] = m
+	}
+	aarhus, kbh, bergen := byCode["751"], byCode["101"], byCode["4601"]
+	if _, err := st.RequestSubscription(ctx, coord(aarhus), aarhus.ID, ids[6], "Vi vil gerne øve ransomware i foråret."); err != nil &&
+		!isInvalidErr(err) {
+		return err
+	}
+	items, err := st.OnboardingItems(ctx, centre.ID)
+	if err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		org  vaern.Org
+		upto int
+	}{{aarhus, 1}, {bergen, len(items)}, {kbh, 0}} {
+		n := 0
+		for _, it := range items {
+			if it.Check != "" || n >= t.upto {
+				continue
+			}
+			if err := st.TickOnboarding(ctx, coord(t.org), t.org.ID, it.ID, true); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	return seedMappings(ctx, st, centre, members, coord)
+}
+
+func isInvalidErr(err error) bool {
+	var ve *vaern.ValidationError
+	return errors.As(err, &ve)
+}
+
+// seedMappings has the featured members and a handful of others answer the IT-structure
+// mapping; most of them share it with the centre, Copenhagen keeps it to itself.
+func seedMappings(ctx context.Context, st *store.Store, centre vaern.Org, members []vaern.Org, coord func(vaern.Org) vaern.Actor) error {
+	fws, err := st.MappingFrameworks(ctx, centre.ID)
+	if err != nil || len(fws) == 0 {
+		return err
+	}
+	fw := fws[0].ID
+	net := []string{"own", "shared", "supplier"}
+	dir := []string{"onprem", "cloud", "hybrid"}
+	host := []string{"own", "shared", "outsourced", "cloud"}
+	bak := []string{"offline", "online", "unknown"}
+	soc := []string{"none", "office", "soc"}
+	suppliers := []string{"KMD, Netcompany og Systematic", "Fujitsu (drift), EG (fagsystemer)", "Atea (drift), Visma (løn), Evry (ESDH)", "Egen IT-afdeling, Microsoft 365"}
+	n := 0
+	for i, m := range members {
+		featured := m.Code == "751" || m.Code == "101" || m.Code == "4601"
+		if !featured && i%9 != 0 {
+			continue
+		}
+		a := coord(m)
+		vals := map[string]string{
+			"NET-01": net[i%3], "NET-02": fmt.Sprint(3 + (i*7)%60), "NET-03": "Administration, skoler, velfærd og bygningsstyring i hvert sit VLAN.",
+			"IAM-01": dir[i%3], "IAM-02": fmt.Sprint(800 + (i*131)%9000),
+			"HOST-01": host[i%4], "SYS-01": "ESDH, økonomi og løn, borgerservice, omsorgssystemet",
+			"SUP-01": suppliers[i%4], "BAK-01": bak[i%3], "SOC-01": soc[i%3],
+		}
+		if i%2 == 0 {
+			vals["BAK-02"] = fmt.Sprint(2 + i%9)
+			vals["SOC-02"] = "Firewall og katalog; servere delvist."
+		}
+		if err := st.SaveMapping(ctx, a, m.ID, fw, vals); err != nil {
+			return fmt.Errorf("demo mapping %s: %w", m.Name, err)
+		}
+		if m.Code != "101" && n%4 != 3 {
+			if err := st.ShareMapping(ctx, a, m.ID, fw, true); err != nil {
+				return err
+			}
+		}
+		n++
+	}
+	return nil
+}
