@@ -135,6 +135,8 @@ type serverConfig struct {
 	smtpTLS       string
 	allowPublic   bool
 	benchmarkK    int           // smallest group the benchmark shows
+	natsURL       string        // sensors' ingest through NATS JetStream; "" writes directly
+	natsStream    string        // the JetStream stream (default VAERN_SENSOR_ALERTS)
 	jobLease      time.Duration // how long a job's claim holds without renewal
 	fastAck       bool
 	rateAPI       float64
@@ -162,6 +164,8 @@ func (c *serverConfig) register(fs *flag.FlagSet, e env, defAddr string) {
 	fs.StringVar(&c.smtpFrom, "smtp-from", e.getenv("VAERN_SMTP_FROM"), "sender address, e.g. Værn <vaern@example.dk>; env VAERN_SMTP_FROM")
 	fs.StringVar(&c.smtpTLS, "smtp-tls", envOr(e, "VAERN_SMTP_TLS", "starttls"), "starttls, tls or none; env VAERN_SMTP_TLS")
 	fs.DurationVar(&c.jobLease, "job-lease", envDuration(e, "VAERN_JOB_LEASE", 2*time.Minute), "how long a background job's claim holds without renewal: a stopped node's jobs are taken up after it; env VAERN_JOB_LEASE")
+	fs.StringVar(&c.natsURL, "nats", e.getenv("VAERN_NATS"), "NATS URL, e.g. nats://127.0.0.1:4222: the sensors' ingest goes through a JetStream stream shared by the app nodes; env VAERN_NATS")
+	fs.StringVar(&c.natsStream, "nats-stream", envOr(e, "VAERN_NATS_STREAM", "VAERN_SENSOR_ALERTS"), "the JetStream stream (its subject and consumer are named after it); env VAERN_NATS_STREAM")
 	fs.IntVar(&c.benchmarkK, "benchmark-k", envInt(e, "VAERN_BENCHMARK_K", 5), "smallest group of members the benchmark and the national report show; env VAERN_BENCHMARK_K")
 	fs.BoolVar(&c.allowPublic, "insecure-public-http", envBool(e.getenv("VAERN_INSECURE_PUBLIC_HTTP")), "allow plain HTTP on a public address (not for production); env VAERN_INSECURE_PUBLIC_HTTP")
 	fs.BoolVar(&c.fastAck, "sqlite-fast-accept-loss", envBool(e.getenv("VAERN_SQLITE_FAST_ACCEPT_LOSS")), "acknowledge that --sqlite-fast on a public listener may lose the last acknowledged writes on a power loss; env VAERN_SQLITE_FAST_ACCEPT_LOSS")

@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"centre":       {"create the installation's security centre: centre create", cmdCentre},
 		"backup":       {"write a consistent, verified backup while the server runs: backup --to FILE", cmdBackup},
 		"restore":      {"load a backup into the database and verify it: restore --from FILE", cmdRestore},
+		"sensor":       {"network sensors: sensor create (prints the token), list, revoke, keygen, ship FILE", cmdSensor},
 		"migrate-data": {"move everything to another database, e.g. SQLite to PostgreSQL: migrate-data --from SRC --to DST", cmdMigrateData},
 	}
 }

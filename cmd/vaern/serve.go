@@ -8,11 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/jobs"
 	"github.com/vaern/vaern/internal/notify"
+	"github.com/vaern/vaern/internal/sensor"
+	"github.com/vaern/vaern/internal/sensor/natsq"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/web"
 )
@@ -74,9 +77,23 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 	if _, port, _ := net.SplitHostPort(c.addr); port == "0" && c.baseURL == "http://"+c.addr {
 		c.baseURL = "http://" + ln.Addr().String()
 	}
+	// With --nats the sensors' batches go through JetStream: the request is answered once the
+	// stream has the batch, and this node's consumer writes it to the store.
+	var sink sensor.Sink
+	var queue *natsq.Queue
+	if c.natsURL != "" {
+		q, err := natsq.Open(ctx, c.natsURL, natsq.Options{Stream: c.natsStream, Subject: strings.ToLower(strings.ReplaceAll(c.natsStream, "_", ".")),
+			Durable: strings.ToLower(c.natsStream) + "-ingest", Log: log})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer q.Close()
+		queue, sink = q, q
+	}
 	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
 		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: worker.Wake,
-		RateLimits: c.rateLimits(), BenchmarkK: c.benchmarkK}, st)
+		RateLimits: c.rateLimits(), BenchmarkK: c.benchmarkK, SensorRate: sensor.DefaultRate, SensorSink: sink}, st)
 	if err != nil {
 		ln.Close()
 		return err
@@ -99,6 +116,9 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		Notify: notifier})
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); worker.Run(bg) }()
+	if queue != nil {
+		go queue.Consume(bg, st)
+	}
 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()

@@ -5,12 +5,14 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/sensor"
 	"github.com/vaern/vaern/internal/store"
 )
 
@@ -22,6 +24,9 @@ type Config struct {
 	BenchmarkK int
 	// Catalog translates report labels (English when nil).
 	Catalog *i18n.Catalog
+	// Sensors runs the sensors' ingest (POST /api/v1/sensor/alerts); nil: New builds one that
+	// writes to the store directly, with no rate limit.
+	Sensors *sensor.Ingester
 }
 
 // API serves /api/v1.
@@ -34,6 +39,9 @@ type API struct {
 func New(st *store.Store, cfg Config) *API {
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = func(r *http.Request) string { return r.RemoteAddr }
+	}
+	if cfg.Sensors == nil && st != nil {
+		cfg.Sensors = NewSensorIngester(st, st, sensor.RateLimit{})
 	}
 	return &API{st: st, cfg: cfg}
 }
@@ -57,7 +65,8 @@ func (a *API) Routes() []httpx.Route {
 			Doc: &httpx.Doc{Summary: "Create a unit", Tag: "units", Request: "NewUnit", Response: "Unit"}},
 		{Method: http.MethodGet, Pattern: "/api/v1/orgs/{id}/users", Perm: vaern.PermViewOrg, Handler: a.users, API: true, IDKind: "org",
 			Doc: &httpx.Doc{Summary: "The caller's organisation's people and their roles", Tag: "users", Response: "User", Array: true}},
-	}, append(a.resultsRoutes(), append(a.systemRoutes(), append(a.notificationsRoutes(), append(a.warningsRoutes(), append(a.incidentRoutes(), append(a.indicatorRoutes(), a.servicesRoutes()...)...)...)...)...)...)...)
+	}, slices.Concat(a.resultsRoutes(), a.systemRoutes(), a.notificationsRoutes(), a.warningsRoutes(), a.incidentRoutes(),
+		a.indicatorRoutes(), a.servicesRoutes(), a.sensorRoutes())...)
 }
 
 // JSON shapes. Field names are the API's contract; keep them stable.

@@ -20,7 +20,8 @@ import (
 // OpenAPI test).
 func schemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas(), servicesSchemas()} {
+	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas(), servicesSchemas(),
+		sensorsSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")
@@ -227,6 +228,7 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		}
 		tagList = append(tagList, tag)
 	}
+	patchSensorDoc(paths)
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
@@ -240,8 +242,9 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 		"components": map[string]any{
 			"schemas": schemas(),
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "API token"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "vaern_session"},
+				"bearer":      map[string]any{"type": "http", "scheme": "bearer", "description": "API token"},
+				"session":     map[string]any{"type": "apiKey", "in": "cookie", "name": "vaern_session"},
+				"sensorToken": map[string]any{"type": "http", "scheme": "bearer", "description": "A sensor's ingest token (vaern sensor create, or the sensors page)"},
 			},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},

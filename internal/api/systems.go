@@ -82,7 +82,7 @@ func systemsSchemas() map[string]any {
 		"system_owner_id": ids, "data_owner_id": ids, "unit_id": ids,
 		"system_owner_contact_id": map[string]any{"type": "integer", "description": "the system owner when it is a contact (a person without an account), 0 for none; either this or system_owner_id"},
 		"data_owner_contact_id":   map[string]any{"type": "integer", "description": "the data owner when it is a contact, 0 for none; either this or data_owner_id"},
-		"confidentiality": level, "integrity": level, "availability": level, "rto_hours": hours, "rpo_hours": hours,
+		"confidentiality":         level, "integrity": level, "availability": level, "rto_hours": hours, "rpo_hours": hours,
 		"internet_exposed": boolean(),
 		"personal_data":    map[string]any{"type": "array", "items": enum(pds...)},
 		"tags":             map[string]any{"type": "array", "items": text},

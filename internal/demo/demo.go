@@ -137,10 +137,13 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedIncidents(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedServices(ctx, st); err != nil {
+		return false, err
+	}
 	if err := SeedIndicators(ctx, st); err != nil {
 		return false, err
 	}
-	if err := SeedServices(ctx, st); err != nil {
+	if err := SeedSensors(ctx, st); err != nil {
 		return false, err
 	}
 	return true, nil

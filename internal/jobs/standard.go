@@ -65,6 +65,7 @@ func Standard(reg *Registry, c Config) {
 
 	notifyJobs(reg, c)
 	warningsJobs(reg, c)
+	sensorJobs(reg, c)
 }
 
 // notifyJobs registers the notifications' jobs: webhook deliveries and the daily digest.

@@ -44,7 +44,9 @@ func schemaTables(ctx context.Context, e Engine, q querier) ([]*tableInfo, error
 	var err error
 	if e == Postgres {
 		rows, err = q.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
-			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+			AND table_name NOT IN (SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE n.nspname = current_schema() AND c.relispartition)`)
 	} else {
 		rows, err = q.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	}

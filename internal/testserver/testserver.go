@@ -19,6 +19,7 @@ import (
 	"github.com/vaern/vaern/internal/demo"
 	"github.com/vaern/vaern/internal/jobs"
 	"github.com/vaern/vaern/internal/notify"
+	"github.com/vaern/vaern/internal/sensor"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 	"github.com/vaern/vaern/internal/web"
@@ -70,6 +71,8 @@ type Options struct {
 	WebhookAllowPrivate bool
 	// WebhookClient posts the webhook jobs (default: the production client, which refuses loopback).
 	WebhookClient *http.Client
+	// SensorRate is the per-sensor ingest rate (none by default).
+	SensorRate sensor.RateLimit
 }
 
 // Start runs a server on engine e until the test ends.
@@ -105,7 +108,8 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
 	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: s.Jobs.Wake,
-		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner, WebhookAllowPrivate: opt.WebhookAllowPrivate}, st)
+		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner, WebhookAllowPrivate: opt.WebhookAllowPrivate,
+		SensorRate: opt.SensorRate}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/vaern/vaern/internal/api"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/sensor"
 	"github.com/vaern/vaern/internal/sso"
 	"github.com/vaern/vaern/internal/store"
 )
@@ -39,6 +40,11 @@ type Config struct {
 	// SSOClient makes the server's calls to OpenID providers (discovery, keys, tokens); nil: a
 	// client with a 15 s timeout.
 	SSOClient *http.Client
+	// SensorRate is the per-sensor batch rate (the zero value limits nothing; `vaern serve` sets
+	// sensor.DefaultRate). SensorSink takes the sensors' parsed batches: nil writes them to the
+	// store directly; `vaern serve --nats` puts a JetStream queue there.
+	SensorRate sensor.RateLimit
+	SensorSink sensor.Sink
 }
 
 // Server is the HTTP side of Værn.
@@ -54,7 +60,7 @@ type Server struct {
 	secure  bool
 	handler http.Handler
 	qcache  *questionCache
-	rcache  *reportCache // municipality reports of closed rounds (report_cache.go)
+	rcache  *reportCache  // municipality reports of closed rounds (report_cache.go)
 	scache  *sessionCache // sessions of autosaves, checked again by the write (session_cache.go)
 	limits  *rateLimiters
 	oidc    *sso.OIDC // the OpenID Connect relying party, with each provider's discovery cached
@@ -85,7 +91,12 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
-	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP, BenchmarkK: cfg.BenchmarkK, Catalog: cat})
+	var sink sensor.Sink = st
+	if cfg.SensorSink != nil {
+		sink = cfg.SensorSink
+	}
+	s.api = api.New(st, api.Config{BaseURL: cfg.BaseURL, ClientIP: s.clientIP, BenchmarkK: cfg.BenchmarkK, Catalog: cat,
+		Sensors: api.NewSensorIngester(st, sink, cfg.SensorRate)})
 	s.routes = append(s.htmlRoutes(), s.api.Routes()...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {

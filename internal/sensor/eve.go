@@ -1,0 +1,531 @@
+// Package sensor is the ingest half of the sensors module: it reads Suricata EVE events (NDJSON or
+// a JSON array, each event checked on its own), pseudonymises members' internal addresses with a
+// prefix-preserving keyed pseudonym (CryptoPAn), drops payloads unless the member opted in, and
+// derives the hourly sightings that correlation reads. It holds no storage and no HTTP code.
+package sensor
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/inputguard"
+)
+
+// Limits bound one batch. They are the ingest's stated limits (docs/sensors.md).
+type Limits struct {
+	MaxBytes  int64 // the batch after decompression
+	MaxLine   int   // one event, in bytes
+	MaxDepth  int   // nesting inside one event
+	MaxTokens int   // values inside one event
+	MaxEvents int   // events in one batch
+	MaxErrors int   // line errors listed in the answer (all are counted)
+}
+
+// DefaultLimits are the ingest's limits.
+var DefaultLimits = Limits{MaxBytes: 32 << 20, MaxLine: 64 << 10, MaxDepth: 16, MaxTokens: 4096, MaxEvents: 100_000, MaxErrors: 100}
+
+// ErrTooManyEvents refuses a batch with more events than MaxEvents.
+var ErrTooManyEvents = errors.New("too many events in one batch")
+
+// LineError is one rejected event: its line (where it starts) and why.
+type LineError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// Options say how a batch is read.
+type Options struct {
+	Pseudo      *Pseudonymiser // nil: addresses are kept as sent (the shipper's own checks)
+	KeepPayload bool           // the member opted in to keep payloads and HTTP bodies
+}
+
+// Result is what a batch held.
+type Result struct {
+	Alerts   []vaern.SensorAlert
+	Rejected int
+	Errors   []LineError
+	Other    map[string]int // events of other types, by event_type
+}
+
+func (r *Result) reject(l Limits, line int, msg string) {
+	r.Rejected++
+	if len(r.Errors) < max(l.MaxErrors, 1) {
+		r.Errors = append(r.Errors, LineError{Line: line, Message: msg})
+	}
+}
+
+// ReadBody reads a batch body, gunzipping it when gz is set, and refuses one larger than max bytes
+// (after decompression) with an *inputguard.Error of kind TooLarge before reading further.
+func ReadBody(r io.Reader, gz bool, max int64) ([]byte, error) {
+	if gz {
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("the body is not valid gzip: %w", err)
+		}
+		defer z.Close()
+		r = z
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		if gz {
+			return nil, fmt.Errorf("the body could not be read (is it valid gzip?): %w", err)
+		}
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, &inputguard.Error{Kind: inputguard.TooLarge, Limit: max}
+	}
+	return data, nil
+}
+
+// Parse reads a batch of EVE events: NDJSON (one event a line) or one JSON array. Every event is
+// checked on its own; a bad one is rejected with the line it starts on and the rest are read.
+// Alerts are kept (pseudonymised), other event types counted. An error refuses the whole batch
+// (too large, too many events).
+func Parse(data []byte, l Limits, opt Options) (*Result, error) {
+	if err := (inputguard.Limits{MaxBytes: l.MaxBytes}).CheckSize(len(data)); err != nil {
+		return nil, err
+	}
+	res := &Result{Alerts: make([]vaern.SensorAlert, 0, bytes.Count(data, []byte{'\n'})+1)}
+	p := parser{l: l, opt: opt, res: res, guard: inputguard.Limits{MaxBytes: int64(l.MaxLine), MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens}}
+	i := skipSpace(data, 0, nil)
+	var err error
+	if i < len(data) && data[i] == '[' {
+		err = p.array(data, i)
+	} else {
+		err = p.lines(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+type parser struct {
+	l      Limits
+	opt    Options
+	res    *Result
+	guard  inputguard.Limits
+	events int
+	ev     eveEvent
+}
+
+func skipSpace(data []byte, i int, line *int) int {
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '\n':
+			if line != nil {
+				*line++
+			}
+		case ' ', '\t', '\r':
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func (p *parser) count() error {
+	p.events++
+	if p.l.MaxEvents > 0 && p.events > p.l.MaxEvents {
+		return fmt.Errorf("%w: at most %d", ErrTooManyEvents, p.l.MaxEvents)
+	}
+	return nil
+}
+
+// lines reads NDJSON.
+func (p *parser) lines(data []byte) error {
+	line := 0
+	for len(data) > 0 {
+		line++
+		var ln []byte
+		if j := bytes.IndexByte(data, '\n'); j >= 0 {
+			ln, data = data[:j], data[j+1:]
+		} else {
+			ln, data = data, nil
+		}
+		ln = bytes.TrimRight(ln, "\r \t")
+		if len(bytes.TrimLeft(ln, " \t")) == 0 {
+			continue
+		}
+		if err := p.count(); err != nil {
+			return err
+		}
+		p.event(ln, line)
+	}
+	return nil
+}
+
+// array reads one JSON array of events, starting at data[start] == '['.
+func (p *parser) array(data []byte, start int) error {
+	line := 1 + bytes.Count(data[:start], []byte{'\n'})
+	i := start + 1
+	for {
+		i = skipSpace(data, i, &line)
+		if i >= len(data) {
+			p.res.reject(p.l, line, "the JSON array is not closed")
+			return nil
+		}
+		switch data[i] {
+		case ']':
+			if j := skipSpace(data, i+1, &line); j < len(data) {
+				p.res.reject(p.l, line, "text after the end of the JSON array")
+			}
+			return nil
+		case ',':
+			i++
+			continue
+		}
+		// One element: find its end without building it.
+		end, lines, ok := valueEnd(data, i)
+		if err := p.count(); err != nil {
+			return err
+		}
+		if !ok {
+			p.res.reject(p.l, line, "the event is not complete JSON (the array ends inside it)")
+			return nil
+		}
+		p.event(data[i:end], line)
+		line += lines
+		i = end
+	}
+}
+
+// valueEnd finds the end of the JSON value at data[i] and the newlines inside it. It keeps no
+// state but a depth counter, so any nesting costs nothing here; the event check bounds it.
+func valueEnd(data []byte, i int) (end, lines int, ok bool) {
+	depth := 0
+	for ; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '\n':
+			lines++
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth <= 0 {
+				return i + 1, lines, depth == 0
+			}
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				} else if data[i] == '\n' {
+					lines++
+				}
+			}
+		case ',':
+			if depth == 0 {
+				return i, lines, true
+			}
+		}
+	}
+	return i, lines, depth == 0
+}
+
+// eveEvent holds the fields of an EVE event that Værn reads; the rest is skipped.
+type eveEvent struct {
+	Timestamp string  `json:"timestamp"`
+	EventType string  `json:"event_type"`
+	SrcIP     string  `json:"src_ip"`
+	SrcPort   int     `json:"src_port"`
+	DestIP    string  `json:"dest_ip"`
+	DestPort  int     `json:"dest_port"`
+	Proto     string  `json:"proto"`
+	Alert     *eveAl  `json:"alert"`
+	HTTP      *eveHTT `json:"http"`
+	TLS       *eveTLS `json:"tls"`
+	DNS       *eveDNS `json:"dns"`
+	Payload   string  `json:"payload"`
+}
+
+type eveAl struct {
+	SignatureID int64  `json:"signature_id"`
+	Signature   string `json:"signature"`
+	Category    string `json:"category"`
+	Severity    int    `json:"severity"`
+}
+
+type eveHTT struct {
+	Hostname     string `json:"hostname"`
+	URL          string `json:"url"`
+	RequestBody  string `json:"http_request_body"`
+	ResponseBody string `json:"http_response_body"`
+}
+
+type eveTLS struct {
+	SNI string `json:"sni"`
+	JA3 *struct {
+		Hash string `json:"hash"`
+	} `json:"ja3"`
+	JA4 string `json:"ja4"`
+}
+
+type eveDNS struct {
+	RRName  string `json:"rrname"`
+	Queries []struct {
+		RRName string `json:"rrname"`
+	} `json:"queries"`
+}
+
+// event checks and reads one event.
+func (p *parser) event(b []byte, line int) {
+	if len(b) > p.l.MaxLine {
+		p.res.reject(p.l, line, fmt.Sprintf("the event is longer than %d bytes", p.l.MaxLine))
+		return
+	}
+	if b[0] != '{' {
+		p.res.reject(p.l, line, "not a JSON object")
+		return
+	}
+	// Depth and values are bounded before the decoder allocates: a line with no more brackets
+	// than MaxDepth cannot nest deeper, and one shorter than MaxTokens cannot hold more values;
+	// any other line is scanned by inputguard.
+	if bytes.Count(b, []byte{'{'})+bytes.Count(b, []byte{'['}) <= p.l.MaxDepth && len(b) <= p.l.MaxTokens {
+		// within the bounds
+	} else if err := p.guard.CheckJSON(b); err != nil {
+		var ge *inputguard.Error
+		if errors.As(err, &ge) {
+			ge.Line = 0
+		}
+		p.res.reject(p.l, line, err.Error())
+		return
+	}
+	p.ev = eveEvent{}
+	if err := json.Unmarshal(b, &p.ev); err != nil {
+		p.res.reject(p.l, line, "not valid JSON: "+jsonMessage(err))
+		return
+	}
+	ev := &p.ev
+	if ev.EventType == "" {
+		p.res.reject(p.l, line, "event_type is missing")
+		return
+	}
+	if ev.EventType != "alert" {
+		if p.res.Other == nil {
+			p.res.Other = map[string]int{}
+		}
+		p.res.Other[eventTypeName(ev.EventType, len(p.res.Other))]++
+		return
+	}
+	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
+	if err := fillAlert(&p.res.Alerts[len(p.res.Alerts)-1], ev, p.opt); err != nil {
+		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
+		p.res.reject(p.l, line, err.Error())
+	}
+}
+
+func jsonMessage(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "json: ")
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return msg
+}
+
+// eventTypeName keeps other event types' names tidy and their number bounded.
+func eventTypeName(s string, known int) string {
+	if len(s) > 32 || known >= 64 {
+		return "other"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return "other"
+		}
+	}
+	return s
+}
+
+// Alert checks one alert event and turns it into the alert Værn keeps.
+func Alert(ev *eveEvent, opt Options) (vaern.SensorAlert, error) {
+	var a vaern.SensorAlert
+	err := fillAlert(&a, ev, opt)
+	return a, err
+}
+
+func fillAlert(a *vaern.SensorAlert, ev *eveEvent, opt Options) error {
+	t, err := ParseTime(ev.Timestamp)
+	if err != nil {
+		return err
+	}
+	a.Time = t
+	if ev.Alert == nil {
+		return errors.New("alert: the alert object is missing")
+	}
+	if ev.Alert.SignatureID <= 0 || ev.Alert.SignatureID > 1<<40 {
+		return errors.New("alert.signature_id: must be a positive number")
+	}
+	a.SignatureID = ev.Alert.SignatureID
+	if a.Signature, err = text("alert.signature", ev.Alert.Signature, 512); err != nil {
+		return err
+	}
+	if a.Category, err = text("alert.category", ev.Alert.Category, 256); err != nil {
+		return err
+	}
+	if ev.Alert.Severity < 0 || ev.Alert.Severity > 255 {
+		return errors.New("alert.severity: must be between 0 and 255")
+	}
+	a.Severity = ev.Alert.Severity
+	if a.Proto, err = text("proto", ev.Proto, 16); err != nil {
+		return err
+	}
+	if ev.SrcPort < 0 || ev.SrcPort > 65535 {
+		return errors.New("src_port: must be between 0 and 65535")
+	}
+	if ev.DestPort < 0 || ev.DestPort > 65535 {
+		return errors.New("dest_port: must be between 0 and 65535")
+	}
+	a.SrcPort, a.DestPort = ev.SrcPort, ev.DestPort
+	if ev.SrcIP == "" {
+		return errors.New("src_ip is missing")
+	}
+	if ev.DestIP == "" {
+		return errors.New("dest_ip is missing")
+	}
+	if a.SrcIP, a.SrcInternal, err = opt.Pseudo.Address(ev.SrcIP); err != nil {
+		return errors.New("src_ip: " + err.Error())
+	}
+	if a.DestIP, a.DstInternal, err = opt.Pseudo.Address(ev.DestIP); err != nil {
+		return errors.New("dest_ip: " + err.Error())
+	}
+	if h := ev.HTTP; h != nil {
+		a.Domain = h.Hostname
+		if a.URL, err = text("http.url", h.URL, 2048); err != nil {
+			return err
+		}
+	}
+	if s := ev.TLS; s != nil {
+		if a.Domain == "" {
+			a.Domain = s.SNI
+		}
+		if s.JA3 != nil && s.JA3.Hash != "" {
+			if !isHex(s.JA3.Hash, 32) {
+				return errors.New("tls.ja3.hash: must be 32 hexadecimal digits")
+			}
+			a.JA3 = strings.ToLower(s.JA3.Hash)
+		}
+		if a.JA4, err = text("tls.ja4", s.JA4, 64); err != nil {
+			return err
+		}
+	}
+	if d := ev.DNS; d != nil && a.Domain == "" {
+		a.Domain = d.RRName
+		if a.Domain == "" && len(d.Queries) > 0 {
+			a.Domain = d.Queries[0].RRName
+		}
+	}
+	if a.Domain != "" {
+		a.Domain = strings.TrimSuffix(strings.ToLower(a.Domain), ".")
+		if len(a.Domain) > 253 || strings.ContainsAny(a.Domain, " /\\\"<>") {
+			return errors.New("the host name (http.hostname, tls.sni or dns.rrname) is not a domain name")
+		}
+	}
+	if opt.KeepPayload {
+		pl := ev.Payload
+		if pl == "" && ev.HTTP != nil {
+			pl = ev.HTTP.RequestBody + ev.HTTP.ResponseBody
+		}
+		a.Payload = pl
+	}
+	return nil
+}
+
+func text(field, s string, max int) (string, error) {
+	if len(s) > max {
+		return "", fmt.Errorf("%s: longer than %d characters", field, max)
+	}
+	return s, nil
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseTime reads an EVE timestamp: RFC 3339 with or without the colon in the offset
+// ("2011-08-12T14:52:57.716360+0200"), or without an offset (taken as UTC).
+func ParseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, errors.New("timestamp is missing")
+	}
+	if t, ok := fastTime(s); ok {
+		return t, nil
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			if t.Year() < 1990 || t.Year() > 2200 {
+				break
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("timestamp: %s is not a time such as 2026-12-02T10:15:00.123456+0100", strconv.Quote(trunc(s, 40)))
+}
+
+var timeLayouts = []string{"2006-01-02T15:04:05.999999999-0700", time.RFC3339Nano, "2006-01-02T15:04:05.999999999"}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// fastTime reads Suricata's own layout, "2006-01-02T15:04:05.000000+0100", without time.Parse.
+func fastTime(s string) (time.Time, bool) {
+	if len(s) != 31 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || (s[26] != '+' && s[26] != '-') {
+		return time.Time{}, false
+	}
+	num := func(from, to int) (int, bool) {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 7)
+	d, ok3 := num(8, 10)
+	h, ok4 := num(11, 13)
+	mi, ok5 := num(14, 16)
+	se, ok6 := num(17, 19)
+	us, ok7 := num(20, 26)
+	oh, ok8 := num(27, 29)
+	om, ok9 := num(29, 31)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9) || y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+		h > 23 || mi > 59 || se > 60 || oh > 23 || om > 59 {
+		return time.Time{}, false
+	}
+	off := oh*3600 + om*60
+	if s[26] == '-' {
+		off = -off
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, us*1000, time.UTC)
+	if t.Day() != d { // 31 February and the like: let time.Parse say so
+		return time.Time{}, false
+	}
+	return t.Add(-time.Duration(off) * time.Second), true
+}
