@@ -91,6 +91,10 @@ type EarlyWarning struct {
 	Status      string // "open", "advised" (a draft advisory was made), "dismissed", "suppressed"
 	AdvisoryID  int64  // the draft advisory made from it, if any
 	IndicatorID int64  // the indicator it was shared as, if any
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// SuppressedBy names the warninglist that lists the indicator as benign (status "suppressed").
+	SuppressedBy string
+	Reason       string // why an analyst dismissed it
+	Alerts       int64  // alerts in the sightings of the burst
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }

@@ -21,7 +21,7 @@ import (
 func schemas() map[string]any {
 	out := map[string]any{}
 	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas(), servicesSchemas(),
-		sensorsSchemas()} {
+		sensorsSchemas(), earlyWarningsSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")

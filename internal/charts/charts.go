@@ -284,10 +284,12 @@ func (c Chart) lines() Drawing {
 	d := Drawing{W: 640, H: 300}
 	x0, x1, top, bottom := 40.0, 620.0, 12.0, 250.0
 	mx := c.max()
-	for l := 0; l <= int(mx); l++ {
-		y := bottom - (bottom-top)*float64(l)/mx
+	// A grid line per unit up to ten (scores), else about ten round steps (counts).
+	step := tickStep(mx)
+	for l := 0.0; l <= mx+1e-9; l += step {
+		y := bottom - (bottom-top)*l/mx
 		d.Items = append(d.Items, Item{Shape: "line", Pts: []Pt{{x0, y}, {x1, y}}, Stroke: grid, Width: 1})
-		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 - 8, y + 4}}, Text: strconv.Itoa(l), Size: 11, Fill: muted, Anchor: "end"})
+		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{x0 - 8, y + 4}}, Text: num(l), Size: 11, Fill: muted, Anchor: "end"})
 	}
 	n := len(c.Labels)
 	xAt := func(i int) float64 {
@@ -297,8 +299,13 @@ func (c Chart) lines() Drawing {
 		return x0 + 20 + (x1-x0-40)*float64(i)/float64(n-1)
 	}
 	yAt := func(v float64) float64 { return bottom - (bottom-top)*math.Max(0, math.Min(v, mx))/mx }
+	// At most about twelve x labels fit: with more (hours, days), every k-th is written; the
+	// table under the chart has them all.
+	every := max(1, (n+11)/12)
 	for i, l := range c.Labels {
-		d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{xAt(i), bottom + 16}}, Text: l, Size: 11, Fill: ink, Anchor: "middle"})
+		if i%every == 0 {
+			d.Items = append(d.Items, Item{Shape: "text", Pts: []Pt{{xAt(i), bottom + 16}}, Text: l, Size: 11, Fill: ink, Anchor: "middle"})
+		}
 	}
 	for si, s := range c.Series {
 		col := colour(si, s)

@@ -146,6 +146,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedSensors(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedCorrelation(ctx, st); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

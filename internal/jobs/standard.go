@@ -66,6 +66,13 @@ func Standard(reg *Registry, c Config) {
 	notifyJobs(reg, c)
 	warningsJobs(reg, c)
 	sensorJobs(reg, c)
+
+	cw := &Correlator{St: c.St, N: c.notifier(), Log: c.Log}
+	reg.Handle(CorrelateKind, Kind{Timeout: 5 * time.Minute, Handle: func(ctx context.Context, _ *Run) error {
+		_, err := cw.RunOnce(ctx)
+		return err
+	}})
+	reg.Every(CorrelateKind, time.Minute, nil)
 }
 
 // notifyJobs registers the notifications' jobs: webhook deliveries and the daily digest.

@@ -48,6 +48,10 @@ const (
 
 	ServiceRequest  = "services.request"  // a member asked for a service, or to end one: the centre's admins
 	ServiceDecision = "services.decision" // the centre approved or declined: the member's coordinators
+
+	// Sensors (issue 14): correlation's early warnings.
+	EarlyWarning       = "sensor.early_warning"        // the centre: k members saw an indicator within the window
+	EarlyWarningMember = "sensor.early_warning_member" // a member: an indicator its sensors saw was seen by others too
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -76,6 +80,8 @@ var Kinds = []Kind{
 	{Name: IncidentSLA, Module: "incidents", Perm: vaern.PermIncidentManage},
 	{Name: ServiceRequest, Module: "services", Perm: vaern.PermServicesManage},
 	{Name: ServiceDecision, Module: "services", Perm: vaern.PermServicesRequest},
+	{Name: EarlyWarning, Module: "sensors", Perm: vaern.PermSensorsCentre},
+	{Name: EarlyWarningMember, Module: "sensors", Perm: vaern.PermSensorsManage},
 }
 
 // Lookup returns the kind named name.

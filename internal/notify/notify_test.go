@@ -103,10 +103,10 @@ func TestMode(t *testing.T) {
 			t.Errorf("a viewer can choose e-mails for %s, which never reach them", k.Name)
 		}
 	}
-	// The centre hears of the incidents members report to it and of the service requests members
-	// address to it, and of nothing of a member's own.
+	// The centre hears of the incidents members report to it, of the service requests members
+	// address to it and of the early warnings it raises, and of nothing of a member's own.
 	for _, k := range For(vaern.RoleCentreAdmin) {
-		if k.Name != IncidentCentre && k.Name != ServiceRequest {
+		if k.Name != IncidentCentre && k.Name != ServiceRequest && k.Name != EarlyWarning {
 			t.Errorf("centre admins get member notifications of kind %s", k.Name)
 		}
 	}

@@ -61,3 +61,8 @@ func Owners(k Kind, all []vaern.Recipient, systemOwner, dataOwner int64) []vaern
 	}
 	return Coordinators(k, all, 0)
 }
+
+// Everyone is everyone of the organisation who may receive k.
+func Everyone(k Kind, all []vaern.Recipient) []vaern.Recipient {
+	return pick(k, all, 0, func(vaern.Recipient) bool { return true })
+}

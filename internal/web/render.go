@@ -236,6 +236,7 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	items = append(items, servicesNav(p)...)
 	items = append(items, indicatorNav(p)...)
 	items = append(items, sensorNav(p)...)
+	items = append(items, correlateNav(p)...)
 	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
 	if vaern.Can(p.Role, vaern.PermManageOrg) {
 		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})
