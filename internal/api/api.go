@@ -66,7 +66,7 @@ func (a *API) Routes() []httpx.Route {
 		{Method: http.MethodGet, Pattern: "/api/v1/orgs/{id}/users", Perm: vaern.PermViewOrg, Handler: a.users, API: true, IDKind: "org",
 			Doc: &httpx.Doc{Summary: "The caller's organisation's people and their roles", Tag: "users", Response: "User", Array: true}},
 	}, slices.Concat(a.resultsRoutes(), a.systemRoutes(), a.notificationsRoutes(), a.warningsRoutes(), a.incidentRoutes(),
-		a.indicatorRoutes(), a.servicesRoutes(), a.sensorRoutes(), a.earlyWarningRoutes())...)
+		a.indicatorRoutes(), a.servicesRoutes(), a.sensorRoutes(), a.earlyWarningRoutes(), a.knowledgeRoutes())...)
 }
 
 // JSON shapes. Field names are the API's contract; keep them stable.

@@ -21,7 +21,7 @@ import (
 func schemas() map[string]any {
 	out := map[string]any{}
 	for _, set := range []map[string]any{platformSchemas(), resultsSchemas(), systemsSchemas(), warningsSchemas(), incidentsSchemas(), indicatorsSchemas(), servicesSchemas(),
-		sensorsSchemas(), earlyWarningsSchemas()} {
+		sensorsSchemas(), earlyWarningsSchemas(), knowledgeSchemas()} {
 		for k, v := range set {
 			if _, dup := out[k]; dup {
 				panic("openapi: schema " + k + " is defined twice")
@@ -105,6 +105,7 @@ var tagDescriptions = map[string]string{
 	"systems":    "The member's register of IT systems and their SBOM components",
 	"indicators": "The indicator store: shared indicators under TLP and audience, their exports for sensors and feeds, and imports",
 	"warnings":   "Advisories, the member's exposures to them and its answers, the centre's sector counts",
+	"knowledge":  "The knowledge base's posts under their TLP labels and audiences, and its search",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

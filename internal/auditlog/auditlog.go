@@ -21,7 +21,7 @@ var Categories = []string{"auth", "user", "membership", "link", "api_token", "or
 	"assessment", "delegation", "answer", "evidence", "action", "system", "risk", "treatment", "threat", "risk_matrix", "register",
 	"member_group", "recovery", "notify", "webhook", "job", "contact",
 	"advisory", "exposure", "product_mapping", "warning_feed", "incident", "indicator", "sso", "identity",
-	"service", "subscription", "onboarding", "handover", "mapping", "sensor", "early_warning", "warninglist"}
+	"service", "subscription", "onboarding", "handover", "mapping", "sensor", "early_warning", "warninglist", "knowledge"}
 
 // KnownCategory reports whether c is one of Categories.
 func KnownCategory(c string) bool {

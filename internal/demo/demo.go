@@ -149,6 +149,9 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedCorrelation(ctx, st); err != nil {
 		return false, err
 	}
+	if err := SeedKnowledge(ctx, st, centre); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

@@ -21,6 +21,8 @@ type Kind struct {
 	// Perm is what a person must be allowed to do to be told: someone who cannot act on the
 	// notice (a viewer, for a delegated question) is not bothered with it.
 	Perm vaern.Permission
+	// Default is the e-mail mode until the person chooses one (empty: at once).
+	Default string
 }
 
 // The kinds.
@@ -52,6 +54,9 @@ const (
 	// Sensors (issue 14): correlation's early warnings.
 	EarlyWarning       = "sensor.early_warning"        // the centre: k members saw an indicator within the window
 	EarlyWarningMember = "sensor.early_warning_member" // a member: an indicator its sensors saw was seen by others too
+
+	KnowledgePost  = "knowledge.post"  // a new post or thread in a topic the person follows
+	KnowledgeReply = "knowledge.reply" // a comment on one's post, a reply in one's thread or a followed topic
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -82,6 +87,9 @@ var Kinds = []Kind{
 	{Name: ServiceDecision, Module: "services", Perm: vaern.PermServicesRequest},
 	{Name: EarlyWarning, Module: "sensors", Perm: vaern.PermSensorsCentre},
 	{Name: EarlyWarningMember, Module: "sensors", Perm: vaern.PermSensorsManage},
+	// The network's conversation comes in the daily digest unless the person wants it at once.
+	{Name: KnowledgePost, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
+	{Name: KnowledgeReply, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
 }
 
 // Lookup returns the kind named name.
@@ -116,6 +124,9 @@ func For(r vaern.Role) []Kind {
 func Mode(k Kind, chosen string, r vaern.Recipient) string {
 	if r.Disabled || r.Email == "" {
 		return vaern.NotifyOff
+	}
+	if chosen == "" {
+		chosen = k.Default
 	}
 	switch chosen {
 	case vaern.NotifyImmediate, vaern.NotifyDigest:

@@ -53,12 +53,12 @@ func (t *Tx) Recipients(ctx context.Context, orgID int64) ([]vaern.Recipient, er
 	})
 }
 
-// NotifyMode is the person's e-mail mode for kind (immediate when they never chose).
+// NotifyMode is the person's e-mail mode for kind; "" when they never chose (the kind's default applies).
 func (t *Tx) NotifyMode(ctx context.Context, userID int64, kind string) (string, error) {
 	var mode string
 	err := t.queryRow(ctx, "SELECT mode FROM notify_prefs WHERE user_id = ? AND kind = ?", userID, kind).Scan(&mode)
 	if err := mapErr(err); err == vaern.ErrNotFound {
-		return vaern.NotifyImmediate, nil
+		return "", nil // not chosen: the kind's default (notify.Mode)
 	} else if err != nil {
 		return "", err
 	}

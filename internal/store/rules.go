@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 	"github.com/vaern/vaern/internal/framework"
 )
 
@@ -14,10 +15,11 @@ import (
 // (Options.Rules; internal/wire.StoreRules puts the set together). The interfaces are defined
 // here, where they are used, and speak only domain types and the framework document type.
 type Rules struct {
-	Baseline BaselineRules
-	Register RegisterRules
-	Incident IncidentRules
-	Services ServicesRules
+	Baseline  BaselineRules
+	Register  RegisterRules
+	Incident  IncidentRules
+	Knowledge KnowledgeRules
+	Services  ServicesRules
 }
 
 // ServicesRules are the services module's write guards (internal/services.Rules).
@@ -99,8 +101,23 @@ type IncidentRules interface {
 }
 
 func (r Rules) check() error {
-	if r.Baseline == nil || r.Register == nil || r.Incident == nil || r.Services == nil {
+	if r.Baseline == nil || r.Register == nil || r.Incident == nil || r.Services == nil || r.Knowledge == nil {
 		return errors.New("open store: the module rules are missing (Options.Rules; see internal/wire.StoreRules)")
 	}
 	return nil
+}
+
+// KnowledgeRules are the knowledge module's write guards (internal/knowledge.Rules).
+type KnowledgeRules interface {
+	// MayAuthor reports whether a person with role may write a post of kind, given whether they
+	// act for the centre and whether the centre allows their member to author.
+	MayAuthor(role vaern.Role, centre, allowed bool, kind vaern.PostKind) bool
+	// CleanPost trims and validates a post with its audience, naming the first wrong field.
+	CleanPost(p *vaern.Post, aud access.Audience) error
+	// CleanComment trims and validates a comment or a forum reply.
+	CleanComment(body string) (string, error)
+	// CleanTopic trims and validates a topic's names per language.
+	CleanTopic(names map[string]string) (map[string]string, error)
+	// SniffAttachment finds an attachment's content type from its content, or refuses it.
+	SniffAttachment(name string, data []byte) (string, error)
 }

@@ -31,6 +31,9 @@ func (s *Server) notifyPrefs(r *http.Request, p *vaern.Principal) ([]notifyPref,
 	var out []notifyPref
 	for _, k := range notify.For(p.Role) {
 		mode := chosen[k.Name]
+		if mode == "" {
+			mode = k.Default // the kind's own default until the person chooses
+		}
 		if mode == "" || (k.Legal && mode == vaern.NotifyOff) {
 			mode = vaern.NotifyImmediate
 		}

@@ -37,7 +37,7 @@ type views struct {
 // templates can call is read in one place; a name given twice stops the boot.
 func templateFuncs() (template.FuncMap, error) {
 	out := template.FuncMap{}
-	for _, set := range []template.FuncMap{baseFuncs(), registerFuncs(), resultsFuncs(), warningsFuncs(), incidentsFuncs(), indicatorsFuncs(), ssoFuncs(), servicesFuncs()} {
+	for _, set := range []template.FuncMap{baseFuncs(), registerFuncs(), resultsFuncs(), warningsFuncs(), incidentsFuncs(), indicatorsFuncs(), ssoFuncs(), servicesFuncs(), knowledgeFuncs()} {
 		for k, f := range set {
 			if _, dup := out[k]; dup {
 				return nil, fmt.Errorf("templates: helper %q is defined twice", k)
@@ -237,6 +237,7 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	items = append(items, indicatorNav(p)...)
 	items = append(items, sensorNav(p)...)
 	items = append(items, correlateNav(p)...)
+	items = append(items, knowledgeNav(p)...)
 	items = append(items, NavItem{Href: "/org/units", Key: "nav.units"}, NavItem{Href: "/org/users", Key: "nav.users"})
 	if vaern.Can(p.Role, vaern.PermManageOrg) {
 		items = append(items, NavItem{Href: "/org/settings", Key: "nav.settings"})

@@ -22,7 +22,7 @@ func (s *Server) htmlRoutes() []httpx.Route {
 // moduleRoutes lists the modules' route tables.
 func (s *Server) moduleRoutes() [][]httpx.Route {
 	return [][]httpx.Route{s.baselineRoutes(), s.baselineCentreRoutes(), s.registerRoutes(), s.resultsRoutes(), s.jobsRoutes(), s.notifyRoutes(), s.warningsRoutes(), s.incidentRoutes(), s.indicatorRoutes(), s.ssoRoutes(), s.servicesRoutes(),
-		s.sensorRoutes(), s.correlateRoutes()}
+		s.sensorRoutes(), s.correlateRoutes(), s.knowledgeRoutes()}
 }
 
 // platformRoutes are sign-in, account, organisation and centre administration.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -233,21 +234,9 @@ func wcReadForm(r *http.Request) (vaern.Advisory, error) {
 	if a.TLP == "" {
 		return a, vaern.Invalid("tlp", "choose a TLP label")
 	}
-	aud := access.Audience{Kind: access.Kind(f.Get("audience"))}
-	switch aud.Kind {
-	case access.NamedMembers:
-		for _, v := range f["audience_orgs"] {
-			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-				aud.Orgs = append(aud.Orgs, id)
-			}
-		}
-	case access.Group:
-		aud.Country, aud.Region, aud.SizeClass = f.Get("audience_country"), strings.TrimSpace(f.Get("audience_region")), f.Get("audience_size")
-	case access.AllMembers, access.CentreOnly:
-	case "":
-		aud.Kind = access.AllMembers
-	default:
-		return a, vaern.Invalid("audience", "is not an audience")
+	aud, err := formAudience(f)
+	if err != nil {
+		return a, err
 	}
 	a.Audience = store.FormatAudience(aud)
 	if v := strings.TrimSpace(f.Get("due")); v != "" {
@@ -451,4 +440,26 @@ func (s *Server) wcExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Write(b)
+}
+
+// formAudience reads the audience picker (partial "wc-audience" fields: audience, audience_orgs,
+// audience_country, audience_region, audience_size), as advisories and knowledge posts use it.
+func formAudience(f url.Values) (access.Audience, error) {
+	aud := access.Audience{Kind: access.Kind(f.Get("audience"))}
+	switch aud.Kind {
+	case access.NamedMembers:
+		for _, v := range f["audience_orgs"] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				aud.Orgs = append(aud.Orgs, id)
+			}
+		}
+	case access.Group:
+		aud.Country, aud.Region, aud.SizeClass = f.Get("audience_country"), strings.TrimSpace(f.Get("audience_region")), f.Get("audience_size")
+	case access.AllMembers, access.CentreOnly:
+	case "":
+		aud.Kind = access.AllMembers
+	default:
+		return aud, vaern.Invalid("audience", "is not an audience")
+	}
+	return aud, nil
 }

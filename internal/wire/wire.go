@@ -6,6 +6,7 @@ package wire
 import (
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/incident"
+	"github.com/vaern/vaern/internal/knowledge"
 	"github.com/vaern/vaern/internal/register"
 	"github.com/vaern/vaern/internal/services"
 	"github.com/vaern/vaern/internal/store"
@@ -13,7 +14,7 @@ import (
 
 // StoreRules is the set of module checks every store is opened with.
 func StoreRules() store.Rules {
-	return store.Rules{Baseline: baseline.Rules{}, Register: register.Rules{}, Incident: incident.Rules{}, Services: services.Rules{}}
+	return store.Rules{Baseline: baseline.Rules{}, Register: register.Rules{}, Incident: incident.Rules{}, Services: services.Rules{}, Knowledge: knowledge.Rules{}}
 }
 
 // StoreOptions returns opt with the module checks set.

@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
+)
+
+// Full-text search over the knowledge base, advisories and framework guidance. The access rule is
+// part of each search query, never applied to its results: a hit the viewer may not see is not
+// ranked, counted or returned. The words come from knowledge.Terms (letters and digits only,
+// matched as prefixes); SQLite searches FTS5 tables, PostgreSQL tsvector columns stemmed in the
+// text's language and queried in Danish, Norwegian and English at once.
+
+// searchTerms keeps the terms that are plain words: nothing else reaches a match expression.
+func searchTerms(terms []string) []string {
+	var out []string
+	for _, t := range terms {
+		ok := t != ""
+		for _, r := range t {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, strings.ToLower(t))
+		}
+	}
+	return out
+}
+
+func fts5Match(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = `"` + t + `"*`
+	}
+	return strings.Join(parts, " ")
+}
+
+func tsQuery(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = t + ":*"
+	}
+	return strings.Join(parts, " & ")
+}
+
+// tsQueryFrom is the query in the three languages' configurations, joined as alternatives.
+const tsQueryFrom = `(SELECT to_tsquery('danish', ?) || to_tsquery('norwegian', ?) || to_tsquery('english', ?) AS q) q`
+
+// SearchPosts is Posts for a search: the posts v may see whose text in some language matches every
+// term of f.Terms, best first. Each post appears once, in the language version that matched best;
+// its Snippet holds that version's body (knowledge.Snippet shortens and marks it).
+func (s *Store) SearchPosts(ctx context.Context, v access.Principal, centre int64, f vaern.PostFilter) (vaern.PostList, error) {
+	var out vaern.PostList
+	terms := searchTerms(f.Terms)
+	if len(terms) == 0 {
+		return out, nil
+	}
+	w := postFilter(postWhere(v, centre), f)
+	limit, _ := pageOf(f)
+	var from, rank string
+	var qargs []any
+	if s.engine == Postgres {
+		q := tsQuery(terms)
+		from = " FROM knowledge_texts x CROSS JOIN " + tsQueryFrom + " JOIN knowledge_posts k ON k.id = x.post_id"
+		rank = "ts_rank(x.tsv, q.q)"
+		qargs = []any{q, q, q}
+		w = access.Predicate{SQL: "x.tsv @@ q.q AND " + w.SQL, Args: w.Args}
+	} else {
+		// CROSS JOIN fixes SQLite's join order: the full-text match first, then the posts by key
+		// (left to choose, the planner may walk the posts and probe the index for each).
+		from = " FROM knowledge_texts_fts CROSS JOIN knowledge_texts x ON x.id = knowledge_texts_fts.rowid CROSS JOIN knowledge_posts k ON k.id = x.post_id"
+		rank = "-bm25(knowledge_texts_fts, 5.0, 1.0)"
+		w = access.Predicate{SQL: "knowledge_texts_fts MATCH ? AND " + w.SQL, Args: append([]any{fts5Match(terms)}, w.Args...)}
+	}
+	args := append(append([]any{}, qargs...), w.Args...)
+	// First the ranking, narrow: the matching texts' ids and their posts', best first. Each
+	// language version is its own row: three times the page covers a post found in all three.
+	rows, err := s.query(ctx, "SELECT x.id, k.id, "+rank+" AS r"+from+" WHERE "+w.SQL+" ORDER BY r DESC, x.id DESC LIMIT ?",
+		append(args, limit*3)...)
+	type hit struct{ text, post int64 }
+	hits, err := collect(rows, err, func(r scanner) (hit, error) {
+		var h hit
+		var rank float64
+		return h, mapErr(r.Scan(&h.text, &h.post, &rank))
+	})
+	if err != nil {
+		return out, err
+	}
+	seen := map[int64]bool{}
+	var texts []int64
+	for _, h := range hits {
+		if seen[h.post] {
+			continue
+		}
+		seen[h.post] = true
+		if len(texts) < limit {
+			texts = append(texts, h.text)
+		}
+	}
+	// When the ranked rows did not reach their cap they are every match, and their posts the
+	// count; only a larger result is counted by a second query (the same rule, the same match).
+	out.Total = len(seen)
+	if len(hits) == limit*3 {
+		if err := s.queryRow(ctx, "SELECT COUNT(DISTINCT x.post_id)"+from+" WHERE "+w.SQL, args...).Scan(&out.Total); err != nil {
+			return out, mapErr(err)
+		}
+	}
+	if len(texts) == 0 {
+		return out, nil
+	}
+	// Then the page's rows by the texts' ids, under the same rule. The id list is padded to the
+	// page's size so that the statement's text stays the same.
+	in := make([]any, limit)
+	for i := range in {
+		in[i] = int64(-1)
+		if i < len(texts) {
+			in[i] = texts[i]
+		}
+	}
+	pw := postWhere(v, centre)
+	rows, err = s.query(ctx, "SELECT "+postCols+`, x.body FROM knowledge_texts x JOIN knowledge_posts k ON k.id = x.post_id
+		JOIN orgs o ON o.id = k.owner_org_id LEFT JOIN users u ON u.id = k.created_by
+		WHERE x.id IN (`+placeholders(limit)+") AND "+pw.SQL, append(in, pw.Args...)...)
+	posts, err := collect(rows, err, func(r scanner) (vaern.Post, error) {
+		var body string
+		p, err := scanPost(r, &body)
+		p.Snippet = body
+		return p, err
+	})
+	if err != nil {
+		return out, err
+	}
+	byPost := map[int64]vaern.Post{}
+	for _, p := range posts {
+		byPost[p.ID] = p
+	}
+	for _, h := range hits {
+		if p, ok := byPost[h.post]; ok && seen[h.post] {
+			out.Posts = append(out.Posts, p)
+			delete(byPost, h.post)
+		}
+	}
+	markFallback(out.Posts, f.Lang)
+	return out, nil
+}
+
+// SearchAdvisories finds the published advisories of the community that v may see, best first.
+// Snippet holds the advisory's summary.
+func (s *Store) SearchAdvisories(ctx context.Context, v access.Principal, centre int64, terms []string, limit int) ([]vaern.SearchHit, error) {
+	terms = searchTerms(terms)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	w := access.Where(v, advisoryRule).And("a.state = 'published' AND a.owner_org_id = ?", centre)
+	const doc = "(to_tsvector('danish'::regconfig, a.title || ' ' || a.summary || ' ' || a.texts) || " +
+		"to_tsvector('norwegian'::regconfig, a.title || ' ' || a.summary || ' ' || a.texts) || " +
+		"to_tsvector('english'::regconfig, a.title || ' ' || a.summary || ' ' || a.texts))"
+	var query string
+	var args []any
+	if s.engine == Postgres {
+		q := tsQuery(terms)
+		query = "SELECT a.id, a.title, a.summary, a.tlp, ts_rank(" + doc + ", q.q) AS r FROM advisories a CROSS JOIN " + tsQueryFrom +
+			" WHERE " + doc + " @@ q.q AND " + w.SQL + " ORDER BY r DESC, a.id DESC LIMIT ?"
+		args = append(append([]any{q, q, q}, w.Args...), limit)
+	} else {
+		query = `SELECT a.id, a.title, a.summary, a.tlp, -bm25(advisories_fts, 5.0, 2.0, 1.0) AS r FROM advisories_fts
+			JOIN advisories a ON a.id = advisories_fts.rowid WHERE advisories_fts MATCH ? AND ` + w.SQL + " ORDER BY r DESC, a.id DESC LIMIT ?"
+		args = append(append([]any{fts5Match(terms)}, w.Args...), limit)
+	}
+	rows, err := s.query(ctx, query, args...)
+	return collect(rows, err, func(r scanner) (vaern.SearchHit, error) {
+		h := vaern.SearchHit{Source: "advisory"}
+		err := r.Scan(&h.ID, &h.Title, &h.Snippet, &h.TLP, &h.Rank)
+		h.Path = "/warnings/advisories/" + itoa(h.ID)
+		return h, mapErr(err)
+	})
+}
+
+// SearchGuidance finds the questions and guidance of the community's frameworks (the published
+// ones every person of the community sees), best first, in lang where the framework has it.
+func (s *Store) SearchGuidance(ctx context.Context, v access.Principal, centre int64, terms []string, lang string, limit int) ([]vaern.SearchHit, error) {
+	terms = searchTerms(terms)
+	if len(terms) == 0 || !v.SignedIn {
+		return nil, nil
+	}
+	if err := s.indexGuidance(ctx, centre); err != nil {
+		return nil, err
+	}
+	var query string
+	var args []any
+	if s.engine == Postgres {
+		q := tsQuery(terms)
+		query = "SELECT g.id, g.qid || ' ' || g.title, g.body, ts_rank(g.tsv, q.q) AS r FROM knowledge_guidance g CROSS JOIN " + tsQueryFrom +
+			" WHERE g.tsv @@ q.q AND g.centre_id = ? AND g.lang = ? ORDER BY r DESC, g.id LIMIT ?"
+		args = []any{q, q, q, centre, langOf(lang), limit}
+	} else {
+		query = `SELECT g.id, g.qid || ' ' || g.title, g.body, -bm25(knowledge_guidance_fts, 3.0, 1.0) AS r FROM knowledge_guidance_fts
+			JOIN knowledge_guidance g ON g.id = knowledge_guidance_fts.rowid WHERE knowledge_guidance_fts MATCH ? AND g.centre_id = ? AND g.lang = ?
+			ORDER BY r DESC, g.id LIMIT ?`
+		args = []any{fts5Match(terms), centre, langOf(lang), limit}
+	}
+	rows, err := s.query(ctx, query, args...)
+	return collect(rows, err, func(r scanner) (vaern.SearchHit, error) {
+		h := vaern.SearchHit{Source: "guidance"}
+		err := r.Scan(&h.ID, &h.Title, &h.Snippet, &h.Rank)
+		h.Path = "/knowledge/guidance/" + itoa(h.ID) + "/text"
+		return h, mapErr(err)
+	})
+}
+
+// Guidance is one indexed question of a framework of the community.
+func (s *Store) Guidance(ctx context.Context, centre, id int64) (vaern.SearchHit, string, error) {
+	var h vaern.SearchHit
+	var fw string
+	err := s.queryRow(ctx, `SELECT g.id, g.qid || ' ' || g.title, g.body, f.title FROM knowledge_guidance g JOIN frameworks f ON f.id = g.framework_id
+		WHERE g.id = ? AND g.centre_id = ?`, id, centre).Scan(&h.ID, &h.Title, &h.Snippet, &fw)
+	h.Source = "guidance"
+	return h, fw, mapErr(err)
+}
+
+// indexGuidance brings the guidance index of the community's published frameworks up to date: a
+// framework not yet indexed, or changed since, is indexed again (question text as the title, the
+// help text as the body, per language).
+func (s *Store) indexGuidance(ctx context.Context, centre int64) error {
+	rows, err := s.query(ctx, `SELECT f.id, f.updated_at FROM frameworks f WHERE f.centre_id = ? AND f.draft = ?
+		AND NOT EXISTS (SELECT 1 FROM knowledge_guidance g WHERE g.framework_id = f.id AND g.fw_updated = f.updated_at)
+		AND NOT EXISTS (SELECT 1 FROM knowledge_guidance g WHERE g.framework_id = f.id AND g.qid = '' AND g.fw_updated = f.updated_at)`, centre, false)
+	type stale struct{ id, updated int64 }
+	todo, err := collect(rows, err, func(r scanner) (stale, error) {
+		var x stale
+		return x, mapErr(r.Scan(&x.id, &x.updated))
+	})
+	if err != nil || len(todo) == 0 {
+		return err
+	}
+	for _, x := range todo {
+		_, fw, err := s.Framework(ctx, x.id)
+		if err != nil {
+			return err
+		}
+		err = s.Write(ctx, func(tx *Tx) error {
+			if _, err := tx.exec(ctx, "DELETE FROM knowledge_guidance WHERE framework_id = ?", x.id); err != nil {
+				return err
+			}
+			n := 0
+			for _, q := range fw.Questions() {
+				for _, l := range vaern.PostLangs {
+					text := q.Text[l]
+					if text == "" {
+						continue
+					}
+					n++
+					if _, err := tx.exec(ctx, `INSERT INTO knowledge_guidance (centre_id, framework_id, fw_updated, qid, lang, title, body)
+						VALUES (?, ?, ?, ?, ?, ?, ?)`, centre, x.id, x.updated, q.ID, l, text, q.Help[l]); err != nil {
+						return err
+					}
+				}
+			}
+			if n == 0 {
+				// A marker row, so a framework without texts is not parsed again on every search.
+				_, err := tx.exec(ctx, `INSERT INTO knowledge_guidance (centre_id, framework_id, fw_updated, qid, lang, title, body)
+					VALUES (?, ?, ?, '', '', '', '')`, centre, x.id, x.updated)
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
