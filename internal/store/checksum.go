@@ -48,7 +48,12 @@ func schemaTables(ctx context.Context, e Engine, q querier) ([]*tableInfo, error
 			AND table_name NOT IN (SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 				WHERE n.nspname = current_schema() AND c.relispartition)`)
 	} else {
-		rows, err = q.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+		// Full-text indexes (FTS5 virtual tables and their shadow tables) are derived from the
+		// tables they index: they are neither copied nor compared, and rebuilt after a copy.
+		rows, err = q.QueryContext(ctx, `SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+			AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+			AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+				AND m.name LIKE v.name || '\_%' ESCAPE '\')`)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
@@ -82,8 +87,9 @@ func schemaTables(ctx context.Context, e Engine, q querier) ([]*tableInfo, error
 func describe(ctx context.Context, e Engine, q querier, t *tableInfo) error {
 	refs := map[string]bool{}
 	if e == Postgres {
+		// Generated columns (the search vectors) are computed by the database: not copied.
 		rows, err := q.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, t.Name)
+			WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`, t.Name)
 		if err != nil {
 			return err
 		}

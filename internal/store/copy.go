@@ -190,6 +190,9 @@ func Copy(ctx context.Context, src, dst *Store, opt CopyOptions) (*CopyResult, e
 			return nil, err
 		}
 	}
+	if err := dst.rebuildSearch(ctx); err != nil {
+		return nil, err
+	}
 
 	// Verify every table against the source snapshot.
 	var bad []string
@@ -663,3 +666,25 @@ func (s *Store) CheckComplete(ctx context.Context) error {
 
 // operationsVersion is the schema version that added the data move marker.
 const operationsVersion = 5
+
+// rebuildSearch rebuilds SQLite's full-text indexes from the tables they index, after a copy
+// wrote those tables (PostgreSQL's search vectors are generated columns and need nothing).
+func (s *Store) rebuildSearch(ctx context.Context) error {
+	if s.engine != SQLite {
+		return nil
+	}
+	rows, err := s.w.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'`)
+	names, err := collect(rows, err, func(r scanner) (string, error) {
+		var n string
+		return n, r.Scan(&n)
+	})
+	if err != nil {
+		return fmt.Errorf("target: list search indexes: %w", err)
+	}
+	for _, n := range names {
+		if _, err := s.w.ExecContext(ctx, "INSERT INTO "+quoteIdent(n)+"("+quoteIdent(n)+") VALUES ('rebuild')"); err != nil {
+			return fmt.Errorf("target: rebuild search index %s: %w", n, err)
+		}
+	}
+	return nil
+}
