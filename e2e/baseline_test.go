@@ -203,7 +203,7 @@ func TestBaselineWholeLoop(t *testing.T) {
 	const comment1, comment2 = "Rutinene finnes, men er ikke skrevet ned.", "Kurset er ikke holdt i år."
 	answer := func(ctx context.Context, who, q, value, comment string) {
 		t.Helper()
-		steps := []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(`label[for="` + q[1:] + `-v` + value + `"]`))}
+		steps := []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(q + ` label.opt input[name=value][value="` + value + `"]`))}
 		if comment != "" {
 			steps = append(steps, chromedp.SendKeys(chromedp.CSS(q+" textarea[name=comment]"), comment))
 		}
@@ -240,7 +240,7 @@ func TestBaselineWholeLoop(t *testing.T) {
 	}
 	assertLang(t, respJS, nb) // the profile keeps the language
 	visit(t, respJS, e.base+unitArea)
-	do(t, respJS, "change UNIT-02 to partly", chromedp.Click(chromedp.CSS(`label[for="`+q2[1:]+`-vpartly"]`)))
+	do(t, respJS, "change UNIT-02 to partly", chromedp.Click(chromedp.CSS(q2+` label.opt input[name=value][value="partly"]`)))
 	blWaitText(t, respJS, "autosave UNIT-02", q2+" .save-state", blText(t, nb, "bl.saved"))
 	if a := stored("UNIT-02"); a.Value != "partly" || a.Comment != comment2 || a.Status != vaern.AnswerAnswered {
 		t.Errorf("after autosave UNIT-02: value %q comment %q status %q", a.Value, a.Comment, a.Status)
@@ -290,7 +290,7 @@ func TestBaselineWholeLoop(t *testing.T) {
 	// its address.)
 	visit(t, coord, e.base+orgArea)
 	for _, x := range []struct{ q, value string }{{"#q-ORG-01", "3"}, {"#q-ORG-02", "yes"}} {
-		do(t, coord, "answer "+x.q, chromedp.Click(chromedp.CSS(`label[for="`+x.q[1:]+`-v`+x.value+`"]`)))
+		do(t, coord, "answer "+x.q, chromedp.Click(chromedp.CSS(x.q+` label.opt input[name=value][value="`+x.value+`"]`)))
 		blWaitText(t, coord, "autosave "+x.q, x.q+" .save-state", blText(t, nb, "bl.saved"))
 	}
 	visit(t, coord, e.base+orgArea)

@@ -248,9 +248,17 @@ func nav(p *vaern.Principal, current string) []NavItem {
 	if vaern.Can(p.Role, vaern.PermManageSSO) {
 		items = append(items, NavItem{Href: "/org/sso", Key: "sso.nav"})
 	}
+	// The current item is the one whose address is the longest prefix of the page's: on
+	// /sensors/early-warnings that is "Early warnings", not "Sensors".
+	best := -1
 	for i := range items {
 		h := items[i].Href
-		items[i].Current = current == h || (h != "/" && strings.HasPrefix(current, h+"/"))
+		if (current == h || (h != "/" && strings.HasPrefix(current, h+"/"))) && (best < 0 || len(h) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Current = true
 	}
 	return items
 }
