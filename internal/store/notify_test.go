@@ -109,8 +109,9 @@ func TestNotificationStorage(t *testing.T) {
 			if m, _ := tx.NotifyMode(ctx, f.A.Coordinator.ID, kind); m != vaern.NotifyOff {
 				t.Errorf("mode %q", m)
 			}
-			if m, _ := tx.NotifyMode(ctx, f.A.Viewer.ID, kind); m != vaern.NotifyImmediate {
-				t.Errorf("default mode %q", m)
+			// Never chosen: "", so that the kind's own default applies (notify.Mode).
+			if m, _ := tx.NotifyMode(ctx, f.A.Viewer.ID, kind); m != "" {
+				t.Errorf("mode never chosen = %q, want \"\"", m)
 			}
 			return nil
 		}))
