@@ -230,18 +230,25 @@ func (q *Question) Choice(id string) (Choice, bool) {
 	return Choice{}, false
 }
 
-// link gives every question access to the shared scale (for LevelText).
+// link gives every question access to the shared scale (for LevelText). Parsing links a
+// framework before it is shared; later calls only read, so a cached framework can be used by many
+// goroutines at once (a question already linked is not written again).
 func (f *Framework) link() {
 	for _, a := range f.Areas {
 		if a == nil {
 			continue
 		}
 		for _, q := range a.Questions {
-			if q != nil {
+			if q != nil && !sameScale(q.scale, f.Scale) {
 				q.scale = f.Scale
 			}
 		}
 	}
+}
+
+// sameScale reports whether a and b are the same slice (not merely equal).
+func sameScale(a, b []ScaleLevel) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Question returns the question with the given id.
