@@ -92,26 +92,38 @@ type world struct {
 	systems    []int64    // per client: the system it edits
 }
 
-func seed(t *testing.T, dsn string) world {
+// seedMember opens and migrates the database at dsn and makes a centre and one member, Aarhus.
+func seedMember(t *testing.T, dsn string) (*store.Store, vaern.Org) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
 	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
 	sys := vaern.System("crashtest")
 	centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "CENTRE", Name: "Centret", Country: "DK"})
 	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
 	org, err := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK"})
 	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
+	return st, org
+}
+
+func seed(t *testing.T, dsn string) world {
+	t.Helper()
+	ctx := context.Background()
+	st, org := seedMember(t, dsn)
+	defer st.Close()
+	sys := vaern.System("crashtest")
 	hash, _ := auth.HashPassword(password)
 	if _, err := st.CreateUser(ctx, sys, store.NewUser{Email: email, Name: "Karen", PasswordHash: hash, OrgID: org.ID, Role: vaern.RoleCoordinator}); err != nil {
 		t.Fatal(err)
@@ -121,12 +133,12 @@ func seed(t *testing.T, dsn string) world {
 		t.Fatal(err)
 	}
 	f := fws[0]
-	info, err := st.SaveFramework(ctx, sys, centre.ID, f, true, false)
+	info, err := st.SaveFramework(ctx, sys, org.ParentID, f, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if _, err := st.CreateRound(ctx, sys, centre.ID, vaern.Round{Year: now.Year(), FrameworkID: info.ID, Title: "Krasj",
+	if _, err := st.CreateRound(ctx, sys, org.ParentID, vaern.Round{Year: now.Year(), FrameworkID: info.ID, Title: "Krasj",
 		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(30 * 24 * time.Hour)}, []int64{org.ID}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/vaern/vaern/internal/auth"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
-	"github.com/vaern/vaern/internal/wire"
 )
 
 const alertsPerBatch = 40
@@ -35,23 +34,9 @@ const alertsPerBatch = 40
 func seedSensor(t *testing.T, dsn string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, org := seedMember(t, dsn)
 	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	sys := vaern.System("crashtest")
-	centre, err := st.CreateCentre(ctx, sys, vaern.Org{Code: "CENTRE", Name: "Centret", Country: "DK"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, err := st.CreateMember(ctx, sys, centre.ID, vaern.Org{Code: "751", Name: "Aarhus", Country: "DK"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	token, hash := auth.NewToken("vs_")
 	if _, err := st.CreateSensor(ctx, sys, vaern.Sensor{OrgID: org.ID, Name: "Rådhus"}, hash); err != nil {
 		t.Fatal(err)
