@@ -153,8 +153,8 @@ func (p *parser) lines(data []byte) error {
 		} else {
 			ln, data = data, nil
 		}
-		ln = bytes.TrimRight(ln, "\r \t")
-		if len(bytes.TrimLeft(ln, " \t")) == 0 {
+		ln = trimRightSpace(ln)
+		if onlySpace(ln) {
 			continue
 		}
 		if err := p.count(); err != nil {
@@ -163,6 +163,25 @@ func (p *parser) lines(data []byte) error {
 		p.event(ln, line)
 	}
 	return nil
+}
+
+// trimRightSpace drops trailing CR, blanks and tabs (a loop: bytes.TrimRight builds its cut set
+// on every call, and this runs once a line).
+func trimRightSpace(b []byte) []byte {
+	n := len(b)
+	for n > 0 && (b[n-1] == ' ' || b[n-1] == '\t' || b[n-1] == '\r') {
+		n--
+	}
+	return b[:n]
+}
+
+func onlySpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // array reads one JSON array of events, starting at data[start] == '['.
@@ -232,20 +251,23 @@ func valueEnd(data []byte, i int) (end, lines int, ok bool) {
 	return i, lines, depth == 0
 }
 
-// eveEvent holds the fields of an EVE event that Værn reads; the rest is skipped.
+// eveEvent holds the fields of an EVE event that Værn reads; the rest is skipped by the decoder
+// without being built. The nested objects other than alert are values, not pointers: an absent
+// object and an empty one mean the same here, and a value costs no allocation per line. alert
+// stays a pointer because its absence has its own message.
 type eveEvent struct {
-	Timestamp string  `json:"timestamp"`
-	EventType string  `json:"event_type"`
-	SrcIP     string  `json:"src_ip"`
-	SrcPort   int     `json:"src_port"`
-	DestIP    string  `json:"dest_ip"`
-	DestPort  int     `json:"dest_port"`
-	Proto     string  `json:"proto"`
-	Alert     *eveAl  `json:"alert"`
-	HTTP      *eveHTT `json:"http"`
-	TLS       *eveTLS `json:"tls"`
-	DNS       *eveDNS `json:"dns"`
-	Payload   string  `json:"payload"`
+	Timestamp string `json:"timestamp"`
+	EventType string `json:"event_type"`
+	SrcIP     string `json:"src_ip"`
+	SrcPort   int    `json:"src_port"`
+	DestIP    string `json:"dest_ip"`
+	DestPort  int    `json:"dest_port"`
+	Proto     string `json:"proto"`
+	Alert     *eveAl `json:"alert"`
+	HTTP      eveHTT `json:"http"`
+	TLS       eveTLS `json:"tls"`
+	DNS       eveDNS `json:"dns"`
+	Payload   string `json:"payload"`
 }
 
 type eveAl struct {
@@ -264,7 +286,7 @@ type eveHTT struct {
 
 type eveTLS struct {
 	SNI string `json:"sni"`
-	JA3 *struct {
+	JA3 struct {
 		Hash string `json:"hash"`
 	} `json:"ja3"`
 	JA4 string `json:"ja4"`
@@ -399,46 +421,84 @@ func fillAlert(a *vaern.SensorAlert, ev *eveEvent, opt Options) error {
 	if a.DestIP, a.DstInternal, err = opt.Pseudo.Address(ev.DestIP); err != nil {
 		return errors.New("dest_ip: " + err.Error())
 	}
-	if h := ev.HTTP; h != nil {
-		a.Domain = h.Hostname
-		if a.URL, err = text("http.url", h.URL, 2048); err != nil {
-			return err
-		}
+	a.Domain = ev.HTTP.Hostname
+	if a.URL, err = text("http.url", ev.HTTP.URL, 2048); err != nil {
+		return err
 	}
-	if s := ev.TLS; s != nil {
-		if a.Domain == "" {
-			a.Domain = s.SNI
-		}
-		if s.JA3 != nil && s.JA3.Hash != "" {
-			if !isHex(s.JA3.Hash, 32) {
-				return errors.New("tls.ja3.hash: must be 32 hexadecimal digits")
-			}
-			a.JA3 = strings.ToLower(s.JA3.Hash)
-		}
-		if a.JA4, err = text("tls.ja4", s.JA4, 64); err != nil {
-			return err
-		}
+	if s := &ev.TLS; a.Domain == "" {
+		a.Domain = s.SNI
 	}
-	if d := ev.DNS; d != nil && a.Domain == "" {
+	if h := ev.TLS.JA3.Hash; h != "" {
+		if !isHex(h, 32) {
+			return errors.New("tls.ja3.hash: must be 32 hexadecimal digits")
+		}
+		a.JA3 = lowerASCII(h)
+	}
+	if a.JA4, err = text("tls.ja4", ev.TLS.JA4, 64); err != nil {
+		return err
+	}
+	if d := &ev.DNS; a.Domain == "" {
 		a.Domain = d.RRName
 		if a.Domain == "" && len(d.Queries) > 0 {
 			a.Domain = d.Queries[0].RRName
 		}
 	}
 	if a.Domain != "" {
-		a.Domain = strings.TrimSuffix(strings.ToLower(a.Domain), ".")
-		if len(a.Domain) > 253 || strings.ContainsAny(a.Domain, " /\\\"<>") {
+		d, ok := domainName(a.Domain)
+		if !ok {
 			return errors.New("the host name (http.hostname, tls.sni or dns.rrname) is not a domain name")
 		}
+		a.Domain = d
 	}
 	if opt.KeepPayload {
 		pl := ev.Payload
-		if pl == "" && ev.HTTP != nil {
+		if pl == "" {
 			pl = ev.HTTP.RequestBody + ev.HTTP.ResponseBody
 		}
 		a.Payload = pl
 	}
 	return nil
+}
+
+// domainName lower-cases a host name and drops a trailing dot, in one pass that also refuses
+// what no domain name holds; it allocates only for a name that has upper-case letters (or that
+// is not ASCII, which strings.ToLower handles).
+func domainName(s string) (string, bool) {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 0x80:
+			s = strings.ToLower(s)
+			upper = false
+			i = len(s)
+		}
+	}
+	if upper {
+		s = lowerASCII(s)
+	}
+	s = strings.TrimSuffix(s, ".")
+	if len(s) > 253 || strings.ContainsAny(s, " /\\\"<>") {
+		return "", false
+	}
+	return s, true
+}
+
+// lowerASCII is strings.ToLower for a string known to be ASCII.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func text(field, s string, max int) (string, error) {

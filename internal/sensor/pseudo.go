@@ -2,11 +2,14 @@ package sensor
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // PseudoPrefix marks an address that is a pseudonym, in EVE lines the shipper sends and in the
@@ -35,12 +38,28 @@ type Pseudonymiser struct {
 	pan    *CryptoPAn
 	ranges []netip.Prefix // the member's own ranges, besides internalRanges
 
-	mu    sync.RWMutex
-	cache map[netip.Addr]netip.Addr
+	// The pseudonym caches are fixed tables of cacheSets sets of cacheWays entries, indexed by a
+	// hash of the address: a hit costs no lock, no map and no growth (a full set has one entry
+	// replaced, and CryptoPAn, 32 AES blocks for IPv4, runs again for the address that lost its
+	// place). An IPv4 entry is one word, the address and its pseudonym, so that a look-up touches
+	// one cache line; IPv6 entries are pointers. Both are made on first use, so that a member
+	// without internal addresses costs nothing.
+	once   sync.Once
+	cache4 []atomic.Uint64
+	cache6 []atomic.Pointer[cachedPseudonym]
 }
 
-// maxCache bounds the pseudonym cache; past it the cache starts over.
-const maxCache = 1 << 16
+type cachedPseudonym struct {
+	addr netip.Addr
+	text string // PseudoPrefix + the pseudonym
+}
+
+// The pseudonym caches: 16,384 addresses of each family (128 KiB each per member that sends
+// internal addresses), four ways per set so that a busy member's hosts rarely push each other out.
+const (
+	cacheSetBits = 12
+	cacheWays    = 4
+)
 
 // NewPseudonymiser builds a pseudonymiser for a 32-byte key and the member's own ranges.
 func NewPseudonymiser(key []byte, ranges []netip.Prefix) (*Pseudonymiser, error) {
@@ -48,7 +67,7 @@ func NewPseudonymiser(key []byte, ranges []netip.Prefix) (*Pseudonymiser, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Pseudonymiser{pan: pan, ranges: ranges, cache: map[netip.Addr]netip.Addr{}}, nil
+	return &Pseudonymiser{pan: pan, ranges: ranges}, nil
 }
 
 // Internal reports whether a is an internal address: always-internal or in the member's ranges.
@@ -82,21 +101,76 @@ func (p *Pseudonymiser) own(a netip.Addr) bool {
 
 // Pseudonym returns a's pseudonym (without the prefix).
 func (p *Pseudonymiser) Pseudonym(a netip.Addr) netip.Addr {
-	a = a.Unmap()
-	p.mu.RLock()
-	v, ok := p.cache[a]
-	p.mu.RUnlock()
-	if ok {
-		return v
+	return p.pan.Anonymize(a.Unmap())
+}
+
+// pseudonymText is PseudoPrefix + a's pseudonym, from the cache when it is there.
+func (p *Pseudonymiser) pseudonymText(a netip.Addr) string {
+	p.once.Do(func() {
+		p.cache4 = make([]atomic.Uint64, cacheWays<<cacheSetBits)
+		p.cache6 = make([]atomic.Pointer[cachedPseudonym], cacheWays<<cacheSetBits)
+	})
+	h := hashAddr(a)
+	victim := int(h % cacheWays) // the low bits are not the set's: a fair pick when the set is full
+	set := (h >> (64 - cacheSetBits)) * cacheWays
+	if a.Is4() {
+		v4 := a.As4()
+		key := uint64(binary.BigEndian.Uint32(v4[:])) << 32
+		if key == 0 {
+			return pseudoText4(p.pan.Anonymize(a).As4()) // 0.0.0.0 would read as an empty entry
+		}
+		ways := p.cache4[set:][:cacheWays]
+		for i := range ways {
+			e := ways[i].Load()
+			if e == 0 {
+				victim = i
+				break
+			}
+			if e&^0xffffffff == key {
+				var out [4]byte
+				binary.BigEndian.PutUint32(out[:], uint32(e))
+				return pseudoText4(out)
+			}
+		}
+		out := p.pan.Anonymize(a).As4()
+		ways[victim].Store(key | uint64(binary.BigEndian.Uint32(out[:])))
+		return pseudoText4(out)
 	}
-	v = p.pan.Anonymize(a)
-	p.mu.Lock()
-	if len(p.cache) >= maxCache {
-		p.cache = map[netip.Addr]netip.Addr{}
+	ways := p.cache6[set:][:cacheWays]
+	for i := range ways {
+		e := ways[i].Load()
+		if e == nil {
+			victim = i
+			break
+		}
+		if e.addr == a {
+			return e.text
+		}
 	}
-	p.cache[a] = v
-	p.mu.Unlock()
-	return v
+	e := &cachedPseudonym{addr: a, text: PseudoPrefix + p.pan.Anonymize(a).String()}
+	ways[victim].Store(e)
+	return e.text
+}
+
+// pseudoText4 writes "p:" and the dotted quad in one allocation.
+func pseudoText4(v [4]byte) string {
+	var buf [len(PseudoPrefix) + 15]byte
+	b := append(buf[:0], PseudoPrefix...)
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		b = strconv.AppendUint(b, uint64(x), 10)
+	}
+	return string(b)
+}
+
+// hashAddr mixes an address's 128 bits into 64 (Fibonacci hashing; the set is the top bits).
+func hashAddr(a netip.Addr) uint64 {
+	b := a.As16()
+	hi := binary.BigEndian.Uint64(b[:8])
+	lo := binary.BigEndian.Uint64(b[8:])
+	return (hi*0x9e3779b97f4a7c15 ^ lo) * 0x9e3779b97f4a7c15
 }
 
 // Address applies the pseudonymisation to one address as written in an EVE line: an address
@@ -116,7 +190,7 @@ func (p *Pseudonymiser) Address(s string) (string, bool, error) {
 	}
 	a = a.Unmap()
 	if p != nil && p.Internal(a) {
-		return PseudoPrefix + p.Pseudonym(a).String(), true, nil
+		return p.pseudonymText(a), true, nil
 	}
 	if a.Is4() && !strings.Contains(s, ":") {
 		return s, false, nil // dotted decimal is already canonical (ParseAddr refuses leading zeros)

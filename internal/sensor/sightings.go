@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"hash/maphash"
 	"strconv"
 	"time"
 
@@ -9,59 +10,140 @@ import (
 	"github.com/vaern/vaern"
 )
 
-type sightKey struct {
-	kind, value string
-	hour        int64
+// sightKinds are the kinds a sighting can have, by the small number the table keys on.
+var sightKinds = [...]string{vaern.IndicatorIP, vaern.IndicatorDomain, vaern.IndicatorJA3, vaern.IndicatorJA4, vaern.IndicatorSignature}
+
+const (
+	kindIP = iota
+	kindDomain
+	kindJA3
+	kindJA4
+	kindSignature
+)
+
+// sighting is one hourly sighting while a batch is aggregated: times as Unix nanoseconds (cheap to
+// compare), the signature id as a number until the sighting is written out.
+type sighting struct {
+	kind        uint8
+	value       string // "" for kindSignature: the id is in sid
+	sid         int64
+	hour        int64 // Unix seconds of the hour
+	first, last int64
+	count       int64
+	alert       int32 // the first alert in the bucket (its signature names the sighting)
+}
+
+// sightTable aggregates a batch's sightings: open addressing with linear probing over indices
+// into the list, keyed by (kind, value or signature id, hour) without building a key.
+type sightTable struct {
+	list  []sighting
+	slots []int32 // index into list + 1; 0 is empty
+	shift uint
+	seed  maphash.Seed
+}
+
+func newSightTable(expect int) *sightTable {
+	bits := uint(4)
+	for 1<<bits < 2*expect {
+		bits++
+	}
+	return &sightTable{list: make([]sighting, 0, expect), slots: make([]int32, 1<<bits), shift: 64 - bits, seed: maphash.MakeSeed()}
+}
+
+func (t *sightTable) hash(kind uint8, value string, sid, hour int64) uint64 {
+	h := uint64(sid) ^ uint64(kind)<<56 ^ uint64(hour)*0x9e3779b97f4a7c15
+	if value != "" {
+		h ^= maphash.String(t.seed, value)
+	}
+	return (h * 0x9e3779b97f4a7c15) >> t.shift
+}
+
+// add counts one alert (number i, at unix nanoseconds ns) in its sighting.
+func (t *sightTable) add(kind uint8, value string, sid, hour, ns int64, i int) {
+	mask := uint64(len(t.slots) - 1)
+	for j := t.hash(kind, value, sid, hour); ; j = (j + 1) & mask {
+		k := t.slots[j]
+		if k == 0 {
+			t.list = append(t.list, sighting{kind: kind, value: value, sid: sid, hour: hour, first: ns, last: ns, count: 1, alert: int32(i)})
+			t.slots[j] = int32(len(t.list))
+			if 2*len(t.list) > len(t.slots) {
+				t.grow()
+			}
+			return
+		}
+		g := &t.list[k-1]
+		if g.kind == kind && g.hour == hour && g.sid == sid && g.value == value {
+			g.count++
+			g.first = min(g.first, ns)
+			g.last = max(g.last, ns)
+			return
+		}
+	}
+}
+
+func (t *sightTable) grow() {
+	t.slots = make([]int32, 2*len(t.slots))
+	t.shift--
+	mask := uint64(len(t.slots) - 1)
+	for i := range t.list {
+		g := &t.list[i]
+		j := t.hash(g.kind, g.value, g.sid, g.hour)
+		for t.slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		t.slots[j] = int32(i + 1)
+	}
 }
 
 // Sightings derives the hourly sightings of one member's alerts: each external (not
 // pseudonymised) source and destination address, domain, JA3 and JA4 fingerprint, and the
-// signature id. Pseudonyms never become sightings: they mean nothing across members.
+// signature id. Pseudonyms never become sightings: they mean nothing across members. Each
+// (kind, value, hour) is in the list once, in the order of its first alert.
 func Sightings(orgID int64, alerts []vaern.SensorAlert) []vaern.Sighting {
-	idx := make(map[sightKey]int, 2*len(alerts))
-	var lastSID int64
-	var lastSIDText string
-	var out []vaern.Sighting
-	add := func(kind, value string, a *vaern.SensorAlert, hour time.Time) {
-		if value == "" {
-			return
-		}
-		k := sightKey{kind, value, hour.Unix()}
-		if i, ok := idx[k]; ok {
-			g := &out[i]
-			g.Count++
-			if a.Time.Before(g.FirstSeen) {
-				g.FirstSeen = a.Time
-			}
-			if a.Time.After(g.LastSeen) {
-				g.LastSeen = a.Time
-			}
-			return
-		}
-		g := vaern.Sighting{Kind: kind, Value: value, OrgID: orgID, Hour: hour, FirstSeen: a.Time, LastSeen: a.Time, Count: 1,
-			SignatureID: a.SignatureID, Signature: a.Signature}
-		if kind == vaern.IndicatorSignature {
-			g.SignatureID = 0
-		}
-		idx[k] = len(out)
-		out = append(out, g)
-	}
+	t := newSightTable(len(alerts) + 64)
 	for i := range alerts {
 		a := &alerts[i]
-		hour := a.Time.UTC().Truncate(time.Hour)
-		if !a.SrcInternal {
-			add(vaern.IndicatorIP, a.SrcIP, a, hour)
+		ns := a.Time.UnixNano()
+		sec := a.Time.Unix()
+		hour := sec - ((sec%3600)+3600)%3600 // floor, also before 1970
+		if !a.SrcInternal && a.SrcIP != "" {
+			t.add(kindIP, a.SrcIP, 0, hour, ns, i)
 		}
-		if !a.DstInternal {
-			add(vaern.IndicatorIP, a.DestIP, a, hour)
+		if !a.DstInternal && a.DestIP != "" {
+			t.add(kindIP, a.DestIP, 0, hour, ns, i)
 		}
-		add(vaern.IndicatorDomain, a.Domain, a, hour)
-		add(vaern.IndicatorJA3, a.JA3, a, hour)
-		add(vaern.IndicatorJA4, a.JA4, a, hour)
-		if a.SignatureID != lastSID || lastSIDText == "" {
-			lastSID, lastSIDText = a.SignatureID, strconv.FormatInt(a.SignatureID, 10)
+		if a.Domain != "" {
+			t.add(kindDomain, a.Domain, 0, hour, ns, i)
 		}
-		add(vaern.IndicatorSignature, lastSIDText, a, hour)
+		if a.JA3 != "" {
+			t.add(kindJA3, a.JA3, 0, hour, ns, i)
+		}
+		if a.JA4 != "" {
+			t.add(kindJA4, a.JA4, 0, hour, ns, i)
+		}
+		t.add(kindSignature, "", a.SignatureID, hour, ns, i)
+	}
+	out := make([]vaern.Sighting, len(t.list))
+	var lastSID int64
+	var lastSIDText string
+	for i := range t.list {
+		g := &t.list[i]
+		a := &alerts[g.alert]
+		o := &out[i]
+		*o = vaern.Sighting{Kind: sightKinds[g.kind], Value: g.value, OrgID: orgID, Hour: time.Unix(g.hour, 0).UTC(),
+			FirstSeen: a.Time, LastSeen: a.Time, Count: g.count, SignatureID: a.SignatureID, Signature: a.Signature}
+		if g.first != a.Time.UnixNano() {
+			o.FirstSeen = time.Unix(0, g.first).UTC()
+		}
+		if g.last != a.Time.UnixNano() {
+			o.LastSeen = time.Unix(0, g.last).UTC()
+		}
+		if g.kind == kindSignature {
+			if g.sid != lastSID || lastSIDText == "" {
+				lastSID, lastSIDText = g.sid, strconv.FormatInt(g.sid, 10)
+			}
+			o.Value, o.SignatureID = lastSIDText, 0
+		}
 	}
 	return out
 }
@@ -116,7 +198,7 @@ func Minimise(line []byte, p *Pseudonymiser, keepPayload bool) ([]byte, error) {
 	if a.Domain != "" || a.URL != "" {
 		out.HTTP = &outHTT{Hostname: a.Domain, URL: a.URL}
 	}
-	if ev.TLS != nil {
+	if ev.TLS.SNI != "" || a.JA4 != "" || a.JA3 != "" {
 		out.TLS = &outTLS{SNI: ev.TLS.SNI, JA4: a.JA4}
 		if a.JA3 != "" {
 			out.TLS.JA3 = &struct {
