@@ -40,21 +40,24 @@ var SensorAlertColumns = []string{"org_id", "sensor_id", "batch_id", "time", "si
 	"proto", "src_ip", "src_port", "dest_ip", "dest_port", "src_internal", "dst_internal", "domain", "url", "ja3", "ja4", "payload"}
 
 // SensorAlertRow is an alert as a row of SensorAlertColumns.
-func SensorAlertRow(b *IngestBatch, a *vaern.SensorAlert) []any {
-	return []any{b.OrgID, b.SensorID, b.BatchID, ms(a.Time), a.SignatureID, a.Signature, a.Category, a.Severity,
-		a.Proto, a.SrcIP, a.SrcPort, a.DestIP, a.DestPort, a.SrcInternal, a.DstInternal, a.Domain, a.URL, a.JA3, a.JA4, a.Payload}
-}
+func SensorAlertRow(b *IngestBatch, a *vaern.SensorAlert) []any { return appendAlertRow(nil, b, a) }
 
 // Ingest stores a batch in one transaction: the batch id (a retried batch is found and counts
-// once), the alerts (COPY into the day partitions on PostgreSQL, batched inserts on SQLite), the
-// hourly sightings correlation reads, and the sensor's last-seen time. A sensor revoked in the
+// once), the alerts (COPY into the day partitions on PostgreSQL, prepared multi-row inserts on
+// SQLite), the hourly sightings correlation reads (one upsert of the whole batch on PostgreSQL,
+// prepared multi-row upserts on SQLite), and the sensor's last-seen time. A sensor revoked in the
 // meantime gets ErrSensorRevoked and nothing is written.
 func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error) {
 	if b.BatchID == "" || len(b.BatchID) > 200 {
 		return IngestResult{}, vaern.Invalid("batch_id", "is required and at most 200 characters")
 	}
+	sightings, err := mergeSightings(b.Sightings)
+	if err != nil {
+		return IngestResult{}, err
+	}
 	res := IngestResult{Accepted: len(b.Alerts), Rejected: b.Rejected}
-	body := func(tx *Tx, copyRows func([][]any) error) error {
+	// body is the transaction; store writes the alerts and the sightings, the engine's way.
+	body := func(tx *Tx, store func() error) error {
 		res = IngestResult{Accepted: len(b.Alerts), Rejected: b.Rejected}
 		now := ms(s.now())
 		r, err := tx.exec(ctx, "UPDATE sensors SET last_seen = ? WHERE id = ? AND org_id = ? AND revoked_at = 0", now, b.SensorID, b.OrgID)
@@ -74,38 +77,209 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 			return tx.queryRow(ctx, "SELECT accepted, rejected FROM sensor_batches WHERE sensor_id = ? AND batch_id = ?", b.SensorID, b.BatchID).
 				Scan(&res.Accepted, &res.Rejected)
 		}
-		if len(b.Alerts) > 0 {
-			rows := make([][]any, len(b.Alerts))
-			for i := range b.Alerts {
-				rows[i] = SensorAlertRow(&b, &b.Alerts[i])
-			}
-			if err := copyRows(rows); err != nil {
-				return fmt.Errorf("store alerts: %w", err)
-			}
-		}
-		return tx.addSightingsBatched(ctx, b.Sightings)
+		return store()
 	}
 	if s.engine == Postgres {
 		if err := s.alertPartitions(ctx, b.Alerts); err != nil {
 			return res, err
 		}
 		err := s.writeOnConn(ctx, func(tx *Tx, conn *sql.Conn) error {
-			return body(tx, func(rows [][]any) error { return copyIn(ctx, conn, "sensor_alerts", SensorAlertColumns, rows) })
+			return body(tx, func() error {
+				return onPgx(conn, func(pc *pgx.Conn) error {
+					if len(b.Alerts) > 0 {
+						if _, err := pc.CopyFrom(ctx, pgx.Identifier{"sensor_alerts"}, SensorAlertColumns, &alertSource{b: &b}); err != nil {
+							return fmt.Errorf("store alerts: %w", err)
+						}
+					}
+					return upsertSightingsPg(ctx, pc, sightings)
+				})
+			})
 		})
 		return res, err
 	}
-	err := s.Write(ctx, func(tx *Tx) error {
-		return body(tx, func(rows [][]any) error {
-			ins := &inserter{tx: tx, table: "sensor_alerts", cols: SensorAlertColumns, perStmt: 30000 / len(SensorAlertColumns)}
-			for _, r := range rows {
-				if err := ins.add(ctx, r); err != nil {
-					return err
-				}
+	err = s.Write(ctx, func(tx *Tx) error {
+		return body(tx, func() error {
+			err := tx.execRows(ctx, alertInsert, len(b.Alerts), func(args []any, i int) []any {
+				return appendAlertRow(args, &b, &b.Alerts[i])
+			})
+			if err != nil {
+				return fmt.Errorf("store alerts: %w", err)
 			}
-			return ins.flush(ctx)
+			return tx.execRows(ctx, sightingUpsert, len(sightings), func(args []any, i int) []any {
+				return appendSightingRow(args, &sightings[i])
+			})
 		})
 	})
 	return res, err
+}
+
+// SensorSightingColumns are sensor_sightings' columns in the order ingest writes them.
+var SensorSightingColumns = []string{"kind", "value", "org_id", "hour", "first_seen", "last_seen", "count", "signature_id", "signature"}
+
+// SensorSightingRow is a sighting as a row of SensorSightingColumns.
+func SensorSightingRow(g *vaern.Sighting) []any { return appendSightingRow(nil, g) }
+
+func appendSightingRow(args []any, g *vaern.Sighting) []any {
+	return append(args, g.Kind, g.Value, g.OrgID, ms(g.Hour.UTC().Truncate(time.Hour)), ms(g.FirstSeen), ms(g.LastSeen), max(g.Count, 1),
+		g.SignatureID, g.Signature)
+}
+
+func appendAlertRow(args []any, b *IngestBatch, a *vaern.SensorAlert) []any {
+	return append(args, b.OrgID, b.SensorID, b.BatchID, ms(a.Time), a.SignatureID, a.Signature, a.Category, a.Severity,
+		a.Proto, a.SrcIP, a.SrcPort, a.DestIP, a.DestPort, a.SrcInternal, a.DstInternal, a.Domain, a.URL, a.JA3, a.JA4, a.Payload)
+}
+
+// sightingMerge is how an upsert widens a stored sighting; both engines' upserts use it.
+const sightingMerge = ` ON CONFLICT (kind, value, org_id, hour) DO UPDATE SET
+	first_seen = CASE WHEN excluded.first_seen < sensor_sightings.first_seen THEN excluded.first_seen ELSE sensor_sightings.first_seen END,
+	last_seen = CASE WHEN excluded.last_seen > sensor_sightings.last_seen THEN excluded.last_seen ELSE sensor_sightings.last_seen END,
+	count = sensor_sightings.count + excluded.count`
+
+// The multi-row statements of SQLite's ingest: at most 1,024 alert rows (20 values each) and
+// 2,048 sighting rows (9 each), under SQLite's 32,766 parameters.
+var (
+	alertInsert = &rowsStmt{head: "INSERT INTO sensor_alerts (" + strings.Join(SensorAlertColumns, ", ") + ") VALUES ",
+		cols: len(SensorAlertColumns), maxRows: 1024}
+	sightingInsert = &rowsStmt{head: "INSERT INTO sensor_sightings (" + strings.Join(SensorSightingColumns, ", ") + ") VALUES ",
+		cols: len(SensorSightingColumns), maxRows: 2048}
+	sightingUpsert = &rowsStmt{head: sightingInsert.head, tail: sightingMerge, cols: len(SensorSightingColumns), maxRows: 2048}
+)
+
+// rowsStmt is a multi-row statement in a few fixed sizes (the largest, then powers of two for the
+// rest), so that its SQL is one of a few constant texts: the writer's statement cache
+// (Tx.exec) then prepares each once, and a batch no longer has SQLite parse a statement of
+// thousands of values.
+type rowsStmt struct {
+	head, tail string
+	cols       int
+	maxRows    int
+	texts      sync.Map // rows -> SQL
+}
+
+func (r *rowsStmt) sql(rows int) string {
+	if q, ok := r.texts.Load(rows); ok {
+		return q.(string)
+	}
+	tuple := "(" + strings.Repeat("?, ", r.cols-1) + "?)"
+	var b strings.Builder
+	b.Grow(len(r.head) + rows*(len(tuple)+2) + len(r.tail))
+	b.WriteString(r.head)
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+	}
+	b.WriteString(r.tail)
+	q, _ := r.texts.LoadOrStore(rows, b.String())
+	return q.(string)
+}
+
+// execRows writes n rows with st, fill appending row i's values.
+func (t *Tx) execRows(ctx context.Context, st *rowsStmt, n int, fill func(args []any, i int) []any) error {
+	args := make([]any, 0, min(n, st.maxRows)*st.cols)
+	for i := 0; i < n; {
+		k := st.maxRows
+		for k > n-i {
+			k /= 2
+		}
+		args = args[:0]
+		for j := i; j < i+k; j++ {
+			args = fill(args, j)
+		}
+		if _, err := t.exec(ctx, st.sql(k), args...); err != nil {
+			return err
+		}
+		i += k
+	}
+	return nil
+}
+
+// alertSource feeds a batch's alerts to pgx's COPY one row at a time, in one reused slice (COPY
+// encodes a row before it asks for the next).
+type alertSource struct {
+	b   *IngestBatch
+	i   int
+	row []any
+}
+
+func (s *alertSource) Next() bool { s.i++; return s.i <= len(s.b.Alerts) }
+func (s *alertSource) Err() error { return nil }
+func (s *alertSource) Values() ([]any, error) {
+	s.row = appendAlertRow(s.row[:0], s.b, &s.b.Alerts[s.i-1])
+	return s.row, nil
+}
+
+// upsertSightingsPg adds a batch's sightings in one statement: the batch is sent as nine arrays
+// (one bind message, no temporary table and no catalog change per batch) and upserted in key
+// order, so that two batches of one member lock shared sightings in the same order and cannot
+// deadlock.
+func upsertSightingsPg(ctx context.Context, pc *pgx.Conn, list []vaern.Sighting) error {
+	if len(list) == 0 {
+		return nil
+	}
+	kinds, values, sigs := make([]string, len(list)), make([]string, len(list)), make([]string, len(list))
+	ints := make([]int64, 6*len(list))
+	orgs, hours, firsts, lasts, counts, sids := ints[:len(list)], ints[len(list):2*len(list)], ints[2*len(list):3*len(list)],
+		ints[3*len(list):4*len(list)], ints[4*len(list):5*len(list)], ints[5*len(list):]
+	for i := range list {
+		g := &list[i]
+		kinds[i], values[i], sigs[i] = g.Kind, g.Value, g.Signature
+		orgs[i], hours[i], firsts[i], lasts[i], counts[i], sids[i] = g.OrgID, ms(g.Hour.UTC().Truncate(time.Hour)), ms(g.FirstSeen), ms(g.LastSeen),
+			max(g.Count, 1), g.SignatureID
+	}
+	_, err := pc.Exec(ctx, `INSERT INTO sensor_sightings (kind, value, org_id, hour, first_seen, last_seen, count, signature_id, signature)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[])
+		ORDER BY 1, 2, 3, 4`+sightingMerge, kinds, values, orgs, hours, firsts, lasts, counts, sids, sigs)
+	if err != nil {
+		return fmt.Errorf("add sightings: %w", err)
+	}
+	return nil
+}
+
+// mergeSightings makes sure no (kind, value, org, hour) is in the list twice, as one upsert
+// statement needs (PostgreSQL refuses to update a row twice in one statement): sensor.Sightings
+// already guarantees it for a batch, so the list is normally returned as it is; duplicates are
+// merged as the upsert would merge them.
+func mergeSightings(list []vaern.Sighting) ([]vaern.Sighting, error) {
+	type key struct {
+		kind, value string
+		org, hour   int64
+	}
+	idx := make(map[key]int, len(list))
+	var out []vaern.Sighting // made on the first duplicate
+	for i := range list {
+		g := &list[i]
+		if g.Kind == "" || g.Value == "" || g.OrgID == 0 {
+			return nil, fmt.Errorf("add sighting: kind, value and org are required")
+		}
+		k := key{g.Kind, g.Value, g.OrgID, ms(g.Hour.UTC().Truncate(time.Hour))}
+		j, dup := idx[k]
+		if !dup {
+			if out != nil {
+				idx[k] = len(out)
+				out = append(out, *g)
+			} else {
+				idx[k] = i
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]vaern.Sighting, 0, len(list)), list[:i]...)
+		}
+		m := &out[j]
+		m.Count = max(m.Count, 1) + max(g.Count, 1)
+		if g.FirstSeen.Before(m.FirstSeen) {
+			m.FirstSeen = g.FirstSeen
+		}
+		if g.LastSeen.After(m.LastSeen) {
+			m.LastSeen = g.LastSeen
+		}
+	}
+	if out == nil {
+		return list, nil
+	}
+	return out, nil
 }
 
 // writeOnConn runs fn in a transaction on one dedicated PostgreSQL connection, so that fn can use
@@ -130,37 +304,48 @@ func (s *Store) writeOnConn(ctx context.Context, fn func(*Tx, *sql.Conn) error) 
 	return nil
 }
 
-// copyIn copies rows into table with pgx's COPY on conn (inside the transaction open on it).
-func copyIn(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error {
+// onPgx runs fn with the pgx connection under conn (for COPY and arrays, inside the transaction
+// open on it).
+func onPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
 	return conn.Raw(func(dc any) error {
 		pc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("copy: not a pgx connection")
 		}
-		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return fn(pc.Conn())
+	})
+}
+
+// copyIn copies rows into table with pgx's COPY on conn (inside the transaction open on it).
+func copyIn(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error {
+	return onPgx(conn, func(pc *pgx.Conn) error {
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
 }
 
-// CopyAlertsBare is the benchmarks' bare baseline: the same rows copied with pgx COPY into
-// sensor_alerts in one transaction, without parsing, checks, batch ids or sightings.
-func (s *Store) CopyAlertsBare(ctx context.Context, rows [][]any) error {
-	return s.writeOnConn(ctx, func(_ *Tx, conn *sql.Conn) error {
-		return copyIn(ctx, conn, "sensor_alerts", SensorAlertColumns, rows)
-	})
-}
-
-// InsertAlertsBare is the SQLite baseline: the same rows in batched multi-row inserts, one
-// transaction.
-func (s *Store) InsertAlertsBare(ctx context.Context, rows [][]any) error {
-	return s.Write(ctx, func(tx *Tx) error {
-		ins := &inserter{tx: tx, table: "sensor_alerts", cols: SensorAlertColumns, perStmt: 30000 / len(SensorAlertColumns)}
-		for _, r := range rows {
-			if err := ins.add(ctx, r); err != nil {
+// IngestBare is the benchmarks' bare baseline: the rows an ingest writes (alert rows of
+// SensorAlertColumns, sighting rows of SensorSightingColumns, which must be new) put plainly into
+// the same tables with the same indexes in one transaction: pgx COPY into both on PostgreSQL,
+// the same prepared multi-row inserts as ingest on SQLite. No parse, no checks, no batch id, no
+// upsert.
+func (s *Store) IngestBare(ctx context.Context, alerts, sightings [][]any) error {
+	if s.engine == Postgres {
+		return s.writeOnConn(ctx, func(_ *Tx, conn *sql.Conn) error {
+			if err := copyIn(ctx, conn, "sensor_alerts", SensorAlertColumns, alerts); err != nil {
 				return err
 			}
+			if len(sightings) == 0 {
+				return nil
+			}
+			return copyIn(ctx, conn, "sensor_sightings", SensorSightingColumns, sightings)
+		})
+	}
+	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.execRows(ctx, alertInsert, len(alerts), func(args []any, i int) []any { return append(args, alerts[i]...) }); err != nil {
+			return err
 		}
-		return ins.flush(ctx)
+		return tx.execRows(ctx, sightingInsert, len(sightings), func(args []any, i int) []any { return append(args, sightings[i]...) })
 	})
 }
 
@@ -200,49 +385,6 @@ func (s *Store) alertPartitions(ctx context.Context, alerts []vaern.SensorAlert)
 			}
 		}
 		partitionsMade.Store(key, true)
-	}
-	return nil
-}
-
-// addSightingsBatched is AddSightings in multi-row upserts (one round trip per 500 sightings
-// instead of one per sighting). The list must not name one (kind, value, org, hour) twice, as
-// sensor.Sightings guarantees for one member's batch; a list that does goes through AddSightings.
-func (t *Tx) addSightingsBatched(ctx context.Context, list []vaern.Sighting) error {
-	seen := make(map[[2]string]map[int64]bool, len(list))
-	for _, g := range list {
-		if g.Kind == "" || g.Value == "" || g.OrgID == 0 {
-			return fmt.Errorf("add sighting: kind, value and org are required")
-		}
-		k := [2]string{g.Kind, g.Value}
-		h := ms(g.Hour.UTC().Truncate(time.Hour))*1_000_000 + g.OrgID
-		if seen[k] == nil {
-			seen[k] = map[int64]bool{}
-		}
-		if seen[k][h] {
-			return t.AddSightings(ctx, list)
-		}
-		seen[k][h] = true
-	}
-	const per = 500
-	for start := 0; start < len(list); start += per {
-		chunk := list[start:min(start+per, len(list))]
-		var b strings.Builder
-		b.WriteString("INSERT INTO sensor_sightings (kind, value, org_id, hour, first_seen, last_seen, count, signature_id, signature) VALUES ")
-		args := make([]any, 0, len(chunk)*9)
-		for i, g := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, g.Kind, g.Value, g.OrgID, ms(g.Hour.UTC().Truncate(time.Hour)), ms(g.FirstSeen), ms(g.LastSeen), max(g.Count, 1), g.SignatureID, g.Signature)
-		}
-		b.WriteString(` ON CONFLICT (kind, value, org_id, hour) DO UPDATE SET
-				first_seen = CASE WHEN excluded.first_seen < sensor_sightings.first_seen THEN excluded.first_seen ELSE sensor_sightings.first_seen END,
-				last_seen = CASE WHEN excluded.last_seen > sensor_sightings.last_seen THEN excluded.last_seen ELSE sensor_sightings.last_seen END,
-				count = sensor_sightings.count + excluded.count`)
-		if _, err := t.tx.ExecContext(t.c(ctx), t.s.rebind(b.String()), args...); err != nil {
-			return fmt.Errorf("add sightings: %w", err)
-		}
 	}
 	return nil
 }
