@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +118,12 @@ type parser struct {
 	guard  inputguard.Limits
 	events int
 	ev     eveEvent
+	alert  eveAl // the decoder fills p.ev.Alert here rather than allocating one per line
 }
+
+// noSignature marks p.alert before a line is decoded: still there after it, the line had no
+// alert.signature_id, and perhaps no alert object at all.
+const noSignature = math.MinInt64
 
 func skipSpace(data []byte, i int, line *int) int {
 	for ; i < len(data); i++ {
@@ -323,11 +329,23 @@ func (p *parser) event(b []byte, line int) {
 		return
 	}
 	p.ev = eveEvent{}
+	p.alert = eveAl{SignatureID: noSignature}
+	p.ev.Alert = &p.alert // the decoder fills an object it is given
 	if err := json.Unmarshal(b, &p.ev); err != nil {
 		p.res.reject(p.l, line, "not valid JSON: "+jsonMessage(err))
 		return
 	}
 	ev := &p.ev
+	if ev.Alert != nil && ev.Alert.SignatureID == noSignature && ev.EventType == "alert" {
+		// Either no alert object or one without a signature id: decode the object alone to
+		// tell which (a broken line, so the second decode costs nothing that matters).
+		var only struct {
+			Alert *eveAl `json:"alert"`
+		}
+		if json.Unmarshal(b, &only) == nil {
+			ev.Alert = only.Alert
+		}
+	}
 	if ev.EventType == "" {
 		p.res.reject(p.l, line, "event_type is missing")
 		return

@@ -132,3 +132,28 @@ func TestSightingsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertObjectMissingOrEmpty: the parser reuses one alert object across lines, so an alert
+// line without one, with null or with one lacking the signature id must still be told apart,
+// and a line must not inherit the previous line's alert.
+func TestAlertObjectMissingOrEmpty(t *testing.T) {
+	head := `{"timestamp":"2026-12-02T10:15:00.100000+0100","event_type":"alert","src_ip":"8.8.8.8","dest_ip":"1.1.1.1"`
+	body := head + `,"alert":{"signature_id":7,"signature":"first"}}` + "\n" +
+		head + "}\n" +
+		head + `,"alert":null}` + "\n" +
+		head + `,"alert":{"signature":"no id"}}` + "\n" +
+		head + `,"alert":{"signature_id":8}}` + "\n"
+	res, err := Parse([]byte(body), DefaultLimits, Options{Pseudo: testPseudo(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Alerts) != 2 || res.Alerts[1].SignatureID != 8 || res.Alerts[1].Signature != "" {
+		t.Fatalf("alerts %+v", res.Alerts)
+	}
+	want := []string{"alert: the alert object is missing", "alert: the alert object is missing", "alert.signature_id: must be a positive number"}
+	for i, e := range res.Errors {
+		if e.Line != i+2 || e.Message != want[i] {
+			t.Errorf("error %d: line %d %q, want line %d %q", i, e.Line, e.Message, i+2, want[i])
+		}
+	}
+}
