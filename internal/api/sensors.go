@@ -100,7 +100,7 @@ func (a *API) sensorAlerts(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteProblem(w, r, http.StatusUnsupportedMediaType, "Content-Encoding "+strconv.Quote(enc)+" is not supported; send gzip or nothing")
 		return
 	}
-	body, err := sensor.ReadBody(r.Body, gz, in.Limits.MaxBytes)
+	body, release, err := sensor.ReadBodyPooled(r.Body, gz, in.Limits.MaxBytes)
 	if err != nil {
 		a.sensorError(w, r, err)
 		return
@@ -110,6 +110,7 @@ func (a *API) sensorAlerts(w http.ResponseWriter, r *http.Request) {
 		batch = r.Header.Get("X-Batch-Id")
 	}
 	ans, err := in.Ingest(r.Context(), sn, strings.TrimSpace(batch), body)
+	release() // nothing Ingest returns points into the body
 	if err != nil {
 		a.sensorError(w, r, err)
 		return

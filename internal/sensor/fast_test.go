@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -155,5 +156,29 @@ func TestAlertObjectMissingOrEmpty(t *testing.T) {
 		if e.Line != i+2 || e.Message != want[i] {
 			t.Errorf("error %d: line %d %q, want line %d %q", i, e.Line, e.Message, i+2, want[i])
 		}
+	}
+}
+
+// TestParseKeepsNothingOfTheBody: the HTTP handler reuses batch buffers (ReadBodyPooled), which
+// is safe only while nothing Parse returns points into the body. Overwrite the body after
+// parsing and compare with a parse of an untouched copy.
+func TestParseKeepsNothingOfTheBody(t *testing.T) {
+	body := []byte(ndjson + `{"timestamp":"2026-12-02T10:19:00Z","event_type":"alert","src_ip":"203.0.113.5","dest_ip":"10.0.0.9","alert":{"signature_id":5,"signature":"esc\"aped \u00e6"},"http":{"hostname":"Upper.Example","url":"/x"},"payload":"QUJD"}` + "\n")
+	want, err := Parse(bytes.Clone(body), DefaultLimits, Options{Pseudo: testPseudo(t), KeepPayload: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse(body, DefaultLimits, Options{Pseudo: testPseudo(t), KeepPayload: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range body {
+		body[i] = 'x'
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the parse changed with its body:\n%+v\n%+v", got, want)
+	}
+	if len(got.Alerts) != 3 {
+		t.Errorf("%d alerts", len(got.Alerts))
 	}
 }
