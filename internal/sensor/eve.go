@@ -155,7 +155,8 @@ type parser struct {
 	guard  inputguard.Limits
 	events int
 	ev     eveEvent
-	alert  eveAl // the decoder fills p.ev.Alert here rather than allocating one per line
+	alert  eveAl            // the decoder fills p.ev.Alert here rather than allocating one per line
+	texts  *strings.Builder // the batch's pseudonym texts, one growing buffer
 }
 
 // noSignature marks p.alert before a line is decoded: still there after it, the line had no
@@ -395,7 +396,11 @@ func (p *parser) event(b []byte, line int) {
 		return
 	}
 	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
-	if err := fillAlert(&p.res.Alerts[len(p.res.Alerts)-1], ev, p.opt); err != nil {
+	if p.texts == nil {
+		p.texts = new(strings.Builder)
+		p.texts.Grow(20 * cap(p.res.Alerts))
+	}
+	if err := fillAlert(&p.res.Alerts[len(p.res.Alerts)-1], ev, p.opt, p.texts); err != nil {
 		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
 		p.res.reject(p.l, line, err.Error())
 	}
@@ -427,11 +432,11 @@ func eventTypeName(s string, known int) string {
 // Alert checks one alert event and turns it into the alert Værn keeps.
 func Alert(ev *eveEvent, opt Options) (vaern.SensorAlert, error) {
 	var a vaern.SensorAlert
-	err := fillAlert(&a, ev, opt)
+	err := fillAlert(&a, ev, opt, nil)
 	return a, err
 }
 
-func fillAlert(a *vaern.SensorAlert, ev *eveEvent, opt Options) error {
+func fillAlert(a *vaern.SensorAlert, ev *eveEvent, opt Options, arena *strings.Builder) error {
 	t, err := ParseTime(ev.Timestamp)
 	if err != nil {
 		return err
@@ -470,10 +475,10 @@ func fillAlert(a *vaern.SensorAlert, ev *eveEvent, opt Options) error {
 	if ev.DestIP == "" {
 		return errors.New("dest_ip is missing")
 	}
-	if a.SrcIP, a.SrcInternal, err = opt.Pseudo.Address(ev.SrcIP); err != nil {
+	if a.SrcIP, a.SrcInternal, err = opt.Pseudo.address(ev.SrcIP, arena); err != nil {
 		return errors.New("src_ip: " + err.Error())
 	}
-	if a.DestIP, a.DstInternal, err = opt.Pseudo.Address(ev.DestIP); err != nil {
+	if a.DestIP, a.DstInternal, err = opt.Pseudo.address(ev.DestIP, arena); err != nil {
 		return errors.New("dest_ip: " + err.Error())
 	}
 	a.Domain = ev.HTTP.Hostname

@@ -104,8 +104,9 @@ func (p *Pseudonymiser) Pseudonym(a netip.Addr) netip.Addr {
 	return p.pan.Anonymize(a.Unmap())
 }
 
-// pseudonymText is PseudoPrefix + a's pseudonym, from the cache when it is there.
-func (p *Pseudonymiser) pseudonymText(a netip.Addr) string {
+// pseudonymText is PseudoPrefix + a's pseudonym, from the cache when it is there. With an arena
+// (one per parsed batch) IPv4 texts are written into it rather than allocated one by one.
+func (p *Pseudonymiser) pseudonymText(a netip.Addr, arena *strings.Builder) string {
 	p.once.Do(func() {
 		p.cache4 = make([]atomic.Uint64, cacheWays<<cacheSetBits)
 		p.cache6 = make([]atomic.Pointer[cachedPseudonym], cacheWays<<cacheSetBits)
@@ -117,7 +118,7 @@ func (p *Pseudonymiser) pseudonymText(a netip.Addr) string {
 		v4 := a.As4()
 		key := uint64(binary.BigEndian.Uint32(v4[:])) << 32
 		if key == 0 {
-			return pseudoText4(p.pan.Anonymize(a).As4()) // 0.0.0.0 would read as an empty entry
+			return pseudoText4(p.pan.Anonymize(a).As4(), arena) // 0.0.0.0 would read as an empty entry
 		}
 		ways := p.cache4[set:][:cacheWays]
 		for i := range ways {
@@ -129,12 +130,12 @@ func (p *Pseudonymiser) pseudonymText(a netip.Addr) string {
 			if e&^0xffffffff == key {
 				var out [4]byte
 				binary.BigEndian.PutUint32(out[:], uint32(e))
-				return pseudoText4(out)
+				return pseudoText4(out, arena)
 			}
 		}
 		out := p.pan.Anonymize(a).As4()
 		ways[victim].Store(key | uint64(binary.BigEndian.Uint32(out[:])))
-		return pseudoText4(out)
+		return pseudoText4(out, arena)
 	}
 	ways := p.cache6[set:][:cacheWays]
 	for i := range ways {
@@ -152,8 +153,10 @@ func (p *Pseudonymiser) pseudonymText(a netip.Addr) string {
 	return e.text
 }
 
-// pseudoText4 writes "p:" and the dotted quad in one allocation.
-func pseudoText4(v [4]byte) string {
+// pseudoText4 writes "p:" and the dotted quad: into arena when there is one (a strings.Builder
+// only ever appends, so a string cut from it earlier keeps its bytes when it grows), else in one
+// allocation.
+func pseudoText4(v [4]byte, arena *strings.Builder) string {
 	var buf [len(PseudoPrefix) + 15]byte
 	b := append(buf[:0], PseudoPrefix...)
 	for i, x := range v {
@@ -162,7 +165,12 @@ func pseudoText4(v [4]byte) string {
 		}
 		b = strconv.AppendUint(b, uint64(x), 10)
 	}
-	return string(b)
+	if arena == nil {
+		return string(b)
+	}
+	start := arena.Len()
+	arena.Write(b)
+	return arena.String()[start:]
 }
 
 // hashAddr mixes an address's 128 bits into 64 (Fibonacci hashing; the set is the top bits).
@@ -176,7 +184,9 @@ func hashAddr(a netip.Addr) uint64 {
 // Address applies the pseudonymisation to one address as written in an EVE line: an address
 // already marked as a pseudonym is kept (checked), an internal one is replaced, an external one
 // kept. It returns the text to keep and whether it is a pseudonym.
-func (p *Pseudonymiser) Address(s string) (string, bool, error) {
+func (p *Pseudonymiser) Address(s string) (string, bool, error) { return p.address(s, nil) }
+
+func (p *Pseudonymiser) address(s string, arena *strings.Builder) (string, bool, error) {
 	if rest, ok := strings.CutPrefix(s, PseudoPrefix); ok {
 		a, err := netip.ParseAddr(rest)
 		if err != nil || a.Zone() != "" {
@@ -190,7 +200,7 @@ func (p *Pseudonymiser) Address(s string) (string, bool, error) {
 	}
 	a = a.Unmap()
 	if p != nil && p.Internal(a) {
-		return p.pseudonymText(a), true, nil
+		return p.pseudonymText(a, arena), true, nil
 	}
 	if a.Is4() && !strings.Contains(s, ":") {
 		return s, false, nil // dotted decimal is already canonical (ParseAddr refuses leading zeros)
