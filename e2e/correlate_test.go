@@ -14,8 +14,10 @@ import (
 // TestEarlyWarningToAdvisory is the centre's main path of the correlation: two members' sensors
 // see the same external address (the centre's k is 2 here, the fixture has two members), the job
 // raises an early warning, the analyst opens it from the list, sees its timeline and the members,
-// drafts the advisory to all members with one click and finds it among the warnings module's
-// drafts. Every page is checked with axe-core and at 390 px.
+// drafts the advisory to all members with one click (sharing the indicator with the members'
+// sensors too) and finds it among the warnings module's drafts, edits it without a product and
+// publishes it; a member finds it and the indicator. Every page is checked with axe-core and at
+// 390 px.
 func TestEarlyWarningToAdvisory(t *testing.T) {
 	e := start(t)
 	f, st := e.srv.Fix, e.srv.Store
@@ -63,9 +65,23 @@ func TestEarlyWarningToAdvisory(t *testing.T) {
 	if html := pageHTML(t, analyst); !strings.Contains(html, "TLP:AMBER") || !strings.Contains(html, "192.0.2.77") || !strings.Contains(html, `/publish"`) {
 		t.Errorf("the draft advisory page lacks its label, indicator or publish button")
 	}
+	advPath := currentPath(t, analyst)
 	visit(t, analyst, e.base+"/centre/advisories?state=draft") // the warnings module's own tests check this page
 	if !strings.Contains(pageHTML(t, analyst), "192.0.2.77") {
 		t.Error("the draft is not among the warnings module's drafts")
+	}
+	// The draft is about the indicator, which the same click shared with the members' sensors (the
+	// box is ticked by default): its form names the indicator, saves without a product, publishes.
+	visit(t, analyst, e.base+advPath+"/edit")
+	checkPage(t, analyst, "editing the advisory about an indicator")
+	if html := pageHTML(t, analyst); !strings.Contains(html, "192.0.2.77") || !strings.Contains(html, `href="/indicators/`) {
+		t.Error("the advisory's form does not name the shared indicator")
+	}
+	if st := clickAndWait(t, analyst, "save the advisory", `form[action="`+advPath+`"] button[type="submit"]`); st != 200 || currentPath(t, analyst) != advPath {
+		t.Fatalf("saving the advisory without a product: status %d at %s", st, currentPath(t, analyst))
+	}
+	if st := clickAndWait(t, analyst, "publish", `form[action$="/publish"] button[type="submit"]`); st != 200 {
+		t.Fatalf("publish: status %d", st)
 	}
 	visit(t, analyst, e.base+"/centre/early-warnings/settings")
 	checkPage(t, analyst, "correlation settings")
@@ -76,5 +92,16 @@ func TestEarlyWarningToAdvisory(t *testing.T) {
 	checkPage(t, member, "the member's early warnings")
 	if html := pageHTML(t, member); !strings.Contains(html, "192.0.2.77") || strings.Contains(html, f.A.Name) {
 		t.Error("the member's page lacks the warning or names the other member")
+	}
+	if !strings.Contains(pageHTML(t, member), `href="/warnings/advisories/`) {
+		t.Fatal("the member's page does not list the published advisory about the indicator")
+	}
+	if st := clickAndWait(t, member, "open the advisory", `a[href^="/warnings/advisories/"]`); st != 200 {
+		t.Fatalf("member opens the advisory: status %d", st)
+	}
+	checkPage(t, member, "the member's advisory about an indicator")
+	visit(t, member, e.base+"/indicators")
+	if !strings.Contains(pageHTML(t, member), "192.0.2.77") {
+		t.Error("the shared indicator is not in the member's indicator list")
 	}
 }

@@ -31,6 +31,7 @@ func earlyWarningsSchemas() map[string]any {
 			"alerts":  integer(), "first_seen": str("date-time"), "last_seen": str("date-time"),
 			"status":        enum(vaern.EarlyStatuses...),
 			"suppressed_by": str(""), "advisory_id": integer(),
+			"indicator_id": map[string]any{"type": "integer", "description": "the indicator it was shared as with the members' sensors, 0 if none"},
 		}, "id", "kind", "indicator", "members", "first_seen", "last_seen", "status"),
 	}
 }
@@ -48,6 +49,7 @@ type earlyWarningJSON struct {
 	Status       string `json:"status"`
 	SuppressedBy string `json:"suppressed_by"`
 	AdvisoryID   int64  `json:"advisory_id"`
+	IndicatorID  int64  `json:"indicator_id"`
 }
 
 func (a *API) earlyWarnings(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +74,7 @@ func (a *API) earlyWarnings(w http.ResponseWriter, r *http.Request) {
 	for _, e := range list {
 		out = append(out, earlyWarningJSON{ID: e.ID, Kind: e.Kind, Indicator: e.Value, SignatureID: e.SignatureID, Signature: e.Signature,
 			Members: e.Members, Alerts: e.Alerts, FirstSeen: e.FirstSeen.UTC().Format(time.RFC3339), LastSeen: e.LastSeen.UTC().Format(time.RFC3339),
-			Status: e.Status, SuppressedBy: e.SuppressedBy, AdvisoryID: e.AdvisoryID})
+			Status: e.Status, SuppressedBy: e.SuppressedBy, AdvisoryID: e.AdvisoryID, IndicatorID: e.IndicatorID})
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 }

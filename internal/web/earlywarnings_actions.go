@@ -3,11 +3,17 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 	"github.com/vaern/vaern/internal/correlate"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/notify"
+	"github.com/vaern/vaern/internal/store"
 )
 
 // The analyst's decisions on an early warning: a draft advisory to all members (TLP:AMBER), which
@@ -26,9 +32,20 @@ func (s *Server) ewAdvise(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	advID, err := s.st.AdviseEarlyWarning(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, correlate.DraftAdvisory(s.cat, ew, notify.Zone))
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "")
+		return
+	}
+	// The advisory's form offers to share the indicator with the members' sensors too, with the
+	// share's defaults (TLP:AMBER to all members, as the advisory): one decision, one transaction.
+	var share *store.EarlyShare
+	if r.PostForm.Get("share_indicator") != "" && ewShareable(ew) {
+		sh := ewDefaultShare(ew, s.st.Now())
+		share = &sh
+	}
+	advID, err := s.st.AdviseEarlyWarningShare(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, correlate.DraftAdvisory(s.cat, ew, notify.Zone), share)
 	if err != nil {
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "correlate_warning", true, func() (*Page, error) { return s.ewWarningPage(w, r) })
 		return
 	}
 	s.redirect(w, r, fmt.Sprintf("/centre/advisories/%d", advID), "ew.flash.advised")
@@ -52,4 +69,94 @@ func (s *Server) ewDismiss(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, fmt.Sprintf("/centre/early-warnings/%d", id), "ew.flash.dismissed")
+}
+
+// Sharing an early warning's indicator with the members' sensors: a label (AMBER by default),
+// all members or only those whose sensors saw it, a confidence and an expiry (30 days by
+// default). The indicator then is in every export those members' sensors pull.
+
+const (
+	ewShareDays       = 30
+	ewShareConfidence = 70
+)
+
+// ewShareable says whether the early warning's indicator can still be shared: the indicator
+// store has a type for its kind and the analyst has not judged it harmless.
+func ewShareable(ew vaern.EarlyWarning) bool {
+	return store.EarlyIndicatorType(ew.Kind) != "" && ew.Status != vaern.EarlyDismissed && ew.Status != vaern.EarlySuppressed
+}
+
+func ewDefaultShare(ew vaern.EarlyWarning, now time.Time) store.EarlyShare {
+	return store.EarlyShare{TLP: access.Amber, Confidence: ewShareConfidence, ExpiresAt: now.AddDate(0, 0, ewShareDays),
+		Description: correlate.IndicatorDescription(ew)}
+}
+
+// ewReadShare reads the share form; an empty field takes its default.
+func ewReadShare(f url.Values, ew vaern.EarlyWarning, now time.Time) (store.EarlyShare, error) {
+	sh := ewDefaultShare(ew, now)
+	if t := f.Get("tlp"); t != "" {
+		tlp, ok := access.ParseTLP(t)
+		if !ok {
+			return sh, vaern.Invalid("tlp", "is not a TLP 2.0 label")
+		}
+		sh.TLP = tlp
+	}
+	switch f.Get("audience") {
+	case "", "members":
+	case "concerned":
+		sh.Concerned = true
+	default:
+		return sh, vaern.Invalid("audience", "is not an audience")
+	}
+	if v := strings.TrimSpace(f.Get("confidence")); v != "" {
+		c, err := strconv.Atoi(v)
+		if err != nil || c < 0 || c > 100 {
+			return sh, vaern.Invalid("confidence", "must be 0-100")
+		}
+		sh.Confidence = c
+	}
+	if v := strings.TrimSpace(f.Get("expires_days")); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil || d < 0 || d > 3650 {
+			return sh, vaern.Invalid("expires_days", "give a whole number of days from 0 (never) to 3650")
+		}
+		sh.ExpiresAt = time.Time{}
+		if d > 0 {
+			sh.ExpiresAt = now.AddDate(0, 0, d)
+		}
+	}
+	return sh, nil
+}
+
+func (s *Server) ewShare(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	id, ok := httpx.PathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	ew, err := s.st.EarlyWarning(ctx, p.Org.ID, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "")
+		return
+	}
+	sh, err := ewReadShare(r.PostForm, ew, s.st.Now())
+	var res store.EarlyShared
+	if err == nil {
+		res, err = s.st.ShareEarlyWarning(ctx, p.Actor(s.clientIP(r)), p.Org.ID, id, sh)
+	}
+	if err != nil {
+		s.refill(w, r, err, "correlate_warning", true, func() (*Page, error) { return s.ewWarningPage(w, r) })
+		return
+	}
+	flash := "ew.flash.shared"
+	if !res.Created {
+		flash = "ew.flash.share_linked"
+	}
+	s.redirect(w, r, fmt.Sprintf("/centre/early-warnings/%d", id), flash)
 }

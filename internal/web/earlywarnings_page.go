@@ -2,16 +2,19 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/store"
 )
 
 // One early warning for the centre: the indicator, its signature, first and last seen, how many
 // members (by name: the centre runs the monitoring; never their alerts), the timeline of the
-// indicator per hour, and the two decisions: draft an advisory to all members, or dismiss.
+// indicator per hour, and the decisions: share the indicator with the members' sensors, draft an
+// advisory to all members (offering to share the indicator too), or dismiss.
 
 type ewWarningData struct {
 	W        vaern.EarlyWarning
@@ -21,6 +24,10 @@ type ewWarningData struct {
 	Members  *wcChart
 	Alerts   *wcChart
 	Settings vaern.CorrelationSettings
+	// Shareable: the indicator can be shared with the members' sensors (not yet shared, a kind
+	// the indicator store has, not judged harmless). TLPs are the labels the share form offers.
+	Shareable bool
+	TLPs      []string
 }
 
 func (s *Server) ewWarningPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -53,7 +60,14 @@ func (s *Server) ewWarningPage(w http.ResponseWriter, r *http.Request) (*Page, e
 		return nil, err
 	}
 	pg := s.page(w, r, "ew.warning.title", nil)
-	d := ewWarningData{W: ew, Label: ewLabel(ew), SID: ewSID(ew), Names: names, Settings: cs}
+	d := ewWarningData{W: ew, Label: ewLabel(ew), SID: ewSID(ew), Names: names, Settings: cs,
+		Shareable: ew.IndicatorID == 0 && ewShareable(ew), TLPs: []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT"}}
+	// The share form's defaults (a refused form puts back what the analyst sent).
+	pg.Form.Set("tlp", string(access.Amber))
+	pg.Form.Set("audience", "members")
+	pg.Form.Set("confidence", strconv.Itoa(ewShareConfidence))
+	pg.Form.Set("expires_days", strconv.Itoa(ewShareDays))
+	pg.Form.Set("share_indicator", "1")
 	d.Members = ewHourChart(pg, "members-per-hour", pg.L.T("ew.chart.members"), pg.L.T("ew.chart.members.desc"), hours, from, to,
 		func(h store.HourCount) float64 { return float64(h.Members) })
 	d.Alerts = ewHourChart(pg, "indicator-alerts", pg.L.T("ew.chart.indicator"), pg.L.T("ew.chart.indicator.desc"), hours, from, to,

@@ -122,6 +122,9 @@ type indPageData struct {
 	Expired bool
 	Centre  bool
 	Own     bool
+	// EarlyWarning is the early warning the indicator was shared from, for the centre's
+	// analysts who see early warnings (0: none, or not theirs to open).
+	EarlyWarning int64
 }
 
 func (s *Server) indPage(w http.ResponseWriter, r *http.Request) {
@@ -135,8 +138,14 @@ func (s *Server) indPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return s.page(w, r, "ind.page.title", indPageData{Ind: d, Expired: indExpired(d.ExpiresAt, s.st.Now()),
-			Centre: vaern.Can(p.Role, vaern.PermIndicatorsManage), Own: d.OrgID == p.Org.ID}), nil
+		data := indPageData{Ind: d, Expired: indExpired(d.ExpiresAt, s.st.Now()),
+			Centre: vaern.Can(p.Role, vaern.PermIndicatorsManage), Own: d.OrgID == p.Org.ID}
+		if data.Own && d.Source == "sensor" && p.Org.IsCentre() && vaern.Can(p.Role, vaern.PermSensorsCentre) {
+			if data.EarlyWarning, err = s.st.EarlyWarningOfIndicator(r.Context(), p.Org.ID, d.ID); err != nil {
+				return nil, err
+			}
+		}
+		return s.page(w, r, "ind.page.title", data), nil
 	})
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // correlateRoutes are the early warnings' pages: the centre's list, one early warning with its
-// timeline, drafting an advisory from it, dismissing it, the correlation settings and
+// timeline, drafting an advisory from it, sharing it as an indicator, dismissing it, the correlation settings and
 // warninglists; and the member's early warnings that concern it.
 func (s *Server) correlateRoutes() []httpx.Route {
 	const (
@@ -25,6 +25,7 @@ func (s *Server) correlateRoutes() []httpx.Route {
 		{Method: get, Pattern: "/centre/early-warnings/{id}", Perm: centre, Handler: s.ewWarning, IDKind: "early-warning"},
 		{Method: post, Pattern: "/centre/early-warnings/{id}/advisory", Perm: centre, Handler: s.ewAdvise, IDKind: "early-warning"},
 		{Method: post, Pattern: "/centre/early-warnings/{id}/dismiss", Perm: centre, Handler: s.ewDismiss, IDKind: "early-warning"},
+		{Method: post, Pattern: "/centre/early-warnings/{id}/indicator", Perm: centre, Handler: s.ewShare, IDKind: "early-warning"},
 
 		{Method: get, Pattern: "/sensors/early-warnings", Perm: member, Handler: s.ewMember},
 	}

@@ -144,6 +144,9 @@ type wcEditData struct {
 	Audiences  []access.Kind
 	Severities []string
 	Langs      []string
+	// EarlyWarnings are the early warnings the advisory was drafted from: an advisory about an
+	// indicator, for which affected products are optional.
+	EarlyWarnings []vaern.EarlyWarning
 }
 
 func (s *Server) wcEditPage(w http.ResponseWriter, r *http.Request, adv vaern.Advisory, isNew bool) (*Page, error) {
@@ -157,10 +160,16 @@ func (s *Server) wcEditPage(w http.ResponseWriter, r *http.Request, adv vaern.Ad
 	if isNew {
 		title = "wc.new.title"
 	}
+	var ews []vaern.EarlyWarning
+	if !isNew {
+		if ews, err = s.st.AdvisoryEarlyWarnings(ctx, p.Org.ID, adv.ID); err != nil {
+			return nil, err
+		}
+	}
 	pg := s.page(w, r, title, wcEditData{Advisory: adv, New: isNew, Members: members,
 		TLPs:       []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"},
 		Audiences:  []access.Kind{access.AllMembers, access.NamedMembers, access.Group, access.CentreOnly},
-		Severities: []string{"critical", "high", "medium", "low", "none"}, Langs: []string{"da", "nb", "en"}})
+		Severities: []string{"critical", "high", "medium", "low", "none"}, Langs: []string{"da", "nb", "en"}, EarlyWarnings: ews})
 	wcFillForm(pg, adv)
 	return pg, nil
 }
@@ -204,8 +213,9 @@ func wcFillForm(pg *Page, a vaern.Advisory) {
 }
 
 // wcReadForm reads the advisory form. The domain title and summary are the first language's the
-// analyst wrote (Danish, Norwegian, English).
-func wcReadForm(r *http.Request) (vaern.Advisory, error) {
+// analyst wrote (Danish, Norwegian, English). An advisory about products names at least one; one
+// about indicators (drafted from an early warning: needProducts false) may name none.
+func wcReadForm(r *http.Request, needProducts bool) (vaern.Advisory, error) {
 	f := r.PostForm
 	a := vaern.Advisory{Texts: map[string]vaern.AdvisoryText{}}
 	for _, l := range []string{"da", "nb", "en"} {
@@ -278,7 +288,7 @@ func wcReadForm(r *http.Request) (vaern.Advisory, error) {
 		}
 		a.Products = append(a.Products, p)
 	}
-	if len(a.Products) == 0 {
+	if len(a.Products) == 0 && needProducts {
 		return a, vaern.Invalid("products", "name at least one affected product")
 	}
 	return a, nil
@@ -324,7 +334,7 @@ func (s *Server) wcCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	adv, err := wcReadForm(r)
+	adv, err := wcReadForm(r, true)
 	var id int64
 	if err == nil {
 		id, err = s.st.CreateAdvisory(ctx, p.Actor(s.clientIP(r)), p.Org.ID, adv)
@@ -369,7 +379,13 @@ func (s *Server) wcUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	adv, err := wcReadForm(r)
+	// An advisory drafted from an early warning is about its indicator, not about a product.
+	ews, err := s.st.AdvisoryEarlyWarnings(ctx, p.Org.ID, old.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	adv, err := wcReadForm(r, len(ews) == 0)
 	if err == nil {
 		adv.ID = old.ID
 		if old.Source != vaern.SourceCentre {
