@@ -72,6 +72,10 @@ type Post struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	LastAt      time.Time // the last reply or edit (forum order)
+	// Hidden is set while the centre keeps the post from everyone but itself and the author,
+	// with the reason the author was given.
+	Hidden       bool
+	HiddenReason string
 }
 
 // PostVersion is an earlier version of a post, kept at every edit.
@@ -95,6 +99,9 @@ type PostComment struct {
 	Author   string
 	Body     string
 	At       time.Time
+	// Hidden: the centre hid the comment (seen by the centre and its author only), and why.
+	Hidden       bool
+	HiddenReason string
 }
 
 // PostAttachment is a file attached to a post. Data is filled only when the file is downloaded.

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/access"
+	"github.com/vaern/vaern/internal/knowledge"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 	"github.com/vaern/vaern/internal/wire"
@@ -26,6 +28,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 		if _, err := st.CreateUnit(ctx, vaern.System("test"), org.ID, 0, "Økonomi og løn"); err != nil {
 			t.Fatal(err)
 		}
+		kn := knowledgeSeed(t, st, org)
 		want, err := st.Checksums(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -78,6 +81,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 						t.Errorf("table %s: restored %+v, want %+v", want[i].Table, got[i], want[i])
 					}
 				}
+				kn.found(t, rs, "restored into "+string(to))
 				code, out, errs = vaernRun(t, nil, "restore", "--from", file, "--database", target)
 				wantExit(t, code, 1, out, errs, "restore")
 				if !strings.Contains(errs, "not empty") || !strings.Contains(errs, "--force") {
@@ -85,6 +89,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 				}
 				code, out, errs = vaernRun(t, nil, "restore", "--from", file, "--database", target, "--force")
 				wantExit(t, code, 0, out, errs, "restore --force")
+				kn.found(t, rs, "restored again with --force into "+string(to))
 				code, out, errs = vaernRun(t, nil, "audit", "verify", "--database", target)
 				wantExit(t, code, 0, out, errs, "audit verify")
 			})
@@ -98,7 +103,8 @@ func TestBackupRestoreCommands(t *testing.T) {
 // an interrupted move leaves a target that every command refuses.
 func TestMigrateDataCommand(t *testing.T) {
 	ctx := context.Background()
-	dsn, st, _, _ := seeded(t, store.SQLite)
+	dsn, st, org, _ := seeded(t, store.SQLite)
+	kn := knowledgeSeed(t, st, org)
 	want, err := st.Checksums(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +137,13 @@ func TestMigrateDataCommand(t *testing.T) {
 			t.Errorf("table %s after the round trip: %+v, want %+v", want[i].Table, got[i], want[i])
 		}
 	}
+	kn.found(t, bs, "moved to PostgreSQL and back")
+	ps, err := store.Open(ctx, pg, wire.StoreOptions(store.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kn.found(t, ps, "moved to PostgreSQL")
+	ps.Close()
 	code, out, errs = vaernRun(t, nil, "user", "list", "--org", "751", "--database", pg)
 	wantExit(t, code, 0, out, errs, "user list on the moved database")
 
@@ -155,4 +168,50 @@ func TestMigrateDataCommand(t *testing.T) {
 	wantExit(t, code, 2, out, errs, "migrate-data to itself")
 	code, out, errs = vaernRun(t, nil, "migrate-data", "--to", dsn)
 	wantExit(t, code, 2, out, errs, "migrate-data without --from")
+}
+
+// knSeeded is what knowledgeSeed wrote: a post the member finds by search and one the centre hid.
+type knSeeded struct {
+	member          vaern.Org
+	centre          int64
+	visible, hidden int64
+}
+
+// knowledgeSeed publishes two posts of the member's centre with the same rare word and hides one.
+// A copy (backup, restore, migrate-data) leaves out the search indexes and SQLite's
+// knowledge_search and rebuilds them: found checks that search answers on the copy as it did.
+func knowledgeSeed(t *testing.T, st *store.Store, member vaern.Org) knSeeded {
+	t.Helper()
+	ctx := context.Background()
+	k := knSeeded{member: member, centre: vaern.CommunityOf(member)}
+	centre, err := st.Org(ctx, k.centre, k.centre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := vaern.Actor{Email: "analytiker@test", OrgID: centre.ID, Role: vaern.RoleCentreAnalyst}
+	v := access.ForOrg(centre)
+	for i, id := range []*int64{&k.visible, &k.hidden} {
+		p := vaern.Post{Kind: vaern.PostArticle, Lang: "da", TLP: "GREEN", Audience: "members",
+			Texts: map[string]vaern.PostText{"da": {Title: "Gendannelsesøvelse " + string(rune('A'+i)), Body: "Kommunens gendannelsesøvelser efter et ransomwareangreb."}}}
+		if *id, err = st.CreatePost(ctx, a, v, centre.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.ModeratePost(ctx, a, v, centre.ID, k.hidden, store.ModHide, "Forældet"); err != nil {
+		t.Fatal(err)
+	}
+	k.found(t, st, "the source")
+	return k
+}
+
+func (k knSeeded) found(t *testing.T, st *store.Store, where string) {
+	t.Helper()
+	l, err := st.Posts(context.Background(), access.ForOrg(k.member), k.centre,
+		vaern.PostFilter{Terms: knowledge.Terms("gendannelsesøvelse"), Lang: "da"})
+	if err != nil {
+		t.Fatalf("%s: search: %v", where, err)
+	}
+	if l.Total != 1 || len(l.Posts) != 1 || l.Posts[0].ID != k.visible {
+		t.Fatalf("%s: the member's search finds %+v (total %d), want post %d only", where, l.Posts, l.Total, k.visible)
+	}
 }

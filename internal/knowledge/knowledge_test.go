@@ -147,3 +147,26 @@ func TestMayAuthor(t *testing.T) {
 		}
 	}
 }
+
+func TestModerationRules(t *testing.T) {
+	r := Rules{}
+	for _, c := range []struct {
+		role   vaern.Role
+		centre bool
+		want   bool
+	}{
+		{vaern.RoleCentreAnalyst, true, true},
+		{vaern.RoleCentreAdmin, true, true},
+		{vaern.RoleCoordinator, false, false},
+		{vaern.RoleCentreAnalyst, false, false}, // a centre role acting for another organisation
+	} {
+		if got := r.MayModerate(c.role, c.centre); got != c.want {
+			t.Errorf("MayModerate(%+v) = %v", c, got)
+		}
+	}
+	for in, ok := range map[string]bool{"": false, "   ": false, "spam": true, strings.Repeat("x", MaxReason+1): false} {
+		if got, err := r.CleanReason(in); (err == nil) != ok || ok && got != strings.TrimSpace(in) {
+			t.Errorf("CleanReason(%.20q) = %q, %v", in, got, err)
+		}
+	}
+}

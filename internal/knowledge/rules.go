@@ -17,6 +17,7 @@ const (
 	MaxTitle   = 300
 	MaxBody    = 100_000
 	MaxComment = 20_000
+	MaxReason  = 1_000
 )
 
 // Rules are the module's write guards, run by the store inside the writing transaction.
@@ -91,6 +92,25 @@ func (Rules) CleanComment(body string) (string, error) {
 		return "", vaern.Invalid("body", "is longer than %d bytes", MaxComment)
 	}
 	return body, nil
+}
+
+// CleanReason trims and validates the reason the centre gives for hiding or deleting a post or a
+// comment: the author is told it, and the audit log keeps it, so it cannot be left out.
+func (Rules) CleanReason(reason string) (string, error) {
+	reason = strings.TrimSpace(Clean(reason))
+	switch {
+	case reason == "":
+		return "", vaern.Invalid("reason", "is required: the author is told why")
+	case len(reason) > MaxReason:
+		return "", vaern.Invalid("reason", "is longer than %d bytes", MaxReason)
+	}
+	return reason, nil
+}
+
+// MayModerate reports whether a person may hide or delete posts and comments of a community:
+// only the community's own centre (acting as the centre), with the moderation permission.
+func (Rules) MayModerate(role vaern.Role, centreOrg bool) bool {
+	return centreOrg && vaern.Can(role, vaern.PermKnowledgeManage)
 }
 
 // CleanTopic trims and validates a topic's names.

@@ -29,6 +29,8 @@ func (n *Notifier) Hook(ctx context.Context, tx *store.Tx, a vaern.Actor, c stor
 		err = n.subscriptionNotice(ctx, tx, a, c)
 	case "knowledge.create", "knowledge.comment":
 		err = n.knowledgeNotice(ctx, tx, a, c)
+	case "knowledge.hide", "knowledge.show", "knowledge.delete", "knowledge.comment_hide", "knowledge.comment_show", "knowledge.comment_delete":
+		err = n.moderationNotice(ctx, tx, a, c)
 	default:
 		return nil
 	}

@@ -57,6 +57,8 @@ const (
 
 	KnowledgePost  = "knowledge.post"  // a new post or thread in a topic the person follows
 	KnowledgeReply = "knowledge.reply" // a comment on one's post, a reply in one's thread or a followed topic
+	// The centre hid, showed again or deleted one's post, thread, comment or reply, with its reason.
+	KnowledgeModerated = "knowledge.moderated"
 )
 
 // Kinds lists every kind, in the order the preferences page shows them.
@@ -90,6 +92,7 @@ var Kinds = []Kind{
 	// The network's conversation comes in the daily digest unless the person wants it at once.
 	{Name: KnowledgePost, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
 	{Name: KnowledgeReply, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
+	{Name: KnowledgeModerated, Module: "knowledge", Perm: vaern.PermKnowledgeView},
 }
 
 // Lookup returns the kind named name.

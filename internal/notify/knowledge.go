@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/access"
@@ -74,4 +75,47 @@ func orgKindOf(p vaern.Post) vaern.OrgKind {
 		return vaern.OrgCentre
 	}
 	return vaern.OrgMember
+}
+
+// moderationNotice tells the author of a post, thread, comment or reply that the centre hid it,
+// showed it again or deleted it, and why. The audit detail carries what the notice needs, since a
+// deleted post can no longer be read. The link leads to the post while the author can open it.
+func (n *Notifier) moderationNotice(ctx context.Context, tx *store.Tx, a vaern.Actor, c store.Change) error {
+	author, org := detailID(c.Detail, "author"), detailID(c.Detail, "author_org")
+	if author == 0 || author == a.UserID {
+		return nil
+	}
+	act := strings.TrimPrefix(strings.TrimPrefix(c.Action, "knowledge."), "comment_")
+	post := detailID(c.Detail, "post")
+	path := fmt.Sprintf("/knowledge/%d", post)
+	if detailString(c.Detail, "kind") == string(vaern.PostThread) {
+		path = fmt.Sprintf("/forum/%d", post)
+	}
+	if c.Action == "knowledge.delete" {
+		path = "/knowledge"
+	}
+	what := "post"
+	if strings.HasPrefix(c.Action, "knowledge.comment_") {
+		what = "comment"
+	}
+	k, _ := Lookup(KnowledgeModerated)
+	all, err := tx.Recipients(ctx, org)
+	if err != nil {
+		return err
+	}
+	to := People(k, all, a.UserID, author)
+	if len(to) == 0 {
+		return nil
+	}
+	title, reason := detailString(c.Detail, "title"), detailString(c.Detail, "reason")
+	if reason == "" {
+		reason = "–" // showing again needs no reason
+	}
+	_, err = n.Send(ctx, tx, Event{Kind: KnowledgeModerated, OrgID: org, Path: path, To: to,
+		Args: func(r vaern.Recipient) []any {
+			l := n.cat.For(r.Lang)
+			return []any{title, l.T("nt.knowledge.moderated." + what + "." + act), reason}
+		},
+		Data: map[string]any{"post_id": post, "act": act, "object": what}})
+	return err
 }

@@ -22,6 +22,10 @@ import (
 // and the move markers describe the target itself.
 var bookkeeping = map[string]bool{"schema_migrations": true, "data_move": true, "data_move_tables": true}
 
+// derived are plain tables that the database fills from other tables (by triggers): like the
+// full-text indexes they are neither copied nor compared, and rebuilt after a copy (rebuildSearch).
+var derived = map[string]bool{"knowledge_search": true}
+
 // tableInfo describes one table of the schema.
 type tableInfo struct {
 	Name    string
@@ -64,7 +68,7 @@ func schemaTables(ctx context.Context, e Engine, q querier) ([]*tableInfo, error
 			rows.Close()
 			return nil, err
 		}
-		if !bookkeeping[n] {
+		if !bookkeeping[n] && !derived[n] {
 			names = append(names, n)
 		}
 	}

@@ -686,5 +686,15 @@ func (s *Store) rebuildSearch(ctx context.Context) error {
 			return fmt.Errorf("target: rebuild search index %s: %w", n, err)
 		}
 	}
+	// The knowledge search's copy of the posts' columns (migration 0021): its triggers filled it
+	// while the texts were copied, but only a full rebuild is sure to match the copied posts.
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM knowledge_search`); err != nil {
+		return fmt.Errorf("target: rebuild knowledge_search: %w", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO knowledge_search SELECT x.id, k.id, k.centre_id, k.kind, k.topic_id, k.owner_org_id,
+		k.created_by, k.tlp, k.aud_kind, k.aud_orgs, k.aud_people, k.aud_country, k.aud_region, k.aud_size, k.hidden_at
+		FROM knowledge_texts x JOIN knowledge_posts k ON k.id = x.post_id`); err != nil {
+		return fmt.Errorf("target: rebuild knowledge_search: %w", err)
+	}
 	return nil
 }

@@ -20,14 +20,37 @@ var postRule = access.Table{Owner: "k.owner_org_id", Creator: "k.created_by", TL
 
 // postWhere is the posts v may see in the community centre.
 func postWhere(v access.Principal, centre int64) access.Predicate {
-	return access.Where(v, postRule).And("k.centre_id = ?", centre)
+	return shown(access.Where(v, postRule).And("k.centre_id = ?", centre), v, centre, "k")
+}
+
+// searchRule describes knowledge_search (SQLite's narrow copy of the posts' columns per text,
+// see migration 0021) for the access rules: the same columns under the alias s.
+var searchRule = access.Table{Owner: "s.owner_org_id", Creator: "s.created_by", TLP: "s.tlp", Audience: "s.aud"}
+
+// searchWhere is postWhere over knowledge_search.
+func searchWhere(v access.Principal, centre int64) access.Predicate {
+	return shown(access.Where(v, searchRule).And("s.centre_id = ?", centre), v, centre, "s")
+}
+
+// shown adds the moderation rule to w: a post the centre hid is seen by the centre of its
+// community and by its author only (to everyone else it is not found).
+func shown(w access.Predicate, v access.Principal, centre int64, alias string) access.Predicate {
+	switch {
+	case v.Centre && v.Org == centre:
+		return w
+	case v.User != 0:
+		return w.And("("+alias+".hidden_at = 0 OR "+alias+".created_by = ?)", v.User)
+	default:
+		return w.And(alias + ".hidden_at = 0")
+	}
 }
 
 // postCols read a post for lists and pages; the title is the reader's language's where there is
 // one (x), else the original's.
 const postCols = `k.id, k.centre_id, k.owner_org_id, o.name, k.created_by, COALESCE(u.name, u.email, ''), k.kind, k.topic_id,
 	k.lang, COALESCE(x.title, k.title), COALESCE(x.lang, k.lang), k.version, k.tlp, k.aud_kind, k.aud_orgs, k.aud_people,
-	k.aud_country, k.aud_region, k.aud_size, k.useful, k.comments, k.attachments, k.last_at, k.created_at, k.updated_at`
+	k.aud_country, k.aud_region, k.aud_size, k.useful, k.comments, k.attachments, k.last_at, k.created_at, k.updated_at,
+	k.hidden_at, k.hidden_reason`
 
 const postFrom = ` FROM knowledge_posts k JOIN orgs o ON o.id = k.owner_org_id LEFT JOIN users u ON u.id = k.created_by
 	LEFT JOIN knowledge_texts x ON x.post_id = k.id AND x.lang = ?`
@@ -35,11 +58,12 @@ const postFrom = ` FROM knowledge_posts k JOIN orgs o ON o.id = k.owner_org_id L
 func scanPost(r scanner, extra ...any) (vaern.Post, error) {
 	var p vaern.Post
 	var row access.Row
-	var last, cr, up int64
+	var last, cr, up, hidden int64
 	dest := []any{&p.ID, &p.CentreID, &p.OwnerID, &p.Owner, &p.AuthorID, &p.Author, &p.Kind, &p.TopicID,
 		&p.Lang, &p.Title, &p.ShownLang, &p.Version, &p.TLP, &row.Kind, &row.Orgs, &row.People,
-		&row.Country, &row.Region, &row.Size, &p.Useful, &p.Comments, &p.Attachments, &last, &cr, &up}
+		&row.Country, &row.Region, &row.Size, &p.Useful, &p.Comments, &p.Attachments, &last, &cr, &up, &hidden, &p.HiddenReason}
 	err := r.Scan(append(dest, extra...)...)
+	p.Hidden = hidden != 0
 	p.Audience = FormatAudience(row.Audience())
 	p.LastAt, p.CreatedAt, p.UpdatedAt = fromMS(last), fromMS(cr), fromMS(up)
 	return p, mapErr(err)
@@ -51,7 +75,7 @@ func (s *Store) Posts(ctx context.Context, v access.Principal, centre int64, f v
 	if strings.TrimSpace(f.Query) != "" || len(f.Terms) > 0 {
 		return s.SearchPosts(ctx, v, centre, f)
 	}
-	w := postFilter(postWhere(v, centre), f)
+	w := postFilter(postWhere(v, centre), f, "k")
 	var out vaern.PostList
 	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM knowledge_posts k WHERE "+w.SQL, w.Args...).Scan(&out.Total); err != nil {
 		return out, mapErr(err)
@@ -64,21 +88,21 @@ func (s *Store) Posts(ctx context.Context, v access.Principal, centre int64, f v
 	return out, err
 }
 
-// postFilter adds f's kind, topic and label to w.
-func postFilter(w access.Predicate, f vaern.PostFilter) access.Predicate {
+// postFilter adds f's kind, topic and label to w, over the posts' columns under alias a.
+func postFilter(w access.Predicate, f vaern.PostFilter, a string) access.Predicate {
 	switch {
 	case f.Forum:
-		w = w.And("k.kind = ?", string(vaern.PostThread))
+		w = w.And(a+".kind = ?", string(vaern.PostThread))
 	case f.Kind != "":
-		w = w.And("k.kind = ?", string(f.Kind))
+		w = w.And(a+".kind = ?", string(f.Kind))
 	default:
-		w = w.And("k.kind <> ?", string(vaern.PostThread))
+		w = w.And(a+".kind <> ?", string(vaern.PostThread))
 	}
 	if f.TopicID != 0 {
-		w = w.And("k.topic_id = ?", f.TopicID)
+		w = w.And(a+".topic_id = ?", f.TopicID)
 	}
 	if f.TLP != "" {
-		w = w.And("k.tlp = ?", f.TLP)
+		w = w.And(a+".tlp = ?", f.TLP)
 	}
 	return w
 }

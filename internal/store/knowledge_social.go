@@ -12,15 +12,16 @@ import (
 
 // PostComments are a post's comments (a thread's replies), oldest first.
 func (s *Store) PostComments(ctx context.Context, v access.Principal, centre, id int64) ([]vaern.PostComment, error) {
-	w := postWhere(v, centre).And("c.post_id = ?", id)
-	rows, err := s.query(ctx, `SELECT c.id, c.post_id, c.org_id, o.name, c.author_id, COALESCE(u.name, u.email, ''), c.body, c.created_at
+	w := shownComment(postWhere(v, centre).And("c.post_id = ?", id), v, centre)
+	rows, err := s.query(ctx, `SELECT c.id, c.post_id, c.org_id, o.name, c.author_id, COALESCE(u.name, u.email, ''), c.body, c.created_at,
+		c.hidden_at, c.hidden_reason
 		FROM knowledge_comments c JOIN knowledge_posts k ON k.id = c.post_id JOIN orgs o ON o.id = c.org_id
 		LEFT JOIN users u ON u.id = c.author_id WHERE `+w.SQL+" ORDER BY c.created_at, c.id", w.Args...)
 	return collect(rows, err, func(r scanner) (vaern.PostComment, error) {
 		var c vaern.PostComment
-		var at int64
-		err := r.Scan(&c.ID, &c.PostID, &c.OrgID, &c.Org, &c.AuthorID, &c.Author, &c.Body, &at)
-		c.At = fromMS(at)
+		var at, hidden int64
+		err := r.Scan(&c.ID, &c.PostID, &c.OrgID, &c.Org, &c.AuthorID, &c.Author, &c.Body, &at, &hidden, &c.HiddenReason)
+		c.At, c.Hidden = fromMS(at), hidden != 0
 		return c, mapErr(err)
 	})
 }

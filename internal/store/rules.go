@@ -120,4 +120,8 @@ type KnowledgeRules interface {
 	CleanTopic(names map[string]string) (map[string]string, error)
 	// SniffAttachment finds an attachment's content type from its content, or refuses it.
 	SniffAttachment(name string, data []byte) (string, error)
+	// MayModerate reports whether a person with role, acting for the community's centre or not,
+	// may hide and delete posts and comments; CleanReason validates the reason given.
+	MayModerate(role vaern.Role, centreOrg bool) bool
+	CleanReason(reason string) (string, error)
 }

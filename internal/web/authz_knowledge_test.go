@@ -43,6 +43,18 @@ func init() {
 			return fmt.Sprint(knAttachmentOf(t, s, s.Fix.B, id)), true
 		},
 	}
+	// A comment on a fresh post of the role's organisation; the foreign one is on member B's
+	// post AMBER+STRICT to B, which the centre's moderators cannot see either.
+	idKinds["post-comment"] = idKind{
+		own: func(t *testing.T, s *testserver.Server, role string) string {
+			org := memberOf(s, role)
+			return fmt.Sprint(knCommentOf(t, s, org, knPostOf(t, s, org, vaern.PostArticle, "GREEN", "members")))
+		},
+		foreign: func(t *testing.T, s *testserver.Server, _ httpx.Route, _ string) (string, bool) {
+			id := knPostOf(t, s, s.Fix.B, vaern.PostArticle, "AMBER+STRICT", fmt.Sprintf("named:%d", s.Fix.B.ID))
+			return fmt.Sprint(knCommentOf(t, s, s.Fix.B, id)), true
+		},
+	}
 	idKinds["topic"] = idKind{
 		own: func(t *testing.T, s *testserver.Server, _ string) string { return fmt.Sprint(knTopicOf(t, s, false)) },
 		// There is one centre: a topic id that is not one of its topics.
@@ -105,6 +117,16 @@ func knPostOf(t *testing.T, s *testserver.Server, org vaern.Org, kind vaern.Post
 		if err := s.Store.UpdatePost(ctx, a, v, s.Fix.Centre.ID, p); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return id
+}
+
+func knCommentOf(t *testing.T, s *testserver.Server, org vaern.Org, post int64) int64 {
+	t.Helper()
+	a, v := knAuthor(s, org)
+	id, err := s.Store.AddComment(context.Background(), a, v, s.Fix.Centre.ID, post, "En kommentar")
+	if err != nil {
+		t.Fatal(err)
 	}
 	return id
 }

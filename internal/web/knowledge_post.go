@@ -26,15 +26,23 @@ type knPostData struct {
 	MayEdit     bool
 	MayReply    bool
 	Forum       bool
+	// MayModerate: the centre's moderator sees the moderation forms; ModComment is the comment
+	// whose form is shown again with an error.
+	MayModerate bool
+	ModComment  int64
 }
 
 func (s *Server) knPostPage(w http.ResponseWriter, r *http.Request, forum bool) (*Page, error) {
-	ctx := r.Context()
-	p := httpx.PrincipalFrom(ctx)
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
+	return s.knPostPageOf(w, r, forum, id)
+}
+
+func (s *Server) knPostPageOf(w http.ResponseWriter, r *http.Request, forum bool, id int64) (*Page, error) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
 	v, c := viewer(p), community(p)
 	title := "kn.post.title"
 	if forum {
@@ -53,7 +61,8 @@ func (s *Server) knPostPage(w http.ResponseWriter, r *http.Request, forum bool) 
 		lang = l
 	}
 	d := knPostData{Post: post, Forum: forum, MayReply: vaern.Can(p.Role, vaern.PermForumPost) || !forum && vaern.Can(p.Role, vaern.PermKnowledgeView),
-		MayEdit: post.OwnerID == p.Org.ID && vaern.Can(p.Role, vaern.PermKnowledgeWrite) && !forum}
+		MayEdit:     post.OwnerID == p.Org.ID && vaern.Can(p.Role, vaern.PermKnowledgeWrite) && !forum,
+		MayModerate: p.Org.ID == c && vaern.Can(p.Role, vaern.PermKnowledgeManage)}
 	d.Text, d.Shown, d.Fallback = knowledge.Pick(post.Texts, lang, post.Lang)
 	for _, l := range vaern.PostLangs {
 		if _, ok := post.Texts[l]; ok {

@@ -41,6 +41,9 @@ func (s *Server) knowledgeRoutes() []httpx.Route {
 		{Method: get, Pattern: "/centre/knowledge", Perm: manage, Handler: s.knSettings},
 		{Method: post, Pattern: "/centre/knowledge/topics", Perm: manage, Handler: s.knTopicSave},
 		{Method: post, Pattern: "/centre/knowledge/authors", Perm: manage, Handler: s.knAuthorSave},
+		{Method: get, Pattern: "/centre/knowledge/topics/{id}", Perm: manage, Handler: s.knTopicEdit, IDKind: "topic"},
+		{Method: post, Pattern: "/knowledge/{id}/moderate", Perm: manage, Handler: s.knModerate, IDKind: "post"},
+		{Method: post, Pattern: "/knowledge/comments/{id}/moderate", Perm: manage, Handler: s.knModerateComment, IDKind: "post-comment"},
 	}
 }
 
