@@ -18,7 +18,7 @@ type frameworkCache struct {
 	// start (64 of them in the focus-area benchmark) parse it once instead of each on its own; it
 	// is never held across a query.
 	parse sync.Mutex
-	m  map[[2]int64]*framework.Framework
+	m     map[[2]int64]*framework.Framework
 	// final holds finished frameworks by id: they never change again, so they need no lookup.
 	final map[int64]finalFramework
 }

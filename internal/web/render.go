@@ -29,7 +29,7 @@ var assets embed.FS
 type views struct {
 	pages  map[string]*template.Template
 	frame  *template.Template // the layout alone, its content a mark (layout_cache.go)
-	static map[string]string // name → short content hash, for cache-busting URLs
+	static map[string]string  // name → short content hash, for cache-busting URLs
 }
 
 // templateFuncs is every template helper: the platform's and each module's. The modules are
