@@ -194,3 +194,64 @@ func BenchmarkAreaPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAreaPageInterleaved measures the ratio of BenchmarkAreaPage with the naive form and
+// Værn's page taking turns: rounds of 200 requests with 64 clients each, alternating, so that a
+// load spike on a shared machine hits both sides alike instead of one sub-benchmark. It reports
+// each side's requests per second over its own rounds and their ratio (target ≥ 4).
+func BenchmarkAreaPageInterleaved(b *testing.B) {
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(e), func(b *testing.B) {
+			naive := bareForm(b, e, bigFramework(), "da")
+			f := setup(b, e)
+			page := fmt.Sprintf("%s/baseline/%d/area?a=BIG", f.srv.URL, f.assessment)
+			plain := plainClients(clients)
+			get := func(u string, cs []*http.Client, n int) time.Duration {
+				var next atomic.Int64
+				var failed atomic.Value
+				t0 := time.Now()
+				var wg sync.WaitGroup
+				for c := range cs {
+					wg.Add(1)
+					go func(c *http.Client) {
+						defer wg.Done()
+						for next.Add(1) <= int64(n) {
+							resp, err := c.Get(u)
+							if err != nil {
+								failed.CompareAndSwap(nil, err.Error())
+								continue
+							}
+							io.Copy(io.Discard, resp.Body)
+							resp.Body.Close()
+							if resp.StatusCode != http.StatusOK {
+								failed.CompareAndSwap(nil, fmt.Sprintf("%s: status %d", u, resp.StatusCode))
+							}
+						}
+					}(cs[c])
+				}
+				wg.Wait()
+				if msg := failed.Load(); msg != nil {
+					b.Fatal(msg)
+				}
+				return time.Since(t0)
+			}
+			// Warm both (connections, caches) before measuring.
+			get(naive, plain, clients)
+			get(page, f.clients, clients)
+			const round = 200
+			var tn, tv time.Duration
+			n := 0
+			b.ResetTimer()
+			for n < b.N {
+				k := min(round, b.N-n)
+				tn += get(naive, plain, k)
+				tv += get(page, f.clients, k)
+				n += k
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(n)/tn.Seconds(), "naive-req/s")
+			b.ReportMetric(float64(n)/tv.Seconds(), "vaern-req/s")
+			b.ReportMetric(tn.Seconds()/tv.Seconds(), "ratio")
+		})
+	}
+}

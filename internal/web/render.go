@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +28,8 @@ var assets embed.FS
 // views holds every page's template, parsed once at start-up, and the static files' checksums.
 type views struct {
 	pages  map[string]*template.Template
-	static map[string]string // name → short content hash, for cache-busting URLs
+	frame  *template.Template // the layout alone, its content a mark (layout_cache.go)
+	static map[string]string  // name → short content hash, for cache-busting URLs
 }
 
 // templateFuncs is every template helper: the platform's and each module's. The modules are
@@ -117,6 +117,12 @@ func loadViews() (*views, error) {
 	base, err := template.New("layout").Funcs(fm).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
+	}
+	if v.frame, err = base.Clone(); err != nil {
+		return nil, err
+	}
+	if _, err := v.frame.Funcs(frameFuncs()).Parse(`{{define "main"}}{{layoutMainMark}}{{end}}`); err != nil {
+		return nil, fmt.Errorf("templates: frame: %w", err)
 	}
 	pages, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
@@ -345,8 +351,18 @@ func (s *Server) renderSplice(w http.ResponseWriter, r *http.Request, status int
 			bufs.Put(buf)
 		}
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", pg); err != nil {
+	// The page's content is executed on its own and the layout around it comes from the kept
+	// layouts (layout_cache.go): the same bytes as executing "layout", for a fraction of the CPU.
+	if err := t.ExecuteTemplate(buf, "main", pg); err != nil {
 		s.log.Error("render", "template", name, "err", err, "request_id", pg.RequestID)
+		if name != "error" {
+			s.fail(w, r, http.StatusInternalServerError, "")
+		}
+		return
+	}
+	fr, err := s.frame(pg)
+	if err != nil {
+		s.log.Error("render", "template", "layout", "err", err, "request_id", pg.RequestID)
 		if name != "error" {
 			s.fail(w, r, http.StatusInternalServerError, "")
 		}
@@ -362,16 +378,20 @@ func (s *Server) renderSplice(w http.ResponseWriter, r *http.Request, status int
 		i = bytes.Index(out, []byte(spliceMark))
 	}
 	if i < 0 {
-		h.Set("Content-Length", strconv.Itoa(len(out)))
+		h.Set("Content-Length", contentLength(fr.head, out, fr.foot))
 		w.WriteHeader(status)
+		w.Write(fr.head)
 		w.Write(out)
+		w.Write(fr.foot)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(out)-len(spliceMark)+len(part)))
+	h.Set("Content-Length", contentLength(fr.head, out[:i], part, out[i+len(spliceMark):], fr.foot))
 	w.WriteHeader(status)
+	w.Write(fr.head)
 	w.Write(out[:i])
 	w.Write(part)
 	w.Write(out[i+len(spliceMark):])
+	w.Write(fr.foot)
 }
 
 // fail shows the friendly error page for status, with the request id to quote.
