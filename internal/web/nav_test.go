@@ -19,7 +19,7 @@ func TestNavGroups(t *testing.T) {
 		p       *vaern.Principal
 		path    string
 		current string // the group marked current
-		groups  int     // at most this many entries in the bar
+		groups  int    // at most this many entries in the bar
 	}{
 		{"member on an early warning", member, "/sensors/early-warnings/7", "nav.group.cert", 7},
 		{"member on the forum", member, "/forum", "nav.group.knowledge", 7},
