@@ -156,6 +156,10 @@ type HandoverRow struct {
 	Title string
 	Path  string // where it is shown
 	Note  string // e.g. "data owner", a due date
+	// A delegation's scope (DelegateQuestion, DelegateArea, DelegateDepartment) and its question or
+	// focus area id: the page names it from the framework in the reader's language; Title holds the
+	// bare id for anything that cannot.
+	Scope, Ref string
 }
 
 // Total is how many things the handover moves.
