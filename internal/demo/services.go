@@ -73,8 +73,9 @@ var demoServices = func() []vaern.Service {
 
 // SeedServices gives the demo the centre's catalogue with subscriptions of many members (some
 // waiting for the centre, one end requested), the default onboarding checklist with the featured
-// members partly through it, and IT-structure mappings from several members, some shared.
-func SeedServices(ctx context.Context, st *store.Store) error {
+// members partly through it, and IT-structure mappings from several members, some shared. The
+// e-mails of its notifications link to baseURL.
+func SeedServices(ctx context.Context, st *store.Store, baseURL string) error {
 	centre, err := st.Centre(ctx)
 	if err != nil {
 		return err
@@ -149,7 +150,7 @@ func SeedServices(ctx context.Context, st *store.Store) error {
 		byCode[m.Code] = m
 	}
 	aarhus, kbh, bergen := byCode["751"], byCode["101"], byCode["4601"]
-	if err := askAndDecide(ctx, st, centre, coord, aarhus, bergen, ids, now); err != nil {
+	if err := askAndDecide(ctx, st, baseURL, centre, coord, aarhus, bergen, ids, now); err != nil {
 		return fmt.Errorf("demo services: %w", err)
 	}
 	items, err := st.OnboardingItems(ctx, centre.ID)
@@ -185,12 +186,12 @@ func asksLater(code string, service int) bool {
 // attached: the seed runs before the server attaches its own, so nothing else in it tells anyone.
 // The centre's admin finds Aarhus's request for the crisis exercise waiting, and Bergen's
 // coordinator hears that the centre approved the external scan.
-func askAndDecide(ctx context.Context, st *store.Store, centre vaern.Org, coord func(vaern.Org) vaern.Actor, aarhus, bergen vaern.Org, ids []int64, now time.Time) error {
+func askAndDecide(ctx context.Context, st *store.Store, baseURL string, centre vaern.Org, coord func(vaern.Org) vaern.Actor, aarhus, bergen vaern.Org, ids []int64, now time.Time) error {
 	cat, err := i18n.Load()
 	if err != nil {
 		return err
 	}
-	notify.New(cat, "").Attach(st)
+	notify.New(cat, baseURL).Attach(st)
 	defer st.SetChangeHook(nil)
 	defer st.SetClock(time.Now)
 	admin := vaern.System("demo")
