@@ -109,17 +109,17 @@ type OnboardingItem struct {
 
 // OnboardingFacts are what Værn sees of a member for the automatic checks.
 type OnboardingFacts struct {
-	OrgID            int64
-	OrgName          string
-	Units            int
-	Systems          int
-	Coordinators     int
-	CoordinatorsTOTP int // coordinators with two-factor sign-in on
-	Require2FA       bool
-	Others           int // people besides the coordinators, and open invitations
-	WarningPrefs     int // people with a notification preference for warnings
-	Imports          int // completed register imports
-	Providers        int // identity providers
+	OrgID           int64
+	OrgName         string
+	Units           int
+	Systems         int
+	Coordinators    int
+	Coordinators2FA int // coordinators with a second factor: a TOTP app, or a passkey (which also signs in alone)
+	Require2FA      bool
+	Others          int // people besides the coordinators, and open invitations
+	WarningPrefs    int // people with a notification preference for warnings
+	Imports         int // completed register imports
+	Providers       int // identity providers
 }
 
 // OnboardingTick is an item a member ticked by hand.
@@ -156,6 +156,10 @@ type HandoverRow struct {
 	Title string
 	Path  string // where it is shown
 	Note  string // e.g. "data owner", a due date
+	// A delegation's scope (DelegateQuestion, DelegateArea, DelegateDepartment) and its question or
+	// focus area id: the page names it from the framework in the reader's language; Title holds the
+	// bare id for anything that cannot.
+	Scope, Ref string
 }
 
 // Total is how many things the handover moves.

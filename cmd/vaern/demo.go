@@ -57,7 +57,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		return serve(ctx, e, c, st, true, func(url string) { fmt.Fprintln(e.stdout, "Værn (generated dataset) is running at", url) })
 	}
 	fmt.Fprintln(e.stdout, "Preparing the demo database ...")
-	seeded, err := demo.Seed(ctx, st)
+	seeded, err := demo.SeedAt(ctx, st, c.baseURL)
 	if err != nil {
 		return err
 	}

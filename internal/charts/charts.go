@@ -11,6 +11,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/vaern/vaern/internal/i18n"
 )
 
 // Kind is the type of chart.
@@ -55,6 +57,12 @@ type Chart struct {
 	LabelHead      string   // the heading of the label column
 	BoxCols        []string // box tables: n, min, Q1, median, Q3, max, mean, and (with markers) the marker's name
 	SuppressedText string   // what a suppressed box row says
+	// Counts says the values are whole counts (alerts, members, subscribers): the data table writes
+	// a whole value as "21", not "21.00", which reads as a measurement.
+	Counts bool
+	// Lang, when set, has the data table write its figures as that language does (a decimal comma
+	// and grouped thousands in da and nb); empty keeps them canonical, as the exports need them.
+	Lang string
 }
 
 // Pt is a point in drawing units.
@@ -382,9 +390,9 @@ func (c Chart) Table() (head []string, rows [][]string) {
 					row = append(row, "")
 				}
 			} else {
-				row = append(row, strconv.Itoa(b.N), Fmt(f(b.Min)), Fmt(f(b.Q1)), Fmt(f(b.Median)), Fmt(f(b.Q3)), Fmt(f(b.Max)), Fmt(f(b.Mean)))
+				row = append(row, c.local(strconv.Itoa(b.N)), c.cell(f(b.Min)), c.cell(f(b.Q1)), c.cell(f(b.Median)), c.cell(f(b.Q3)), c.cell(f(b.Max)), c.cell(f(b.Mean)))
 				if len(head) > 8 {
-					row = append(row, Fmt(b.Marker))
+					row = append(row, c.cell(b.Marker))
 				}
 			}
 			rows = append(rows, row)
@@ -402,11 +410,29 @@ func (c Chart) Table() (head []string, rows [][]string) {
 			if i < len(s.Values) {
 				v = s.Values[i]
 			}
-			row = append(row, Fmt(v))
+			row = append(row, c.cell(v))
 		}
 		rows = append(rows, row)
 	}
 	return head, rows
+}
+
+// cell writes one value of a series for the data table: a count as a whole number when it is
+// one, anything else with two decimals, in the chart's language when it has one.
+func (c Chart) cell(v *float64) string {
+	s := Fmt(v)
+	if c.Counts && v != nil && !math.IsNaN(*v) && !math.IsInf(*v, 0) && *v == math.Trunc(*v) {
+		s = strconv.FormatFloat(*v, 'f', 0, 64)
+	}
+	return c.local(s)
+}
+
+func (c Chart) local(s string) string {
+	if c.Lang == "" {
+		return s
+	}
+	out, _ := i18n.LocalNumber(s, c.Lang)
+	return out
 }
 
 func num(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }

@@ -84,3 +84,44 @@ func TestTable(t *testing.T) {
 		t.Errorf("Fmt(2.675) = %s", Fmt(&x))
 	}
 }
+
+// TestTableCountsAndLanguage: a chart of counts writes whole values as integers, and a chart with
+// a language writes its figures as that language does; without either the table stays canonical
+// (what the exports read).
+func TestTableCountsAndLanguage(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	base := Chart{Kind: Bars, LabelHead: "x", Labels: []string{"a", "b", "c", "d"},
+		Series: []Series{{Name: "n", Values: []*float64{v(21), v(58600), v(2.5), nil}}}}
+	cases := []struct {
+		counts bool
+		lang   string
+		want   []string
+	}{
+		{false, "", []string{"21.00", "58600.00", "2.50", "–"}},
+		{true, "", []string{"21", "58600", "2.50", "–"}},
+		{true, "da", []string{"21", "58.600", "2,50", "–"}},
+		{true, "nb", []string{"21", "58.600", "2,50", "–"}},
+		{true, "en", []string{"21", "58,600", "2.50", "–"}},
+		{false, "da", []string{"21,00", "58.600,00", "2,50", "–"}},
+	}
+	for _, tc := range cases {
+		c := base
+		c.Counts, c.Lang = tc.counts, tc.lang
+		_, rows := c.Table()
+		for i, want := range tc.want {
+			if got := rows[i][1]; got != want {
+				t.Errorf("counts=%v lang=%q: row %d reads %q, want %q", tc.counts, tc.lang, i, got, want)
+			}
+		}
+		if rows[0][0] != "a" {
+			t.Errorf("the label column changed: %q", rows[0][0])
+		}
+	}
+	// A box table in Danish: n, the figures and the marker all localized.
+	bx := examples()[3]
+	bx.Lang = "da"
+	_, rows := bx.Table()
+	if rows[0][3] != "1,90" || rows[0][8] != "2,70" {
+		t.Errorf("Danish box table: %v", rows[0])
+	}
+}

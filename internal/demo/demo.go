@@ -45,7 +45,11 @@ func Logins() []Login {
 
 // Seed fills an empty database with the demo. It reports false, and changes nothing, when the
 // database already holds a centre.
-func Seed(ctx context.Context, st *store.Store) (bool, error) {
+func Seed(ctx context.Context, st *store.Store) (bool, error) { return SeedAt(ctx, st, "") }
+
+// SeedAt is Seed for a demo served at baseURL: the few notifications the seed makes through the
+// notifier (SeedServices) link their e-mails there.
+func SeedAt(ctx context.Context, st *store.Store, baseURL string) (bool, error) {
 	if _, err := st.Centre(ctx); err == nil {
 		return false, nil
 	}
@@ -137,7 +141,7 @@ func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	if err := SeedIncidents(ctx, st); err != nil {
 		return false, err
 	}
-	if err := SeedServices(ctx, st); err != nil {
+	if err := SeedServices(ctx, st, baseURL); err != nil {
 		return false, err
 	}
 	if err := SeedIndicators(ctx, st); err != nil {

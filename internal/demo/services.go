@@ -2,61 +2,80 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/i18n"
+	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/store"
 )
 
-// demoServices is the centre's catalogue in the demo, in the network's own words.
-var demoServices = []vaern.Service{
-	{Name: vaern.Texts3{Da: "Netværksovervågning (SOC)", Nb: "Nettverksovervåking (SOC)", En: "Network monitoring (SOC)"},
-		Description: vaern.Texts3{Da: "Centrets sensorer og analytikere overvåger kommunens internetforbindelse døgnet rundt og ringer ved alvorlige fund.",
-			Nb: "Senterets sensorer og analytikere overvåker kommunens internettforbindelse hele døgnet og ringer ved alvorlige funn.",
-			En: "The centre's sensors and analysts watch the municipality's internet connection around the clock and call on serious findings."},
-		ServiceLevel: "24/7, kritiske fund ringes op inden for 1 time", PriceModel: "Pr. indbygger, årligt", Contact: "soc@centre.vaern.demo"},
-	{Name: vaern.Texts3{Da: "Sårbarhedsadvarsler", Nb: "Sårbarhetsvarsler", En: "Vulnerability warnings"},
-		Description: vaern.Texts3{Da: "Advarsler matchet mod jeres systemoversigt, så den rigtige systemejer får besked.",
-			Nb: "Varsler matchet mot systemoversikten deres, slik at riktig systemeier får beskjed.",
-			En: "Warnings matched against your register, so that the right system owner is told."},
-		ServiceLevel: "Hverdage 8-16", PriceModel: "Indeholdt i medlemskabet", Contact: "advarsler@centre.vaern.demo"},
-	{Name: vaern.Texts3{Da: "Hændelsesberedskab", Nb: "Hendelsesberedskap", En: "Incident response support"},
-		Description: vaern.Texts3{Da: "Hjælp under en alvorlig hændelse: analyse, inddæmning og kontakt til myndigheder.",
-			Nb: "Hjelp under en alvorlig hendelse: analyse, begrensning og kontakt med myndigheter.",
-			En: "Help during a serious incident: analysis, containment and contact with the authorities."},
-		ServiceLevel: "24/7 vagttelefon", PriceModel: "Fast abonnement + timepris ved indsats", Contact: "+45 70 00 00 00"},
-	{Name: vaern.Texts3{Da: "Awareness-kampagner", Nb: "Bevissthetskampanjer", En: "Awareness training"},
-		Description: vaern.Texts3{Da: "Færdige kampagner, e-læring og phishing-øvelser til medarbejderne.",
-			Nb: "Ferdige kampanjer, e-læring og phishing-øvelser for de ansatte.",
-			En: "Ready-made campaigns, e-learning and phishing exercises for the staff."},
-		ServiceLevel: "4 kampagner om året", PriceModel: "Pr. medarbejder", Contact: "awareness@centre.vaern.demo"},
-	{Name: vaern.Texts3{Da: "Rådgivning om informationssikkerhed", Nb: "Rådgivning om informasjonssikkerhet", En: "Security advice"},
-		Description: vaern.Texts3{Da: "Sparring om politikker, risikovurderinger og krav i NIS2.",
-			Nb: "Sparring om policyer, risikovurderinger og krav i NIS2.",
-			En: "Sparring on policies, risk assessments and the requirements of NIS2."},
-		ServiceLevel: "Svar inden for 3 hverdage", PriceModel: "10 timer indeholdt, derefter timepris", Contact: "raad@centre.vaern.demo"},
-	{Name: vaern.Texts3{Da: "Sårbarhedsscanning udefra", Nb: "Sårbarhetsskanning utenfra", En: "External vulnerability scanning"},
-		Description: vaern.Texts3{Da: "Månedlig scanning af kommunens adresser på internettet med rapport.",
-			Nb: "Månedlig skanning av kommunens adresser på internett med rapport.",
-			En: "Monthly scan of the municipality's internet-facing addresses, with a report."},
-		ServiceLevel: "Månedligt", PriceModel: "Pr. offentlig IP-adresse", Contact: "scan@centre.vaern.demo"},
-	{Name: vaern.Texts3{Da: "Beredskabsøvelser", Nb: "Beredskapsøvelser", En: "Crisis exercises"},
-		Description: vaern.Texts3{Da: "En årlig øvelse for ledelse og IT i et ransomware-scenarie.",
-			Nb: "En årlig øvelse for ledelse og IT i et løsepengevirus-scenario.",
-			En: "A yearly exercise for management and IT in a ransomware scenario."},
-		ServiceLevel: "1 øvelse om året", PriceModel: "Fast pris pr. øvelse", Contact: "oevelse@centre.vaern.demo"},
-	{Name: vaern.Texts3{Da: "Fælles logopsamling", Nb: "Felles logginnsamling", En: "Shared log collection"},
-		Description: vaern.Texts3{Da: "Udfases: erstattes af netværksovervågningen.", Nb: "Fases ut: erstattes av nettverksovervåkingen.",
-			En: "Being phased out: replaced by network monitoring."},
-		ServiceLevel: "Hverdage", PriceModel: "Pr. GB", Contact: "soc@centre.vaern.demo", Status: vaern.ServiceRetired},
-}
+// demoServices is the centre's catalogue in the demo, in the network's own words: one row per
+// service, with its name and description in Danish, Norwegian and English.
+var demoServices = func() []vaern.Service {
+	rows := []struct {
+		name, desc            [3]string // da, nb, en
+		level, price, contact string
+		retired               bool
+	}{
+		{[3]string{"Netværksovervågning (SOC)", "Nettverksovervåking (SOC)", "Network monitoring (SOC)"},
+			[3]string{"Centrets sensorer og analytikere overvåger kommunens internetforbindelse døgnet rundt og ringer ved alvorlige fund.",
+				"Senterets sensorer og analytikere overvåker kommunens internettforbindelse hele døgnet og ringer ved alvorlige funn.",
+				"The centre's sensors and analysts watch the municipality's internet connection around the clock and call on serious findings."},
+			"24/7, kritiske fund ringes op inden for 1 time", "Pr. indbygger, årligt", "soc@centre.vaern.demo", false},
+		{[3]string{"Sårbarhedsadvarsler", "Sårbarhetsvarsler", "Vulnerability warnings"},
+			[3]string{"Advarsler matchet mod jeres systemoversigt, så den rigtige systemejer får besked.",
+				"Varsler matchet mot systemoversikten deres, slik at riktig systemeier får beskjed.",
+				"Warnings matched against your register, so that the right system owner is told."},
+			"Hverdage 8-16", "Indeholdt i medlemskabet", "advarsler@centre.vaern.demo", false},
+		{[3]string{"Hændelsesberedskab", "Hendelsesberedskap", "Incident response support"},
+			[3]string{"Hjælp under en alvorlig hændelse: analyse, inddæmning og kontakt til myndigheder.",
+				"Hjelp under en alvorlig hendelse: analyse, begrensning og kontakt med myndigheter.",
+				"Help during a serious incident: analysis, containment and contact with the authorities."},
+			"24/7 vagttelefon", "Fast abonnement + timepris ved indsats", "+45 70 00 00 00", false},
+		{[3]string{"Awareness-kampagner", "Bevissthetskampanjer", "Awareness training"},
+			[3]string{"Færdige kampagner, e-læring og phishing-øvelser til medarbejderne.",
+				"Ferdige kampanjer, e-læring og phishing-øvelser for de ansatte.",
+				"Ready-made campaigns, e-learning and phishing exercises for the staff."},
+			"4 kampagner om året", "Pr. medarbejder", "awareness@centre.vaern.demo", false},
+		{[3]string{"Rådgivning om informationssikkerhed", "Rådgivning om informasjonssikkerhet", "Security advice"},
+			[3]string{"Sparring om politikker, risikovurderinger og krav i NIS2.",
+				"Sparring om policyer, risikovurderinger og krav i NIS2.",
+				"Sparring on policies, risk assessments and the requirements of NIS2."},
+			"Svar inden for 3 hverdage", "10 timer indeholdt, derefter timepris", "raad@centre.vaern.demo", false},
+		{[3]string{"Sårbarhedsscanning udefra", "Sårbarhetsskanning utenfra", "External vulnerability scanning"},
+			[3]string{"Månedlig scanning af kommunens adresser på internettet med rapport.",
+				"Månedlig skanning av kommunens adresser på internett med rapport.",
+				"Monthly scan of the municipality's internet-facing addresses, with a report."},
+			"Månedligt", "Pr. offentlig IP-adresse", "scan@centre.vaern.demo", false},
+		{[3]string{"Beredskabsøvelser", "Beredskapsøvelser", "Crisis exercises"},
+			[3]string{"En årlig øvelse for ledelse og IT i et ransomware-scenarie.",
+				"En årlig øvelse for ledelse og IT i et løsepengevirus-scenario.",
+				"A yearly exercise for management and IT in a ransomware scenario."},
+			"1 øvelse om året", "Fast pris pr. øvelse", "oevelse@centre.vaern.demo", false},
+		{[3]string{"Fælles logopsamling", "Felles logginnsamling", "Shared log collection"},
+			[3]string{"Udfases: erstattes af netværksovervågningen.", "Fases ut: erstattes av nettverksovervåkingen.",
+				"Being phased out: replaced by network monitoring."},
+			"Hverdage", "Pr. GB", "soc@centre.vaern.demo", true},
+	}
+	out := make([]vaern.Service, len(rows))
+	for i, r := range rows {
+		out[i] = vaern.Service{Name: vaern.Texts3{Da: r.name[0], Nb: r.name[1], En: r.name[2]},
+			Description:  vaern.Texts3{Da: r.desc[0], Nb: r.desc[1], En: r.desc[2]},
+			ServiceLevel: r.level, PriceModel: r.price, Contact: r.contact}
+		if r.retired {
+			out[i].Status = vaern.ServiceRetired
+		}
+	}
+	return out
+}()
 
 // SeedServices gives the demo the centre's catalogue with subscriptions of many members (some
 // waiting for the centre, one end requested), the default onboarding checklist with the featured
-// members partly through it, and IT-structure mappings from several members, some shared.
-func SeedServices(ctx context.Context, st *store.Store) error {
+// members partly through it, and IT-structure mappings from several members, some shared. The
+// e-mails of its notifications link to baseURL.
+func SeedServices(ctx context.Context, st *store.Store, baseURL string) error {
 	centre, err := st.Centre(ctx)
 	if err != nil {
 		return err
@@ -95,7 +114,7 @@ func SeedServices(ctx context.Context, st *store.Store) error {
 		share := []int{8, 5, 4, 3, 3, 2, 2} // in tenths: how many members use each service
 		for i, m := range members {
 			for j, id := range ids[:len(ids)-1] {
-				if (i*37+j*53+i*j)%10 >= share[j] {
+				if (i*37+j*53+i*j)%10 >= share[j] || asksLater(m.Code, j) {
 					continue
 				}
 				since := now.AddDate(0, -((i*5+j*11)%30)-1, 0)
@@ -131,9 +150,8 @@ func SeedServices(ctx context.Context, st *store.Store) error {
 		byCode[m.Code] = m
 	}
 	aarhus, kbh, bergen := byCode["751"], byCode["101"], byCode["4601"]
-	if _, err := st.RequestSubscription(ctx, coord(aarhus), aarhus.ID, ids[6], "Vi vil gerne øve ransomware i foråret."); err != nil &&
-		!isInvalidErr(err) {
-		return err
+	if err := askAndDecide(ctx, st, baseURL, centre, coord, aarhus, bergen, ids, now); err != nil {
+		return fmt.Errorf("demo services: %w", err)
 	}
 	items, err := st.OnboardingItems(ctx, centre.ID)
 	if err != nil {
@@ -157,9 +175,49 @@ func SeedServices(ctx context.Context, st *store.Store) error {
 	return seedMappings(ctx, st, centre, members, coord)
 }
 
-func isInvalidErr(err error) bool {
-	var ve *vaern.ValidationError
-	return errors.As(err, &ve)
+// The featured members' last requests are made through the notifications (askAndDecide), so the
+// pattern above leaves those services to them: Aarhus asks for the crisis exercise (service 6),
+// Bergen for the external scan (service 5).
+func asksLater(code string, service int) bool {
+	return (code == "751" && service == 6) || (code == "4601" && service == 5)
+}
+
+// askAndDecide makes the featured members' last requests as people would, with the notifier
+// attached: the seed runs before the server attaches its own, so nothing else in it tells anyone.
+// The centre's admin finds Aarhus's request for the crisis exercise waiting, and Bergen's
+// coordinator hears that the centre approved the external scan.
+func askAndDecide(ctx context.Context, st *store.Store, baseURL string, centre vaern.Org, coord func(vaern.Org) vaern.Actor, aarhus, bergen vaern.Org, ids []int64, now time.Time) error {
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	notify.New(cat, baseURL).Attach(st)
+	defer st.SetChangeHook(nil)
+	defer st.SetClock(time.Now)
+	admin := vaern.System("demo")
+	people, err := st.OrgUsers(ctx, centre.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		if p.Role == vaern.RoleCentreAdmin {
+			admin = vaern.Actor{UserID: p.ID, Email: p.Email, OrgID: centre.ID, Role: p.Role}
+			break
+		}
+	}
+	at := func(d time.Duration) { st.SetClock(func() time.Time { return now.Add(-d) }) }
+	at(50 * time.Hour)
+	sub, err := st.RequestSubscription(ctx, coord(bergen), bergen.ID, ids[5], "Vi ønsker en månedlig skanning av våre offentlige adresser.")
+	if err != nil {
+		return err
+	}
+	at(26 * time.Hour)
+	if err := st.DecideSubscription(ctx, admin, centre.ID, sub.ID, "approve", "Første skanning kjøres mandag."); err != nil {
+		return err
+	}
+	at(3 * time.Hour)
+	_, err = st.RequestSubscription(ctx, coord(aarhus), aarhus.ID, ids[6], "Vi vil gerne øve ransomware i foråret.")
+	return err
 }
 
 // seedMappings has the featured members and a handful of others answer the IT-structure

@@ -161,7 +161,11 @@ func (l *Localizer) DecP(v *float64) string {
 }
 
 // Match picks the best supported language for an Accept-Language header.
-func Match(accept string) string {
+func Match(accept string) string { return MatchOr(accept, Default) }
+
+// MatchOr is Match with the language to use when the header names none that is supported (or is
+// empty): for a signed-in person, their organisation's language rather than English.
+func MatchOr(accept, fallback string) string {
 	best, bestQ := "", -1.0
 	for _, part := range strings.Split(accept, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
@@ -175,7 +179,7 @@ func Match(accept string) string {
 		}
 	}
 	if best == "" {
-		return Default
+		return fallback
 	}
 	return best
 }

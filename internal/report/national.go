@@ -118,7 +118,7 @@ func (n *National) charts() {
 		}
 	}
 	n.Participation = view(l, &charts.Chart{ID: "participation", Kind: charts.Bars, Title: l.T("rs.chart.participation"), Desc: l.T("rs.chart.participation_desc"),
-		Labels: years, LabelHead: l.T("rs.year"), Max: mx, Series: []charts.Series{{Name: l.T("rs.invited"), Values: invited},
+		Labels: years, LabelHead: l.T("rs.year"), Max: mx, Counts: true, Series: []charts.Series{{Name: l.T("rs.invited"), Values: invited},
 			{Name: l.T("rs.submitted"), Values: submitted}, {Name: l.T("rs.included"), Values: included}}})
 	// Distribution per focus area in the chosen round.
 	var boxes []charts.Box

@@ -17,7 +17,7 @@ func Auto(check string, f vaern.OnboardingFacts) bool {
 	case vaern.CheckSystems:
 		return f.Systems > 0
 	case vaern.CheckTwoFactor:
-		return f.Coordinators > 0 && f.CoordinatorsTOTP == f.Coordinators
+		return f.Coordinators > 0 && f.Coordinators2FA == f.Coordinators
 	case vaern.CheckTwoFactorOrg:
 		return f.Require2FA
 	case vaern.CheckColleagues:

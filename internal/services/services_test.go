@@ -61,13 +61,13 @@ func TestCleanService(t *testing.T) {
 
 func TestProgress(t *testing.T) {
 	items := []vaern.OnboardingItem{{ID: 1}, {ID: 2, Check: vaern.CheckUnits}, {ID: 3, Check: vaern.CheckTwoFactor}, {ID: 4}}
-	f := vaern.OnboardingFacts{OrgID: 7, Units: 3, Coordinators: 2, CoordinatorsTOTP: 1}
+	f := vaern.OnboardingFacts{OrgID: 7, Units: 3, Coordinators: 2, Coordinators2FA: 1}
 	ticks := []vaern.OnboardingTick{{ItemID: 1, OrgID: 7}, {ItemID: 4, OrgID: 8}, {ItemID: 2, OrgID: 7}}
 	st, done := Progress(items, f, ticks)
 	if done != 2 || !st[0].Done || !st[1].Done || !st[1].Auto || st[1].Tick != nil || st[2].Done || st[3].Done {
 		t.Fatalf("progress %d: %+v", done, st)
 	}
-	f.CoordinatorsTOTP = 2
+	f.Coordinators2FA = 2
 	if _, done := Progress(items, f, ticks); done != 3 {
 		t.Fatalf("with every coordinator on two-factor: %d", done)
 	}

@@ -52,10 +52,20 @@ func (t *Tx) handover(ctx context.Context, orgID, userID int64) (vaern.Handover,
 		one("/register/risks/%d"), orgID, userID)
 	q(&h.Tasks, "SELECT incident_id, title, due FROM incident_tasks WHERE org_id = ? AND owner_id = ? AND done = ? ORDER BY id",
 		one("/incidents/%d"), orgID, userID, false)
-	q(&h.Delegations, `SELECT d.assessment_id, CASE WHEN d.scope_ref = '' THEN d.scope_kind ELSE d.scope_ref END, d.due
+	q(&h.Delegations, `SELECT d.assessment_id, CASE WHEN d.scope_ref = '' THEN d.scope_kind ELSE d.scope_ref END, d.due,
+		d.scope_kind, d.scope_ref
 		FROM delegations d JOIN assessments x ON x.id = d.assessment_id
 		WHERE d.org_id = ? AND d.assignee_user_id = ? AND x.status IN ('open', 'reopened') ORDER BY d.id`,
-		one("/baseline/%d"), orgID, userID)
+		func(r scanner) (vaern.HandoverRow, error) {
+			var x vaern.HandoverRow
+			var due int64
+			err := r.Scan(&x.ID, &x.Title, &due, &x.Scope, &x.Ref)
+			x.Path = fmt.Sprintf("/baseline/%d", x.ID)
+			if due > 0 {
+				x.Note = fromMS(due).Format("2006-01-02")
+			}
+			return x, err
+		}, orgID, userID)
 	q(&h.Cases, "SELECT id, title, next_due FROM incidents WHERE org_id = ? AND handler_id = ? AND is_open = ? ORDER BY id",
 		one("/incidents/%d"), orgID, userID, true)
 	q(&h.Systems, `SELECT id, name, CASE WHEN system_owner_id = ? AND data_owner_id = ? THEN 'both'

@@ -185,13 +185,16 @@ func (s *Store) OnboardingTicks(ctx context.Context, centreID, orgID int64) ([]v
 }
 
 // OnboardingFacts is what Værn sees of the centre's members for the automatic checks: one
-// member's (orgID), or every member's (orgID 0), by name.
+// member's (orgID), or every member's (orgID 0), by name. A coordinator has two-factor sign-in
+// with a TOTP app or with a passkey: a passkey stands in for the code after the password and, as
+// it verifies the person, signs in alone, so either is stronger than the password.
 func (s *Store) OnboardingFacts(ctx context.Context, centreID, orgID int64) ([]vaern.OnboardingFacts, error) {
 	q := `SELECT o.id, o.name,
 		(SELECT COUNT(*) FROM units u WHERE u.org_id = o.id),
 		(SELECT COUNT(*) FROM systems y WHERE y.org_id = o.id),
 		(SELECT COUNT(*) FROM memberships m WHERE m.org_id = o.id AND m.role = ?),
-		(SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = o.id AND m.role = ? AND u.totp_enabled = ?),
+		(SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = o.id AND m.role = ?
+			AND (u.totp_enabled = ? OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = u.id))),
 		o.require_2fa,
 		(SELECT COUNT(*) FROM memberships m WHERE m.org_id = o.id AND m.role <> ?)
 			+ (SELECT COUNT(*) FROM link_tokens l WHERE l.org_id = o.id AND l.kind = 'invite' AND l.used_at = 0 AND l.expires_at > ?),
@@ -209,7 +212,7 @@ func (s *Store) OnboardingFacts(ctx context.Context, centreID, orgID int64) ([]v
 	rows, err := s.query(ctx, q+" ORDER BY o.name, o.id", args...)
 	return collect(rows, err, func(r scanner) (vaern.OnboardingFacts, error) {
 		var f vaern.OnboardingFacts
-		err := r.Scan(&f.OrgID, &f.OrgName, &f.Units, &f.Systems, &f.Coordinators, &f.CoordinatorsTOTP, &f.Require2FA,
+		err := r.Scan(&f.OrgID, &f.OrgName, &f.Units, &f.Systems, &f.Coordinators, &f.Coordinators2FA, &f.Require2FA,
 			&f.Others, &f.WarningPrefs, &f.Imports, &f.Providers)
 		return f, err
 	})

@@ -104,6 +104,19 @@ func TestOnboardingChecklist(t *testing.T) {
 		if len(facts) != 1 || facts[0].Units != 4 || facts[0].Coordinators != 1 || facts[0].Others != 2 {
 			t.Fatalf("facts: %+v", facts)
 		}
+		// Two-factor sign-in: a coordinator without a TOTP app but with a passkey has a second
+		// factor (a passkey replaces the code, or the password too).
+		if facts[0].Coordinators2FA != 0 {
+			t.Fatalf("a coordinator with neither TOTP nor passkey counts as two-factor: %+v", facts[0])
+		}
+		must(s.AddPasskey(ctx, f.coordA(), f.A.Org.ID, f.A.Coordinator.ID, "cred-onb", "Phone", `{"id":"x"}`))(t)
+		facts = must(s.OnboardingFacts(ctx, f.Centre.ID, f.A.Org.ID))(t)
+		if facts[0].Coordinators2FA != 1 {
+			t.Fatalf("a coordinator with a passkey does not count as two-factor: %+v", facts[0])
+		}
+		if other := must(s.OnboardingFacts(ctx, f.Centre.ID, f.B.Org.ID))(t); other[0].Coordinators2FA != 0 {
+			t.Fatalf("Aarhus's passkey counts for Bergen: %+v", other[0])
+		}
 		if err := s.TickOnboarding(ctx, f.coordA(), f.A.Org.ID, items[1].ID, true); !isInvalid(err, "item") {
 			t.Fatalf("ticking an automatic item: %v", err)
 		}

@@ -67,7 +67,7 @@ func (s *Server) ewList(w http.ResponseWriter, r *http.Request) {
 		d := ewListData{Warnings: list, Total: total, Statuses: vaern.EarlyStatuses, Kinds: ewKinds, Status: status, Kind: kind, Settings: cs, TopRows: top}
 		d.Alerts = ewHourChart(pg, "alerts-per-hour", pg.L.T("ew.chart.alerts"), pg.L.T("ew.chart.alerts.desc"), hours, from, now, func(h store.HourCount) float64 { return float64(h.Alerts) })
 		if len(top) > 0 {
-			c := charts.Chart{ID: "top-signatures", Kind: charts.Bars, Title: pg.L.T("ew.top.title"), Desc: pg.L.T("ew.top.desc"), LabelHead: pg.L.T("ew.col.signature")}
+			c := charts.Chart{ID: "top-signatures", Kind: charts.Bars, Title: pg.L.T("ew.top.title"), Desc: pg.L.T("ew.top.desc"), LabelHead: pg.L.T("ew.col.signature"), Counts: true, Lang: pg.L.Lang}
 			sr := charts.Series{Name: pg.L.T("ew.col.members")}
 			for _, t := range top {
 				c.Labels = append(c.Labels, t.Signature)
@@ -92,7 +92,7 @@ func ewHourChart(pg *Page, id, title, desc string, hours []store.HourCount, from
 	for _, h := range hours {
 		by[h.Hour.UnixMilli()] = val(h)
 	}
-	c := charts.Chart{ID: id, Kind: charts.Lines, Title: title, Desc: desc, LabelHead: pg.L.T("ew.col.hour"), Max: 1}
+	c := charts.Chart{ID: id, Kind: charts.Lines, Title: title, Desc: desc, LabelHead: pg.L.T("ew.col.hour"), Max: 1, Counts: true, Lang: pg.L.Lang}
 	sr := charts.Series{Name: title}
 	for t := from.Truncate(time.Hour); !t.After(to); t = t.Add(time.Hour) {
 		c.Labels = append(c.Labels, t.Local().Format("15:04"))

@@ -309,7 +309,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 	return pg
 }
 
-// lang picks the language: the user's saved choice, else the language cookie, else Accept-Language.
+// lang picks the language: the user's saved choice, else the language cookie, else Accept-Language,
+// else, for a signed-in person, their organisation's language (a Danish member's da, a Norwegian
+// one's nb), and English only for an anonymous visitor whose browser names nothing we speak.
 func (s *Server) lang(r *http.Request, p *vaern.Principal) string {
 	if p != nil && p.User.Lang != "" {
 		return p.User.Lang
@@ -319,7 +321,11 @@ func (s *Server) lang(r *http.Request, p *vaern.Principal) string {
 			return l
 		}
 	}
-	return i18n.Match(r.Header.Get("Accept-Language"))
+	fallback := i18n.Default
+	if p != nil {
+		fallback = memberLang(p.Org)
+	}
+	return i18n.MatchOr(r.Header.Get("Accept-Language"), fallback)
 }
 
 // render writes a page. Templates execute into a buffer first, so a failing template yields a clean

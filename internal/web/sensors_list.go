@@ -74,7 +74,7 @@ func (s *Server) snListPage(w http.ResponseWriter, r *http.Request) (*Page, erro
 // snHourlyChart draws the alerts received per hour over the last 24 hours.
 func snHourlyChart(pg *Page, hourly []int64, now time.Time) *snChart {
 	l := pg.L
-	c := charts.Chart{ID: "sn-hourly", Kind: charts.Bars, Title: l.T("sn.chart.title"), Desc: l.T("sn.chart.desc"), LabelHead: l.T("sn.chart.hour")}
+	c := charts.Chart{ID: "sn-hourly", Kind: charts.Bars, Title: l.T("sn.chart.title"), Desc: l.T("sn.chart.desc"), LabelHead: l.T("sn.chart.hour"), Counts: true, Lang: l.Lang}
 	series := charts.Series{Name: l.T("sn.chart.alerts")}
 	top := 1.0
 	start := now.UTC().Truncate(time.Hour).Add(-time.Duration(len(hourly)-1) * time.Hour)

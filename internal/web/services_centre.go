@@ -43,7 +43,7 @@ func (s *Server) svcCentrePage(w http.ResponseWriter, r *http.Request) (*Page, e
 func svcChart(pg *Page, list []vaern.Service) *wcChart {
 	l := pg.L
 	c := charts.Chart{ID: "svc-subscribers", Kind: charts.Bars, Title: l.T("svc.chart.title"), Desc: l.T("svc.chart.desc"),
-		LabelHead: l.T("svc.col.service")}
+		LabelHead: l.T("svc.col.service"), Counts: true, Lang: l.Lang}
 	ser := charts.Series{Name: l.T("svc.col.active")}
 	top := 1.0
 	for _, v := range list {

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
 )
 
@@ -32,6 +34,7 @@ func (s *Server) onbHandoverPage(w http.ResponseWriter, r *http.Request, personI
 			return nil, err
 		}
 		d.Handover = h
+		s.nameDelegations(ctx, p.Org.ID, d.Handover.Delegations, s.lang(r, p))
 		for i := range people {
 			if people[i].ID == personID {
 				d.Person = &people[i]
@@ -71,4 +74,41 @@ func (s *Server) onbTransfer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/onboarding/handover/"+strconv.FormatInt(id, 10), "flash.onb_handed_over")
+}
+
+// nameDelegations titles each delegated row as the person's task list does: a focus area by its
+// title, a question by its id and text, from the round's framework in the reader's language, and a
+// department's questions by that phrase. A row whose framework cannot be read keeps its bare id.
+func (s *Server) nameDelegations(ctx context.Context, orgID int64, rows []vaern.HandoverRow, lang string) {
+	frameworks := map[int64]*framework.Framework{} // by assessment
+	l := s.cat.For(lang)
+	for i := range rows {
+		x := &rows[i]
+		if x.Scope == vaern.DelegateDepartment {
+			x.Title = l.T("bl.scope.department")
+			continue
+		}
+		f, ok := frameworks[x.ID]
+		if !ok {
+			if a, err := s.st.Assessment(ctx, orgID, x.ID); err == nil {
+				if _, fw, err := s.st.Framework(ctx, a.Round.FrameworkID); err == nil {
+					f = fw
+				}
+			}
+			frameworks[x.ID] = f
+		}
+		if f == nil {
+			continue
+		}
+		switch x.Scope {
+		case vaern.DelegateArea:
+			if ar, ok := f.Area(x.Ref); ok {
+				x.Title = ar.ID + " " + ar.Title.Get(lang)
+			}
+		case vaern.DelegateQuestion:
+			if q, ok := f.Question(x.Ref); ok {
+				x.Title = q.ID + " " + q.Text.Get(lang)
+			}
+		}
+	}
 }

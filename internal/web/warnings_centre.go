@@ -118,7 +118,7 @@ func (s *Server) wcAdvisory(w http.ResponseWriter, r *http.Request) {
 func wcBurnChart(pg *Page, pts []warnings.BurnPoint) *wcChart {
 	l := pg.L
 	c := charts.Chart{ID: "burndown", Kind: charts.Lines, Title: l.T("wc.chart.title"), Desc: l.T("wc.chart.desc"),
-		LabelHead: l.T("wc.chart.day")}
+		LabelHead: l.T("wc.chart.day"), Counts: true, Lang: l.Lang}
 	series := []charts.Series{{Name: l.T("wc.count.affected")}, {Name: l.T("wc.count.acknowledged")}, {Name: l.T("wc.count.fixed")}}
 	top := 1.0
 	for _, p := range pts {

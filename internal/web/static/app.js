@@ -122,6 +122,31 @@
     }
     if (clocks.length > 0) { setInterval(tick, 30000); }
 
+    // The navigation's groups open without this script (details/summary); with it, opening one
+    // closes the others, Escape closes the open one and puts focus back on its summary, and a
+    // click or focus outside the navigation closes it, as a menu bar's drop-downs behave.
+    var groups = document.querySelectorAll(".main-nav details");
+    groups.forEach(function (d) {
+      d.addEventListener("toggle", function () {
+        if (!d.open) { return; }
+        groups.forEach(function (o) { if (o !== d) { o.open = false; } });
+      });
+      d.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape" && d.open) {
+          d.open = false;
+          d.querySelector("summary").focus();
+        }
+      });
+    });
+    if (groups.length > 0) {
+      var closeOutside = function (ev) {
+        if (ev.target.closest && ev.target.closest(".main-nav")) { return; }
+        groups.forEach(function (o) { o.open = false; });
+      };
+      document.addEventListener("click", closeOutside);
+      document.addEventListener("focusin", closeOutside);
+    }
+
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
     var bad = document.querySelector("[aria-invalid='true']");
     if (bad) { bad.focus(); }
