@@ -5,12 +5,7 @@ package ssotest
 
 import (
 	"context"
-	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaern/vaern/internal/sso"
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -112,18 +108,11 @@ func (o *OP) LogoutToken(t testing.TB, clientID, subject, sid string, change fun
 // SignJWT signs claims as a compact RS256 JWS with key id kid and header typ.
 func SignJWT(t testing.TB, key *rsa.PrivateKey, kid, typ string, claims map[string]any) string {
 	t.Helper()
-	h, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": kid, "typ": typ})
-	c, err := json.Marshal(claims)
+	tok, err := sso.SignRS256(key, kid, typ, claims)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(c)
-	sum := sha256.Sum256([]byte(in))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return tok
 }
 
 // AddClient registers a confidential web client; call it before the client's first request.
