@@ -51,6 +51,13 @@ type env struct {
 // ends.
 func start(t *testing.T) *env {
 	t.Helper()
+	// The demo banner is on, so that the landmark rules check it on every page too.
+	return startWith(t, testserver.Options{DemoBanner: true})
+}
+
+// startWith is start with the test server's options given.
+func startWith(t *testing.T, opt testserver.Options) *env {
+	t.Helper()
 	bin := os.Getenv("VAERN_TEST_CHROMIUM")
 	if bin == "" {
 		t.Skip("browser tests skipped: set VAERN_TEST_CHROMIUM=/usr/bin/chromium (apt-get install chromium) to run them")
@@ -58,8 +65,7 @@ func start(t *testing.T) *env {
 	if axeSource(t) == "" {
 		t.Log("VAERN_AXE is not set: pages are not checked with axe-core (npm install --prefix DIR axe-core@4, then VAERN_AXE=DIR/node_modules/axe-core/axe.min.js)")
 	}
-	// The demo banner is on, so that the landmark rules check it on every page too.
-	srv := testserver.Start(t, store.SQLite, testserver.Options{DemoBanner: true})
+	srv := testserver.Start(t, store.SQLite, opt)
 
 	out := &lockedBuffer{}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
