@@ -126,6 +126,15 @@ type Session struct {
 	ExpiresAt  time.Time
 	IP         string
 	UserAgent  string
+	// How the session was signed in ("password", "totp", "recovery_code", "passkey", "oidc",
+	// "saml"; "" for sessions older than the column), and, through an identity provider, which
+	// provider and provider session: its id (OIDC sid, SAML SessionIndex), the subject (OIDC sub,
+	// SAML NameID) and, for OIDC, the ID token (the hint for the provider's end_session).
+	AuthMethod string
+	IdPID      int64
+	IdPSession string
+	IdPSubject string
+	IdPIDToken string
 }
 
 // APIToken is a bearer token bound to a user and an organisation. Only its hash is stored.

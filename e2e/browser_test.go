@@ -115,6 +115,13 @@ func sharedBrowser(bin string) (context.Context, error) {
 // ends) and returns it with the package's shared headless Chromium.
 func start(t *testing.T) *env {
 	t.Helper()
+	// The demo banner is on, so that the landmark rules check it on every page too.
+	return startWith(t, testserver.Options{DemoBanner: true})
+}
+
+// startWith is start with the test server's options given.
+func startWith(t *testing.T, opt testserver.Options) *env {
+	t.Helper()
 	bin := os.Getenv("VAERN_TEST_CHROMIUM")
 	if bin == "" {
 		t.Skip("browser tests skipped: set VAERN_TEST_CHROMIUM=/usr/bin/chromium (apt-get install chromium) to run them")
@@ -129,8 +136,7 @@ func start(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The demo banner is on, so that the landmark rules check it on every page too.
-	srv := testserver.Start(t, store.SQLite, testserver.Options{DemoBanner: true})
+	srv := testserver.Start(t, store.SQLite, opt)
 	t.Cleanup(func() {
 		if t.Failed() && browserOut.Len() > 0 {
 			t.Logf("chromium output (shared by the package's tests):\n%s", browserOut.String())

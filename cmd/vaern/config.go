@@ -117,6 +117,8 @@ func envOr(e env, name, def string) string {
 
 // serverConfig is the configuration of a running server.
 type serverConfig struct {
+	// demoIdP mounts the demo's identity provider (set by vaern demo only; no flag sets it).
+	demoIdP       bool
 	db            dbFlags
 	addr          string
 	baseURL       string

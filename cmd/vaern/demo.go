@@ -57,6 +57,8 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		return serve(ctx, e, c, st, true, func(url string) { fmt.Fprintln(e.stdout, "Værn (generated dataset) is running at", url) })
 	}
 	fmt.Fprintln(e.stdout, "Preparing the demo database ...")
+	// The demo's own identity provider, at /demo-idp/, as Aarhus's OIDC provider (docs/sso.md).
+	c.demoIdP = true
 	seeded, err := demo.SeedAt(ctx, st, c.baseURL)
 	if err != nil {
 		return err
@@ -68,6 +70,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	}
 	return serve(ctx, e, c, st, true, func(url string) {
 		fmt.Fprintln(e.stdout, "Værn demo is running at", url)
+		fmt.Fprintln(e.stdout, "Demo identity provider (Aarhus, single sign-on and single logout):", url+"/demo-idp/")
 		for _, l := range demo.Logins() {
 			fmt.Fprintf(e.stdout, "demo login: %s %s %s\n", l.Role, l.Email, demo.Password)
 		}

@@ -628,6 +628,21 @@ func TestDemo(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), coordinator) {
 		t.Fatalf("me: %d %s", resp.StatusCode, body)
 	}
+	// The demo's identity provider: on the sign-in page, and answering at /demo-idp/.
+	if resp, err := http.Get(url + "/login"); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), "Sign in with Aarhus Kommune (demo)") {
+			t.Error("the demo's sign-in page has no demo identity provider button")
+		}
+	}
+	if resp, err := http.Get(url + "/demo-idp/.well-known/openid-configuration"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("demo identity provider discovery: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	// A link in an e-mail must lead back to this server.
 	resp, err = c.PostForm(url+"/password/forgot", map[string][]string{"email": {coordinator}})
 	if err != nil {

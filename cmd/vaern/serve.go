@@ -16,6 +16,7 @@ import (
 	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/sensor"
 	"github.com/vaern/vaern/internal/sensor/natsq"
+	"github.com/vaern/vaern/internal/sso/demoidp"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/web"
 )
@@ -91,9 +92,18 @@ func serve(ctx context.Context, e env, c serverConfig, st *store.Store, demo boo
 		defer q.Close()
 		queue, sink = q, q
 	}
+	var demoIdP http.Handler
+	if demo && c.demoIdP {
+		p, err := demoidp.Register(ctx, st, c.baseURL)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		demoIdP = p
+	}
 	srv, err := web.New(web.Config{BaseURL: c.baseURL, SessionIdle: c.sessionIdle, SessionMax: c.sessionMax,
 		MetricsToken: c.metricsToken, TrustProxy: c.trustProxy, Demo: demo, Logger: log, MailWake: worker.Wake,
-		RateLimits: c.rateLimits(), BenchmarkK: c.benchmarkK, SensorRate: sensor.DefaultRate, SensorSink: sink}, st)
+		RateLimits: c.rateLimits(), BenchmarkK: c.benchmarkK, SensorRate: sensor.DefaultRate, SensorSink: sink, DemoIdP: demoIdP}, st)
 	if err != nil {
 		ln.Close()
 		return err

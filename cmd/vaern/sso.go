@@ -101,7 +101,9 @@ func cmdSSO(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "added OIDC provider %d %q to %s\n", p.ID, p.Name, o.Name)
 		if *base != "" {
-			fmt.Fprintf(e.stdout, "redirect URI to register: %s/sso/%d/callback\n", strings.TrimRight(*base, "/"), p.ID)
+			b := strings.TrimRight(*base, "/")
+			fmt.Fprintf(e.stdout, "redirect URI to register: %s/sso/%d/callback\n", b, p.ID)
+			fmt.Fprintf(e.stdout, "post-logout redirect URI: %s/sso/%d/logged-out\nback-channel logout URI: %s/sso/%d/backchannel-logout\n", b, p.ID, b, p.ID)
 		}
 	case "add-saml":
 		if *metadata == "" {
@@ -129,7 +131,8 @@ func cmdSSO(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "added SAML provider %d %q (%s) to %s\n", p.ID, p.Name, p.Issuer, o.Name)
 		if *base != "" {
 			meta, acs := sso.SPURLs(*base, p.ID)
-			fmt.Fprintf(e.stdout, "service provider metadata: %s\nassertion consumer service: %s\n", meta.String(), acs.String())
+			slo := sso.SLOURL(*base, p.ID)
+			fmt.Fprintf(e.stdout, "service provider metadata: %s\nassertion consumer service: %s\nsingle logout service: %s\n", meta.String(), acs.String(), slo.String())
 		}
 	case "list":
 		list, err := st.IdentityProviders(ctx, o.ID)

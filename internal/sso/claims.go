@@ -18,6 +18,10 @@ type Asserted struct {
 	Email   string
 	Name    string
 	Groups  []string // groups, roles or privileges, whichever the provider carries
+	// Session is the provider's session: OIDC's sid claim, SAML's SessionIndex ("" when it gives
+	// none). IDToken is OIDC's raw ID token, the hint for the provider's end_session endpoint.
+	Session string
+	IDToken string
 }
 
 // Limits on what an assertion may carry before it is refused: a provider is trusted, but a

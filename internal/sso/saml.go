@@ -108,6 +108,12 @@ func SPURLs(base string, id int64) (metadata, acs url.URL) {
 	return *m, *a
 }
 
+// SLOURL is the service provider's single logout service for one provider.
+func SLOURL(base string, id int64) url.URL {
+	u, _ := url.Parse(fmt.Sprintf("%s/sso/%d/slo", strings.TrimRight(base, "/"), id))
+	return *u
+}
+
 // ServiceProvider is the SAML service provider Værn is towards provider p: it signs its
 // AuthnRequests (RSA-SHA256), refuses SHA-1 signatures, decrypts encrypted assertions with its own
 // key, records every accepted assertion in the replay cache, and trusts every signing certificate
@@ -126,6 +132,7 @@ func ServiceProvider(p vaern.IdentityProvider, base string, replay ReplayCache, 
 	meta, acs := SPURLs(base, p.ID)
 	sp := &saml.ServiceProvider{
 		EntityID: meta.String(), Key: key, Certificate: cert, MetadataURL: meta, AcsURL: acs, IDPMetadata: ed,
+		SloURL: SLOURL(base, p.ID), LogoutBindings: []string{saml.HTTPRedirectBinding, saml.HTTPPostBinding},
 		SignatureMethod:                  dsig.RSASHA256SignatureMethod,
 		RejectSHA1Signatures:             true,
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
@@ -224,6 +231,15 @@ func fromAssertion(p vaern.IdentityProvider, as *saml.Assertion) (Asserted, erro
 		return a, fmt.Errorf("OIOSAML 3: the NameID is not persistent (%q)", as.Subject.NameID.Format)
 	}
 	a.Subject = as.Subject.NameID.Value
+	for _, st := range as.AuthnStatements {
+		if st.SessionIndex != "" {
+			a.Session = st.SessionIndex
+			break
+		}
+	}
+	if len(a.Session) > 500 {
+		return a, errors.New("the SessionIndex is too long")
+	}
 	attrs := map[string][]string{}
 	for _, st := range as.AttributeStatements {
 		for _, at := range st.Attributes {

@@ -10,10 +10,7 @@ import (
 // CreateSession stores a new session. Callers pass the hash of the cookie value as ID.
 func (s *Store) CreateSession(ctx context.Context, ses vaern.Session) error {
 	return s.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, org_id, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ses.ID, ses.UserID, ses.OrgID, ses.MFAPending, ms(ses.CreatedAt),
-			ms(ses.LastSeenAt), ms(ses.ExpiresAt), ses.IP, ses.UserAgent)
-		return mapErr(err)
+		return tx.insertSession(ctx, ses)
 	})
 }
 
@@ -24,11 +21,16 @@ func (s *Store) RotateSession(ctx context.Context, oldID string, ses vaern.Sessi
 		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE id = ?", oldID); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, org_id, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ses.ID, ses.UserID, ses.OrgID, ses.MFAPending, ms(ses.CreatedAt),
-			ms(ses.LastSeenAt), ms(ses.ExpiresAt), ses.IP, ses.UserAgent)
-		return mapErr(err)
+		return tx.insertSession(ctx, ses)
 	})
+}
+
+func (tx *Tx) insertSession(ctx context.Context, ses vaern.Session) error {
+	_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, org_id, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent,
+		auth_method, idp_id, idp_session, idp_subject, idp_id_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ses.ID, ses.UserID, ses.OrgID, ses.MFAPending, ms(ses.CreatedAt), ms(ses.LastSeenAt), ms(ses.ExpiresAt), ses.IP, ses.UserAgent,
+		ses.AuthMethod, ses.IdPID, ses.IdPSession, ses.IdPSubject, ses.IdPIDToken)
+	return mapErr(err)
 }
 
 const principalFrom = ` JOIN users u ON u.id = x.user_id
@@ -58,9 +60,10 @@ func scanPrincipal(r scanner, extra ...any) (*vaern.Principal, error) {
 func (s *Store) LoadSession(ctx context.Context, id string, now time.Time, idle time.Duration) (*vaern.Principal, error) {
 	ses := &vaern.Session{ID: id}
 	var c, l, e int64
-	p, err := scanPrincipal(s.queryRow(ctx, `SELECT `+principalCols+`, x.mfa_pending, x.created_at, x.last_seen_at, x.expires_at, x.ip, x.user_agent
+	p, err := scanPrincipal(s.queryRow(ctx, `SELECT `+principalCols+`, x.mfa_pending, x.created_at, x.last_seen_at, x.expires_at, x.ip, x.user_agent,
+		x.auth_method, x.idp_id, x.idp_session, x.idp_subject, x.idp_id_token
 		FROM sessions x`+principalFrom+`WHERE x.id = ?`, id),
-		&ses.MFAPending, &c, &l, &e, &ses.IP, &ses.UserAgent)
+		&ses.MFAPending, &c, &l, &e, &ses.IP, &ses.UserAgent, &ses.AuthMethod, &ses.IdPID, &ses.IdPSession, &ses.IdPSubject, &ses.IdPIDToken)
 	if err != nil {
 		return nil, err
 	}
@@ -110,12 +113,12 @@ func (s *Store) SignOutEverywhere(ctx context.Context, a vaern.Actor, orgID, use
 
 // UserSessions lists the user's live sessions, newest first.
 func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time) ([]vaern.Session, error) {
-	rows, err := s.query(ctx, `SELECT id, user_id, org_id, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent
-		FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC`, userID, ms(now))
+	rows, err := s.query(ctx, `SELECT id, user_id, org_id, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent,
+		auth_method, idp_id FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC`, userID, ms(now))
 	return collect(rows, err, func(r scanner) (vaern.Session, error) {
 		var x vaern.Session
 		var c, l, e int64
-		err := r.Scan(&x.ID, &x.UserID, &x.OrgID, &x.MFAPending, &c, &l, &e, &x.IP, &x.UserAgent)
+		err := r.Scan(&x.ID, &x.UserID, &x.OrgID, &x.MFAPending, &c, &l, &e, &x.IP, &x.UserAgent, &x.AuthMethod, &x.IdPID)
 		x.CreatedAt, x.LastSeenAt, x.ExpiresAt = fromMS(c), fromMS(l), fromMS(e)
 		return x, err
 	})
@@ -132,6 +135,49 @@ func (s *Store) PurgeSessions(ctx context.Context, now time.Time, idle time.Dura
 		n, _ = res.RowsAffected()
 		_, err = tx.exec(ctx, "DELETE FROM link_tokens WHERE expires_at <= ?", ms(now.Add(-30*24*time.Hour)))
 		return err
+	})
+	return n, err
+}
+
+// EndProviderSessions ends the sessions signed in through identity provider providerID that belong
+// to the provider's session sid, or, with sid empty, to its subject (OIDC back-channel logout,
+// SAML LogoutRequest). Both given: a session must match both, which is how a SAML LogoutRequest
+// names one session (NameID and SessionIndex). It returns the sessions ended; each user's
+// organisation audit log records it.
+func (s *Store) EndProviderSessions(ctx context.Context, providerID int64, sid, subject, ip string) (int64, error) {
+	if providerID == 0 || (sid == "" && subject == "") {
+		return 0, vaern.Invalid("logout", "names no provider session")
+	}
+	var n int64
+	err := s.Write(ctx, func(tx *Tx) error {
+		where, args := "idp_id = ?", []any{providerID}
+		if sid != "" {
+			where, args = where+" AND idp_session = ?", append(args, sid)
+		}
+		if subject != "" {
+			where, args = where+" AND idp_subject = ?", append(args, subject)
+		}
+		type ended struct{ user, org int64 }
+		rows, err := tx.query(ctx, "SELECT user_id, org_id FROM sessions WHERE "+where, args...)
+		list, err := collect(rows, err, func(r scanner) (ended, error) {
+			var e ended
+			return e, r.Scan(&e.user, &e.org)
+		})
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, "DELETE FROM sessions WHERE "+where, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		for _, e := range list {
+			if err := tx.Audit(ctx, vaern.Actor{UserID: e.user, OrgID: e.org, IP: ip}, Change{OrgID: e.org, Action: "auth.logout",
+				ObjectType: "user", ObjectID: e.user, Detail: map[string]any{"by": "identity_provider", "provider": providerID}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return n, err
 }

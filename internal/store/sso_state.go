@@ -18,8 +18,17 @@ type SSOState struct {
 	RequestID  string // the SAML AuthnRequest's id
 	Next       string
 	LinkUserID int64 // set when a signed-in user links an identity from the account page
-	ExpiresAt  time.Time
+	// Kind is SSOLogin (a sign-in) or SSOLogout (a single logout waiting for the provider's
+	// answer); a state is taken only by the end of the flow of its kind.
+	Kind      string
+	ExpiresAt time.Time
 }
+
+// Kinds of flow at an identity provider.
+const (
+	SSOLogin  = "login"
+	SSOLogout = "logout"
+)
 
 // PutSSOState stores a sign-in under way.
 func (s *Store) PutSSOState(ctx context.Context, st SSOState) error {
@@ -28,21 +37,29 @@ func (s *Store) PutSSOState(ctx context.Context, st SSOState) error {
 		if _, err := tx.exec(ctx, "DELETE FROM sso_states WHERE expires_at <= ?", ms(tx.s.now())); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `INSERT INTO sso_states (id, provider_id, nonce, verifier, request_id, next, link_user_id, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, st.ID, st.ProviderID, st.Nonce, st.Verifier, st.RequestID, st.Next, st.LinkUserID, ms(st.ExpiresAt))
+		if st.Kind == "" {
+			st.Kind = SSOLogin
+		}
+		_, err := tx.exec(ctx, `INSERT INTO sso_states (id, provider_id, nonce, verifier, request_id, next, link_user_id, kind, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.ID, st.ProviderID, st.Nonce, st.Verifier, st.RequestID, st.Next, st.LinkUserID, st.Kind, ms(st.ExpiresAt))
 		return mapErr(err)
 	})
 }
 
-// TakeSSOState returns and deletes the state of provider providerID with id: a state is used once.
-// An expired state, or one for another provider, is not found.
+// TakeSSOState returns and deletes the sign-in state of provider providerID with id: a state is
+// used once. An expired state, one for another provider, or a logout's, is not found.
 func (s *Store) TakeSSOState(ctx context.Context, id string, providerID int64) (SSOState, error) {
+	return s.TakeSSOStateOf(ctx, id, providerID, SSOLogin)
+}
+
+// TakeSSOStateOf is TakeSSOState for a flow of the given kind.
+func (s *Store) TakeSSOStateOf(ctx context.Context, id string, providerID int64, kind string) (SSOState, error) {
 	var st SSOState
 	err := s.Write(ctx, func(tx *Tx) error {
 		var e int64
-		err := tx.queryRow(ctx, `SELECT id, provider_id, nonce, verifier, request_id, next, link_user_id, expires_at FROM sso_states
-			WHERE id = ? AND provider_id = ?`, id, providerID).Scan(&st.ID, &st.ProviderID, &st.Nonce, &st.Verifier, &st.RequestID,
-			&st.Next, &st.LinkUserID, &e)
+		err := tx.queryRow(ctx, `SELECT id, provider_id, nonce, verifier, request_id, next, link_user_id, kind, expires_at FROM sso_states
+			WHERE id = ? AND provider_id = ? AND kind = ?`, id, providerID, kind).Scan(&st.ID, &st.ProviderID, &st.Nonce, &st.Verifier, &st.RequestID,
+			&st.Next, &st.LinkUserID, &st.Kind, &e)
 		if err != nil {
 			return mapErr(err)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/vaern/vaern/internal/jobs"
 	"github.com/vaern/vaern/internal/notify"
 	"github.com/vaern/vaern/internal/sensor"
+	"github.com/vaern/vaern/internal/sso/demoidp"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
 	"github.com/vaern/vaern/internal/web"
@@ -73,6 +74,9 @@ type Options struct {
 	WebhookClient *http.Client
 	// SensorRate is the per-sensor ingest rate (none by default).
 	SensorRate sensor.RateLimit
+	// DemoIdP mounts the demo's identity provider as Aarhus's (organisation 751), as `vaern
+	// demo` does; it implies the demo banner.
+	DemoIdP bool
 }
 
 // Start runs a server on engine e until the test ends.
@@ -107,9 +111,17 @@ func Start(t testing.TB, e store.Engine, opt Options) *Server {
 	s.Jobs.Poll = 50 * time.Millisecond
 	s.http = httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + s.http.Listener.Addr().String()
+	var demoIdP http.Handler
+	if opt.DemoIdP {
+		p, err := demoidp.Register(ctx, st, s.URL)
+		if err != nil {
+			t.Fatalf("demo identity provider: %v", err)
+		}
+		demoIdP, opt.DemoBanner = p, true
+	}
 	srv, err := web.New(web.Config{BaseURL: s.URL, Logger: log, MailWake: s.Jobs.Wake,
 		RateLimits: opt.RateLimits, TrustProxy: opt.TrustProxy, Demo: opt.DemoBanner, WebhookAllowPrivate: opt.WebhookAllowPrivate,
-		SensorRate: opt.SensorRate}, st)
+		SensorRate: opt.SensorRate, DemoIdP: demoIdP}, st)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -139,6 +139,14 @@ func (s *Server) accountSwitchOrg(w http.ResponseWriter, r *http.Request) {
 		if o.ID != id {
 			continue
 		}
+		// The organisation's rule on how its people sign in applies on the way in (sso_switch.go).
+		if ok, err := s.signinMeets(ctx, p.Session, o.ID); err != nil {
+			s.failErr(w, r, err)
+			return
+		} else if !ok {
+			s.switchThroughProvider(w, r, o)
+			return
+		}
 		now := s.st.Now()
 		token, sid := auth.NewToken("")
 		ses := *p.Session

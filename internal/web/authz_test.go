@@ -30,6 +30,8 @@ var publicRoutes = map[string]bool{
 	"GET /invite/{token}": true, "POST /invite/{token}": true,
 	// Single sign-on: the flow's ends at an identity provider are reached before anyone is signed in.
 	"GET /sso/{id}/login": true, "GET /sso/{id}/callback": true, "POST /sso/{id}/acs": true, "GET /sso/{id}/metadata": true,
+	// Single logout: the provider's returns and its own logout requests come without a Værn session.
+	"GET /sso/{id}/logged-out": true, "GET /sso/{id}/slo": true, "POST /sso/{id}/slo": true, "POST /sso/{id}/backchannel-logout": true,
 	"POST /login/passkey/begin": true, "POST /login/passkey/finish": true,
 	"POST /login/code/passkey/begin": true, "POST /login/code/passkey/finish": true,
 	// A sensor's ingest authenticates with the sensor's own token, not a session (sensors_api_test.go).

@@ -155,7 +155,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	s.dropOldSession(r)
 	token, sid := auth.NewToken("")
 	ses := vaern.Session{ID: sid, UserID: u.ID, OrgID: org.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200)}
+		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200), AuthMethod: "password"}
 	if u.TOTPEnabled {
 		ses.MFAPending, ses.ExpiresAt = true, now.Add(mfaWindow)
 	}
@@ -317,7 +317,7 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	token, sid := auth.NewToken("")
 	ses := vaern.Session{ID: sid, UserID: p.User.ID, OrgID: p.Org.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200)}
+		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200), AuthMethod: method}
 	if err := s.st.RotateSession(ctx, p.Session.ID, ses); err != nil {
 		s.failErr(w, r, err)
 		return
@@ -331,7 +331,9 @@ func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	var ended *vaern.Session
 	if p := httpx.PrincipalFrom(r.Context()); p != nil && p.Session != nil {
+		ended = p.Session
 		ctx := r.Context()
 		s.scache.drop(p.Session.ID)
 		if err := s.st.DeleteSession(ctx, p.Session.ID); err != nil {
@@ -346,6 +348,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		s.dropOldSession(r)
+	}
+	// After a single sign-on, on to the identity provider to end its session too (sso_logout.go).
+	if s.idpLogout(w, r, ended) {
+		return
 	}
 	s.clearSessionCookie(w)
 	s.redirect(w, r, "/login", "flash.signed_out")

@@ -71,6 +71,11 @@ func (s *Server) outer(next http.Handler) http.Handler {
 	// consumer is the one route the cross-origin check lets through. The response is signed by the
 	// IdP and tied to the request this browser started, which is what protects it instead.
 	cop.AddInsecureBypassPattern("POST /sso/{id}/acs")
+	// Likewise the SAML single logout service: the IdP's LogoutRequest and LogoutResponse come as
+	// cross-site posts (HTTP-POST binding), signed by the IdP. The OIDC back-channel logout needs
+	// no exemption: the provider posts server to server, without the browser headers the check
+	// refuses; a browser's cross-site post there is refused like any other.
+	cop.AddInsecureBypassPattern("POST /sso/{id}/slo")
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

@@ -8,7 +8,8 @@ import (
 )
 
 // ssoRoutes are single sign-on: the public ends of the flows at an identity provider (start,
-// OIDC callback, SAML assertion consumer and metadata), one's own identities on the account page,
+// OIDC callback, SAML assertion consumer and metadata, and single logout: OIDC's return from
+// end_session and back-channel logout, SAML's single logout service), one's own identities on the account page,
 // and the organisation's identity providers (a member's coordinator, the centre's admin).
 func (s *Server) ssoRoutes() []httpx.Route {
 	const get, post = http.MethodGet, http.MethodPost
@@ -18,6 +19,10 @@ func (s *Server) ssoRoutes() []httpx.Route {
 		{Method: get, Pattern: "/sso/{id}/callback", Perm: pub, Handler: s.ssoCallback, IDKind: "idp_public"},
 		{Method: post, Pattern: "/sso/{id}/acs", Perm: pub, Handler: s.ssoACS, IDKind: "idp_public", MaxBody: 1 << 20},
 		{Method: get, Pattern: "/sso/{id}/metadata", Perm: pub, Handler: s.ssoMetadata, IDKind: "idp_public"},
+		{Method: get, Pattern: "/sso/{id}/logged-out", Perm: pub, Handler: s.ssoLoggedOut, IDKind: "idp_public"},
+		{Method: get, Pattern: "/sso/{id}/slo", Perm: pub, Handler: s.ssoSLO, IDKind: "idp_public"},
+		{Method: post, Pattern: "/sso/{id}/slo", Perm: pub, Handler: s.ssoSLO, IDKind: "idp_public", MaxBody: 1 << 20},
+		{Method: post, Pattern: "/sso/{id}/backchannel-logout", Perm: pub, Handler: s.ssoBackchannel, IDKind: "idp_public", MaxBody: 64 << 10},
 		{Method: post, Pattern: "/account/identities/link", Perm: in, Handler: s.identityLink},
 		{Method: post, Pattern: "/account/identities/{id}/unlink", Perm: in, Handler: s.identityUnlink, IDKind: "identity"},
 		{Method: post, Pattern: "/account/passkeys/begin", Perm: in, Handler: s.passkeyRegisterBegin},

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -45,6 +46,10 @@ type Config struct {
 	// store directly; `vaern serve --nats` puts a JetStream queue there.
 	SensorRate sensor.RateLimit
 	SensorSink sensor.Sink
+	// DemoIdP is the demo's identity provider (internal/sso/demoidp), mounted at /demo-idp/. Only
+	// `vaern demo` sets it, and New refuses it unless Demo is set too: it signs in whomever one
+	// picks, so it must never run in an installation.
+	DemoIdP http.Handler
 }
 
 // Server is the HTTP side of Værn.
@@ -104,6 +109,12 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		mux.Handle(pattern, s.guard(rt))
 	}
 	mux.Handle("/", s.guard(httpx.Route{Pattern: "/", Perm: "", Handler: s.notFound}))
+	if cfg.DemoIdP != nil {
+		if !cfg.Demo {
+			return nil, errors.New("the demo identity provider runs only in vaern demo")
+		}
+		mux.Handle("/demo-idp/", cfg.DemoIdP)
+	}
 	s.handler = s.outer(mux)
 	return s, nil
 }

@@ -132,6 +132,8 @@ type ssoProviderData struct {
 	Redirect string
 	Metadata string
 	ACS      string
+	// Single logout: SAML's service; OIDC's post-logout redirect and back-channel logout URIs.
+	SLO, PostLogout, Backchannel string
 }
 
 // ssoProvider shows one provider: what to register at the IdP (redirect URL, or SP metadata).
@@ -147,8 +149,10 @@ func (s *Server) ssoProvider(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		meta, acs := sso.SPURLs(s.cfg.BaseURL, id)
+		slo := sso.SLOURL(s.cfg.BaseURL, id)
 		return s.page(w, r, "sso.provider_title", ssoProviderData{Provider: idp, Redirect: s.ssoRedirectURL(id),
-			Metadata: meta.String(), ACS: acs.String()}), nil
+			Metadata: meta.String(), ACS: acs.String(), SLO: slo.String(), PostLogout: s.ssoURL(id, "logged-out"),
+			Backchannel: s.ssoURL(id, "backchannel-logout")}), nil
 	})
 }
 

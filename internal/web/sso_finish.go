@@ -159,8 +159,10 @@ func (s *Server) ssoFinish(w http.ResponseWriter, r *http.Request, p vaern.Ident
 	token, sid := auth.NewToken("")
 	// The IdP did the authentication, second factor included (its acr or NSIS level says how
 	// strong): no second factor is asked here.
+	// The provider's session is remembered, so that the provider can end this one (single logout).
 	ses := vaern.Session{ID: sid, UserID: u.ID, OrgID: orgID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200)}
+		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200),
+		AuthMethod: method, IdPID: p.ID, IdPSession: a.Session, IdPSubject: a.Subject, IdPIDToken: a.IDToken}
 	if err := s.st.CreateSession(ctx, ses); err != nil {
 		s.failErr(w, r, err)
 		return

@@ -41,16 +41,7 @@ func (s *Server) setSSOCookie(w http.ResponseWriter, value string, maxAge time.D
 // ssoState takes the flow this browser started with provider id: the cookie's value must be the
 // one the IdP echoes back (OIDC state, SAML RelayState), and the stored state is used once.
 func (s *Server) ssoState(w http.ResponseWriter, r *http.Request, providerID int64, echoed string) (store.SSOState, error) {
-	c, err := r.Cookie(s.ssoCookieName())
-	s.setSSOCookie(w, "", -time.Second)
-	if err != nil || c.Value == "" || len(c.Value) > 100 || c.Value != echoed {
-		return store.SSOState{}, errSSOState
-	}
-	st, err := s.st.TakeSSOState(r.Context(), auth.HashToken(c.Value), providerID)
-	if errors.Is(err, vaern.ErrNotFound) {
-		return st, errSSOState
-	}
-	return st, err
+	return s.ssoStateOf(w, r, providerID, echoed, store.SSOLogin)
 }
 
 var errSSOState = errors.New("sso: no sign-in under way in this browser")

@@ -266,7 +266,7 @@ func (s *Server) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
 	s.dropOldSession(r)
 	token, sid := auth.NewToken("")
 	ses := vaern.Session{ID: sid, UserID: u.ID, OrgID: org.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(s.cfg.SessionMax), IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 200)}
+		ExpiresAt: now.Add(s.cfg.SessionMax), IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 200), AuthMethod: "passkey"}
 	if err := s.st.CreateSession(ctx, ses); err != nil {
 		s.failErr(w, r, err)
 		return
@@ -326,7 +326,7 @@ func (s *Server) passkeySecondFinish(w http.ResponseWriter, r *http.Request) {
 	now := s.st.Now()
 	token, sid := auth.NewToken("")
 	ses := vaern.Session{ID: sid, UserID: p.User.ID, OrgID: p.Org.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(s.cfg.SessionMax), IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 200)}
+		ExpiresAt: now.Add(s.cfg.SessionMax), IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 200), AuthMethod: "passkey_second_factor"}
 	if err := s.st.RotateSession(ctx, p.Session.ID, ses); err != nil {
 		s.failErr(w, r, err)
 		return

@@ -4,6 +4,8 @@
 package ssotest
 
 import (
+	"context"
+	"crypto/rsa"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,8 +13,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/vaern/vaern/internal/sso"
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -42,6 +47,72 @@ type OP struct {
 	Issuer  string
 	srv     *httptest.Server
 	clients map[string]*storage.Client
+	st      *opStorage
+}
+
+// opStorage is the example storage with post-logout redirect URIs, which the example's clients
+// cannot be given, so that the OP's end_session sends the browser back to Værn.
+type opStorage struct {
+	*storage.Storage
+	mu         sync.Mutex
+	postLogout map[string][]string
+}
+
+func (s *opStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := s.Storage.GetClientByClientID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return logoutClient{Client: c, uris: s.postLogout[id]}, nil
+}
+
+type logoutClient struct {
+	op.Client
+	uris []string
+}
+
+func (c logoutClient) PostLogoutRedirectURIs() []string { return c.uris }
+
+// AddPostLogoutURI lets the client's end_session requests come back to uri.
+func (o *OP) AddPostLogoutURI(clientID, uri string) {
+	o.st.mu.Lock()
+	o.st.postLogout[clientID] = append(o.st.postLogout[clientID], uri)
+	o.st.mu.Unlock()
+}
+
+// LogoutToken makes a back-channel logout token for clientID about subject (and sid, when
+// given), signed with the OP's key; change, when set, edits the claims first (to forge one).
+func (o *OP) LogoutToken(t testing.TB, clientID, subject, sid string, change func(claims map[string]any)) string {
+	t.Helper()
+	now := time.Now()
+	claims := map[string]any{"iss": o.Issuer, "aud": clientID, "iat": now.Unix(), "exp": now.Add(2 * time.Minute).Unix(),
+		"jti": fmt.Sprintf("lt-%d", now.UnixNano()), "events": map[string]any{"http://schemas.openid.net/event/backchannel-logout": map[string]any{}}}
+	if subject != "" {
+		claims["sub"] = subject
+	}
+	if sid != "" {
+		claims["sid"] = sid
+	}
+	if change != nil {
+		change(claims)
+	}
+	key, err := o.st.SigningKey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return SignJWT(t, key.Key().(*rsa.PrivateKey), key.ID(), "logout+jwt", claims)
+}
+
+// SignJWT signs claims as a compact RS256 JWS with key id kid and header typ.
+func SignJWT(t testing.TB, key *rsa.PrivateKey, kid, typ string, claims map[string]any) string {
+	t.Helper()
+	tok, err := sso.SignRS256(key, kid, typ, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // AddClient registers a confidential web client; call it before the client's first request.
@@ -63,12 +134,12 @@ func StartOP(t testing.TB, users ...OPUser) *OP {
 	srv := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + srv.Listener.Addr().String()
 	clients := map[string]*storage.Client{}
-	st := storage.NewStorageWithClients(us, clients)
+	st := &opStorage{Storage: storage.NewStorageWithClients(us, clients), postLogout: map[string][]string{}}
 	// SetupServer replaces the process's default logger when given one: it gets none.
 	srv.Config.Handler = exampleop.SetupServer(issuer, st, nil, false, op.WithAllowInsecure())
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &OP{Issuer: issuer, srv: srv, clients: clients}
+	return &OP{Issuer: issuer, srv: srv, clients: clients, st: st}
 }
 
 // LoginFormAction is where the OP's login form posts (its page is at /login/username).

@@ -39,6 +39,10 @@ type SAMLIdP struct {
 	Plain bool
 	sps   map[string]*saml.EntityDescriptor
 	extra []*x509.Certificate
+	// participants are the service providers each IdP session signed into (for single logout);
+	// Ended lists the sessions a LogoutRequest from a service provider ended.
+	participants map[string][]saml.SessionParticipant
+	Ended        []string
 }
 
 // StartSAMLIdP runs an IdP signing with RSA-SHA256 until the test ends.
@@ -54,16 +58,23 @@ func StartSAMLIdP(t testing.TB) *SAMLIdP {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
-	i := &SAMLIdP{URL: base.String(), sps: map[string]*saml.EntityDescriptor{},
-		Session: saml.Session{ID: "s1", NameID: "alice", UserEmail: "alice@example.dk", UserCommonName: "Alice Example"}}
+	i := &SAMLIdP{URL: base.String(), sps: map[string]*saml.EntityDescriptor{}, participants: map[string][]saml.SessionParticipant{},
+		Session: saml.Session{ID: "s1", Index: "idx-s1", NameID: "alice", UserEmail: "alice@example.dk", UserCommonName: "Alice Example"}}
 	i.IDP = &saml.IdentityProvider{Key: key, Signer: key, Certificate: cert, MetadataURL: *base.ResolveReference(&url.URL{Path: "/metadata"}),
 		SSOURL: *base.ResolveReference(&url.URL{Path: "/sso"}), SignatureMethod: dsig.RSASHA256SignatureMethod,
+		LogoutURL: *base.ResolveReference(&url.URL{Path: "/slo"}), LogoutBindings: []string{saml.HTTPRedirectBinding, saml.HTTPPostBinding},
 		ServiceProviderProvider: i, SessionProvider: i, Logger: logger.DefaultLogger,
 		OnError: func(w http.ResponseWriter, _ *http.Request, status int, err error) {
 			http.Error(w, err.Error(), status)
 		}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/sso", i.IDP.ServeSSO)
+	mux.HandleFunc("/slo", i.IDP.ServeSLO)
+	// IdP-initiated single logout of the session named by ?session= (the IdP's own sign-out).
+	mux.HandleFunc("/logout", func(w http.ResponseWriter, r *http.Request) {
+		i.IDP.StartLogout(w, r, &saml.Session{ID: r.URL.Query().Get("session")}, i.URL+"/logged-out")
+	})
+	mux.HandleFunc("/logged-out", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "signed out at the IdP") })
 	srv.Config.Handler = mux
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -200,3 +211,55 @@ func (i *SAMLIdP) ResponseAt(t testing.TB, c *http.Client, idpURL string) (acs s
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// AddSessionParticipant implements saml.SessionParticipantTracker.
+func (i *SAMLIdP) AddSessionParticipant(_ *http.Request, s *saml.Session, p saml.SessionParticipant) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for _, x := range i.participants[s.ID] {
+		if x == p {
+			return nil
+		}
+	}
+	i.participants[s.ID] = append(i.participants[s.ID], p)
+	return nil
+}
+
+// SessionParticipants implements saml.SessionParticipantTracker: the sessions are the ones
+// sign-ins were made with (Session at the time), named by ID.
+func (i *SAMLIdP) SessionParticipants(_ *http.Request, match func(*saml.Session) bool) ([]saml.SessionParticipant, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	var out []saml.SessionParticipant
+	for id, ps := range i.participants {
+		s := &saml.Session{ID: id}
+		if len(ps) > 0 {
+			s.NameID, s.Index = ps[0].NameID.Value, ps[0].SessionIndex
+		}
+		if match(s) {
+			out = append(out, ps...)
+		}
+	}
+	return out, nil
+}
+
+// InvalidateSession implements saml.SessionInvalidator: the sessions a service provider's
+// LogoutRequest names are recorded in Ended and forgotten.
+func (i *SAMLIdP) InvalidateSession(_ http.ResponseWriter, _ *http.Request, req *saml.IdpLogoutRequest) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for id, ps := range i.participants {
+		if len(ps) > 0 && req.MatchesSession(&saml.Session{ID: id, NameID: ps[0].NameID.Value, Index: ps[0].SessionIndex}) {
+			i.Ended = append(i.Ended, id)
+			delete(i.participants, id)
+		}
+	}
+	return nil
+}
+
+// EndedSessions is a copy of Ended.
+func (i *SAMLIdP) EndedSessions() []string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return append([]string(nil), i.Ended...)
+}
