@@ -92,6 +92,7 @@ func TestLayoutCacheKeyCoversLayout(t *testing.T) {
 		"P", "P.Org.Name", "P.User.Name", "P.User.Email", "P.Role",
 		"Langs", "Code", "Current", "Name", // the language switch, from the language
 		"Nav", "Href", "Key", // the navigation and its items (Current as above)
+		"NavGroups", "Items", // the navigation's groups, derived from Nav alone (nav.go)
 		"$.L.T",
 	}
 	var fields []string
