@@ -71,7 +71,7 @@ func (s *Store) ModeratePost(ctx context.Context, a vaern.Actor, v access.Princi
 		if err != nil {
 			return err
 		}
-		return tx.Audit(ctx, a, Change{OrgID: centre, Action: "knowledge." + act, ObjectType: "knowledge_post", ObjectID: id,
+		return tx.Audit(ctx, a, Change{OrgID: centre, Action: modAction(act, false), ObjectType: "knowledge_post", ObjectID: id,
 			Detail: map[string]any{"reason": reason, "title": p.Title, "kind": string(p.Kind), "author": p.AuthorID, "author_org": p.OwnerID, "post": id}})
 	})
 }
@@ -110,8 +110,27 @@ func (s *Store) ModerateComment(ctx context.Context, a vaern.Actor, v access.Pri
 		if err != nil {
 			return err
 		}
-		return tx.Audit(ctx, a, Change{OrgID: centre, Action: "knowledge.comment_" + act, ObjectType: "knowledge_comment", ObjectID: id,
+		return tx.Audit(ctx, a, Change{OrgID: centre, Action: modAction(act, true), ObjectType: "knowledge_comment", ObjectID: id,
 			Detail: map[string]any{"reason": reason, "title": p.Title, "kind": string(p.Kind), "author": author, "author_org": org, "post": p.ID}})
 	})
 	return postID, err
+}
+
+// modAction names a moderation in the audit log, spelled out so that every action the store
+// records can be found (and its translation checked) by its literal.
+func modAction(act string, comment bool) string {
+	switch {
+	case act == ModHide && comment:
+		return "knowledge.comment_hide"
+	case act == ModShow && comment:
+		return "knowledge.comment_show"
+	case act == ModDelete && comment:
+		return "knowledge.comment_delete"
+	case act == ModHide:
+		return "knowledge.hide"
+	case act == ModShow:
+		return "knowledge.show"
+	default:
+		return "knowledge.delete"
+	}
 }
