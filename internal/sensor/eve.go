@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	json "github.com/goccy/go-json"
 
@@ -130,11 +131,16 @@ func ReadBodyPooled(r io.Reader, gz bool, max int64) (data []byte, release func(
 // Alerts are kept (pseudonymised), other event types counted. An error refuses the whole batch
 // (too large, too many events).
 func Parse(data []byte, l Limits, opt Options) (*Result, error) {
+	return parse(data, l, opt, false)
+}
+
+// parse is Parse, with goccy/go-json as the decoder when goccy is set (the reference path).
+func parse(data []byte, l Limits, opt Options, goccy bool) (*Result, error) {
 	if err := (inputguard.Limits{MaxBytes: l.MaxBytes}).CheckSize(len(data)); err != nil {
 		return nil, err
 	}
 	res := &Result{Alerts: make([]vaern.SensorAlert, 0, bytes.Count(data, []byte{'\n'})+1)}
-	p := parser{l: l, opt: opt, res: res, guard: inputguard.Limits{MaxBytes: int64(l.MaxLine), MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens}}
+	p := parser{l: l, opt: opt, res: res, goccy: goccy, guard: inputguard.Limits{MaxBytes: int64(l.MaxLine), MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens}}
 	i := skipSpace(data, 0, nil)
 	var err error
 	if i < len(data) && data[i] == '[' {
@@ -156,7 +162,9 @@ type parser struct {
 	events int
 	ev     eveEvent
 	alert  eveAl            // the decoder fills p.ev.Alert here rather than allocating one per line
-	texts  *strings.Builder // the batch's pseudonym texts, one growing buffer
+	texts  *strings.Builder // the batch's texts (pseudonyms, the alerts' strings), one growing buffer
+	dec    eveDecoder
+	goccy  bool // decode with goccy/go-json, the reference the differential tests compare with
 }
 
 // noSignature marks p.alert before a line is decoded: still there after it, the line had no
@@ -366,12 +374,54 @@ func (p *parser) event(b []byte, line int) {
 		p.res.reject(p.l, line, err.Error())
 		return
 	}
+	if p.goccy {
+		if !p.decodeGoccy(b, line) {
+			return
+		}
+	} else if !p.dec.decode(b, &p.ev, &p.alert) {
+		p.res.reject(p.l, line, "not valid JSON: "+p.invalidMessage(b))
+		return
+	}
+	ev := &p.ev
+	if ev.EventType == "" {
+		p.res.reject(p.l, line, "event_type is missing")
+		return
+	}
+	if ev.EventType != "alert" {
+		if p.res.Other == nil {
+			p.res.Other = map[string]int{}
+		}
+		name := eventTypeName(ev.EventType, len(p.res.Other))
+		if _, ok := p.res.Other[name]; !ok {
+			name = strings.Clone(name) // a view into the line
+		}
+		p.res.Other[name]++
+		return
+	}
+	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
+	if p.texts == nil {
+		p.texts = new(strings.Builder)
+		p.texts.Grow(96 * cap(p.res.Alerts)) // a pseudonym, the signature, category and the like
+	}
+	a := &p.res.Alerts[len(p.res.Alerts)-1]
+	if err := fillAlert(a, ev, p.opt, p.texts); err != nil {
+		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
+		p.res.reject(p.l, line, err.Error())
+		return
+	}
+	p.own(a, b)
+}
+
+// decodeGoccy is the decode Parse used before Værn's own decoder: goccy/go-json into eveEvent.
+// It stays as the reference the differential tests compare with (parser.goccy), and its
+// messages name what is wrong in a refused line (invalidMessage).
+func (p *parser) decodeGoccy(b []byte, line int) bool {
 	p.ev = eveEvent{}
 	p.alert = eveAl{SignatureID: noSignature}
 	p.ev.Alert = &p.alert // the decoder fills an object it is given
 	if err := json.Unmarshal(b, &p.ev); err != nil {
 		p.res.reject(p.l, line, "not valid JSON: "+jsonMessage(err))
-		return
+		return false
 	}
 	ev := &p.ev
 	if ev.Alert != nil && ev.Alert.SignatureID == noSignature && ev.EventType == "alert" {
@@ -384,25 +434,37 @@ func (p *parser) event(b []byte, line int) {
 			ev.Alert = only.Alert
 		}
 	}
-	if ev.EventType == "" {
-		p.res.reject(p.l, line, "event_type is missing")
-		return
+	return true
+}
+
+// invalidMessage says why a line Værn's decoder refused is not valid JSON: in goccy/go-json's
+// words, as before the decoder was Værn's own (a refused line is rare, so the second decode
+// costs nothing that matters), or in the decoder's own where goccy took the line.
+func (p *parser) invalidMessage(b []byte) string {
+	var ev eveEvent
+	if err := json.Unmarshal(b, &ev); err != nil {
+		return jsonMessage(err)
 	}
-	if ev.EventType != "alert" {
-		if p.res.Other == nil {
-			p.res.Other = map[string]int{}
+	return fmt.Sprintf("%s at byte %d", p.dec.err, p.dec.errAt+1)
+}
+
+// own copies the texts of a into the batch's buffer where they are views into the line or the
+// decoder's scratch buffer (both are reused: the line's body by the HTTP handler, the scratch
+// buffer by the next line). Texts made anew (pseudonyms, lower-cased names) are kept as they are.
+func (p *parser) own(a *vaern.SensorAlert, line []byte) {
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(line)))
+	hi := lo + uintptr(len(line))
+	slo := uintptr(unsafe.Pointer(unsafe.SliceData(p.dec.scratch)))
+	shi := slo + uintptr(cap(p.dec.scratch))
+	for _, s := range [...]*string{&a.Signature, &a.Category, &a.Proto, &a.SrcIP, &a.DestIP, &a.Domain, &a.URL, &a.JA3, &a.JA4, &a.Payload} {
+		if len(*s) == 0 {
+			continue
 		}
-		p.res.Other[eventTypeName(ev.EventType, len(p.res.Other))]++
-		return
-	}
-	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
-	if p.texts == nil {
-		p.texts = new(strings.Builder)
-		p.texts.Grow(20 * cap(p.res.Alerts))
-	}
-	if err := fillAlert(&p.res.Alerts[len(p.res.Alerts)-1], ev, p.opt, p.texts); err != nil {
-		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
-		p.res.reject(p.l, line, err.Error())
+		if at := uintptr(unsafe.Pointer(unsafe.StringData(*s))); at >= lo && at < hi || at >= slo && at < shi {
+			start := p.texts.Len()
+			p.texts.WriteString(*s)
+			*s = p.texts.String()[start:]
+		}
 	}
 }
 
