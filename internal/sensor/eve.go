@@ -672,42 +672,93 @@ func trunc(s string, n int) string {
 	return s
 }
 
-// fastTime reads Suricata's own layout, "2006-01-02T15:04:05.000000+0100", without time.Parse.
+// fastTime reads the timestamps EVE files have without time.Parse: "2006-01-02T15:04:05", an
+// optional fraction of 1-9 digits, then nothing (UTC), "Z", "+0100" or "+01:00". It accepts a
+// subset of what the layouts of ParseTime accept, with the same result; anything else (and any
+// value out of range) is left to time.Parse, which has the final word and the error message.
 func fastTime(s string) (time.Time, bool) {
-	if len(s) != 31 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || (s[26] != '+' && s[26] != '-') {
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	num := func(from, to int) (int, bool) {
-		n := 0
-		for i := from; i < to; i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
+	y := digits(s[0:4])
+	mo, d, h, mi, se := digits(s[5:7]), digits(s[8:10]), digits(s[11:13]), digits(s[14:16]), digits(s[17:19])
+	if y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
+		return time.Time{}, false
+	}
+	i, ns := 19, 0
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
 		}
-		return n, true
+		n := j - i - 1
+		if n < 1 || n > 9 {
+			return time.Time{}, false
+		}
+		ns = digits(s[i+1 : j])
+		for ; n < 9; n++ {
+			ns *= 10
+		}
+		i = j
 	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 7)
-	d, ok3 := num(8, 10)
-	h, ok4 := num(11, 13)
-	mi, ok5 := num(14, 16)
-	se, ok6 := num(17, 19)
-	us, ok7 := num(20, 26)
-	oh, ok8 := num(27, 29)
-	om, ok9 := num(29, 31)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9) || y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-		h > 23 || mi > 59 || se > 60 || oh > 23 || om > 59 {
+	off := 0
+	switch rest := s[i:]; {
+	case rest == "" || rest == "Z":
+	case len(rest) == 5 || len(rest) == 6 && rest[3] == ':':
+		if rest[0] != '+' && rest[0] != '-' {
+			return time.Time{}, false
+		}
+		oh, om := digits(rest[1:3]), digits(rest[len(rest)-2:])
+		if oh < 0 || oh > 23 || om < 0 || om > 59 {
+			return time.Time{}, false
+		}
+		off = oh*3600 + om*60
+		if rest[0] == '-' {
+			off = -off
+		}
+	default:
 		return time.Time{}, false
 	}
-	off := oh*3600 + om*60
-	if s[26] == '-' {
-		off = -off
+	sec := daysSinceEpoch(y, mo, d)*86400 + int64(h*3600+mi*60+se-off)
+	return time.Unix(sec, int64(ns)).UTC(), true
+}
+
+// digits reads a run of decimal digits (at most 9), or -1 if there is anything else.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, se, us*1000, time.UTC)
-	if t.Day() != d { // 31 February and the like: let time.Parse say so
-		return time.Time{}, false
+	return n
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	return t.Add(-time.Duration(off) * time.Second), true
+	return 31
+}
+
+// daysSinceEpoch counts the days from 1970-01-01 to a date of the proleptic Gregorian calendar
+// (years from 1 on), in the era arithmetic of the civil-from-days algorithms.
+func daysSinceEpoch(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097+doe) - 719468
 }
