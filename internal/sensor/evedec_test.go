@@ -5,6 +5,7 @@ import (
 	stdjson "encoding/json"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -154,7 +155,7 @@ func viewOf(ev eveEvent) decodedView {
 
 // checkAgainstEncodingJSON decodes data with Værn's decoder and with encoding/json into the same
 // struct: the same accept or refuse, the same values.
-func checkAgainstEncodingJSON(t *testing.T, d *eveDecoder, data []byte) {
+func checkAgainstEncodingJSON(t *testing.T, d *eveDecoder, data []byte) (accepted bool) {
 	t.Helper()
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	var got eveEvent
@@ -164,7 +165,7 @@ func checkAgainstEncodingJSON(t *testing.T, d *eveDecoder, data []byte) {
 		if ok {
 			t.Fatalf("%q: not an object, accepted", data)
 		}
-		return // encoding/json takes a top-level null for a struct; the parser wants an object
+		return false // encoding/json takes a top-level null for a struct; the parser wants an object
 	}
 	var want eveEvent
 	werr := stdjson.Unmarshal(data, &want)
@@ -172,11 +173,12 @@ func checkAgainstEncodingJSON(t *testing.T, d *eveDecoder, data []byte) {
 		t.Fatalf("%q: the decoder says ok=%v (%s at %d), encoding/json %v", data, ok, d.err, d.errAt, werr)
 	}
 	if !ok {
-		return
+		return false
 	}
 	if g, w := viewOf(got), viewOf(want); !reflect.DeepEqual(g, w) {
 		t.Fatalf("%q:\n got %+v (alert %+v)\nwant %+v (alert %+v)", data, g, g.Alert, w, w.Alert)
 	}
+	return true
 }
 
 // decoderCases are inputs that the decoder must read as encoding/json does: escapes, surrogates,
@@ -216,6 +218,53 @@ func TestDecoderMatchesEncodingJSON(t *testing.T) {
 	for _, data := range realEVEFiles(t) {
 		eachEvent(data, func(ev []byte) { checkAgainstEncodingJSON(t, &d, ev) })
 	}
+}
+
+// TestDecoderMatchesEncodingJSONOnMutations is the fuzz target's check over a fixed set of
+// random mutations of the real events and the cases (bytes replaced, dropped, inserted or
+// repeated, from an alphabet of JSON's own characters), so that every run of the tests has it.
+func TestDecoderMatchesEncodingJSONOnMutations(t *testing.T) {
+	var seeds [][]byte
+	for _, c := range decoderCases {
+		seeds = append(seeds, []byte(c))
+	}
+	for _, data := range realEVEFiles(t) {
+		eachEvent(data, func(ev []byte) { seeds = append(seeds, ev) })
+	}
+	eachEvent([]byte(ndjson), func(ev []byte) { seeds = append(seeds, ev) })
+	rng := rand.New(rand.NewPCG(7, 8))
+	const alphabet = "{}[]:,\"\\/ \n\tuUdD0123456789.-+eEaflnrstx\x00\x1f\x7f\xc3\xa6\xed\xa0\xff"
+	var d eveDecoder
+	accepted := 0
+	for range 30000 {
+		b := bytes.Clone(seeds[rng.IntN(len(seeds))])
+		for range 1 + rng.IntN(3) {
+			i := rng.IntN(len(b) + 1)
+			switch rng.IntN(4) {
+			case 0:
+				if i < len(b) {
+					b[i] = alphabet[rng.IntN(len(alphabet))]
+				}
+			case 1:
+				if i < len(b) {
+					b = append(b[:i], b[i+1:]...)
+				}
+			case 2:
+				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
+			default:
+				if j := i + rng.IntN(20); j <= len(b) {
+					b = append(b[:j], append(bytes.Clone(b[i:j]), b[j:]...)...)
+				}
+			}
+		}
+		if checkAgainstEncodingJSON(t, &d, b) {
+			accepted++
+		}
+	}
+	if accepted < 3000 || accepted > 27000 {
+		t.Errorf("%d of 30,000 mutations accepted: the mix says little", accepted)
+	}
+	t.Logf("%d of 30,000 mutations accepted", accepted)
 }
 
 // TestRefusedLinesKeepTheirMessages: a line the decoder refuses is named with goccy/go-json's
