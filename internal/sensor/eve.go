@@ -80,7 +80,7 @@ func ReadBody(r io.Reader, gz bool, max int64) ([]byte, error) {
 
 // Batch bodies and gzip readers are reused across requests: a body is megabytes, and growing a
 // fresh one for every batch cost as much as inflating it. Reuse is safe because nothing Parse
-// returns points into the body (the decoder works on its own copy of each line).
+// returns points into the body (parser.own copies the texts an alert keeps).
 var (
 	bodyPool sync.Pool // *bytes.Buffer
 	gzipPool sync.Pool // *gzip.Reader

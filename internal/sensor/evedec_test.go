@@ -285,6 +285,37 @@ func TestRefusedLinesKeepTheirMessages(t *testing.T) {
 	}
 }
 
+// TestEscapedTextsOutliveTheirLine: texts unescaped into the decoder's scratch buffer (which the
+// next line reuses) and views into the body must be copied before the body and the buffer are
+// reused. Every kept text of every line is escaped here; the results must equal the goccy path's
+// after the body is overwritten.
+func TestEscapedTextsOutliveTheirLine(t *testing.T) {
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, `{"timestamp":"2026-12-02T10:15:%02d.5+01:00","event_type":"alert","src_ip":"\u0032\u0030\u0033.0.113.%d","dest_ip":"10.0.0.%d",`+
+			`"proto":"\u0054CP","alert":{"signature_id":%d,"signature":"sig \u00e6 %d \ud83d\ude00","category":"c\"%d"},`+
+			`"http":{"hostname":"h%d.ex\u0061mple","url":"/\u00f8/%d"},"tls":{"ja3":{"hash":"E7D705A3286E19EA42F587B344EE68%02d"},"ja4":"t\u0031%d"},"payload":"\u0041%d"}`+"\n",
+			i, i, i, 1000+i, i, i, i, i, i, i, i)
+	}
+	opt := Options{Pseudo: testPseudo(t), KeepPayload: true}
+	body := []byte(b.String())
+	got, err := parse(body, DefaultLimits, opt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range body {
+		body[i] = 'x'
+	}
+	want, err := parse([]byte(b.String()), DefaultLimits, opt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Alerts) != 50 {
+		t.Fatalf("%d alerts %v", len(want.Alerts), want.Errors)
+	}
+	compareResults(t, "escaped texts", got, want)
+}
+
 // FuzzEVEDecoderMatchesEncodingJSON holds Værn's decoder to encoding/json on random and mutated
 // events, seeded from the real files and the tricky cases: the same accept or refuse, the same
 // values read.
