@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	json "github.com/goccy/go-json"
 
@@ -79,7 +80,7 @@ func ReadBody(r io.Reader, gz bool, max int64) ([]byte, error) {
 
 // Batch bodies and gzip readers are reused across requests: a body is megabytes, and growing a
 // fresh one for every batch cost as much as inflating it. Reuse is safe because nothing Parse
-// returns points into the body (the decoder works on its own copy of each line).
+// returns points into the body (parser.own copies the texts an alert keeps).
 var (
 	bodyPool sync.Pool // *bytes.Buffer
 	gzipPool sync.Pool // *gzip.Reader
@@ -130,11 +131,16 @@ func ReadBodyPooled(r io.Reader, gz bool, max int64) (data []byte, release func(
 // Alerts are kept (pseudonymised), other event types counted. An error refuses the whole batch
 // (too large, too many events).
 func Parse(data []byte, l Limits, opt Options) (*Result, error) {
+	return parse(data, l, opt, false)
+}
+
+// parse is Parse, with goccy/go-json as the decoder when goccy is set (the reference path).
+func parse(data []byte, l Limits, opt Options, goccy bool) (*Result, error) {
 	if err := (inputguard.Limits{MaxBytes: l.MaxBytes}).CheckSize(len(data)); err != nil {
 		return nil, err
 	}
 	res := &Result{Alerts: make([]vaern.SensorAlert, 0, bytes.Count(data, []byte{'\n'})+1)}
-	p := parser{l: l, opt: opt, res: res, guard: inputguard.Limits{MaxBytes: int64(l.MaxLine), MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens}}
+	p := parser{l: l, opt: opt, res: res, goccy: goccy, guard: inputguard.Limits{MaxBytes: int64(l.MaxLine), MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens}}
 	i := skipSpace(data, 0, nil)
 	var err error
 	if i < len(data) && data[i] == '[' {
@@ -156,7 +162,9 @@ type parser struct {
 	events int
 	ev     eveEvent
 	alert  eveAl            // the decoder fills p.ev.Alert here rather than allocating one per line
-	texts  *strings.Builder // the batch's pseudonym texts, one growing buffer
+	texts  *strings.Builder // the batch's texts (pseudonyms, the alerts' strings), one growing buffer
+	dec    eveDecoder
+	goccy  bool // decode with goccy/go-json, the reference the differential tests compare with
 }
 
 // noSignature marks p.alert before a line is decoded: still there after it, the line had no
@@ -366,12 +374,54 @@ func (p *parser) event(b []byte, line int) {
 		p.res.reject(p.l, line, err.Error())
 		return
 	}
+	if p.goccy {
+		if !p.decodeGoccy(b, line) {
+			return
+		}
+	} else if !p.dec.decode(b, &p.ev, &p.alert) {
+		p.res.reject(p.l, line, "not valid JSON: "+p.invalidMessage(b))
+		return
+	}
+	ev := &p.ev
+	if ev.EventType == "" {
+		p.res.reject(p.l, line, "event_type is missing")
+		return
+	}
+	if ev.EventType != "alert" {
+		if p.res.Other == nil {
+			p.res.Other = map[string]int{}
+		}
+		name := eventTypeName(ev.EventType, len(p.res.Other))
+		if _, ok := p.res.Other[name]; !ok {
+			name = strings.Clone(name) // a view into the line
+		}
+		p.res.Other[name]++
+		return
+	}
+	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
+	if p.texts == nil {
+		p.texts = new(strings.Builder)
+		p.texts.Grow(96 * cap(p.res.Alerts)) // a pseudonym, the signature, category and the like
+	}
+	a := &p.res.Alerts[len(p.res.Alerts)-1]
+	if err := fillAlert(a, ev, p.opt, p.texts); err != nil {
+		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
+		p.res.reject(p.l, line, err.Error())
+		return
+	}
+	p.own(a, b)
+}
+
+// decodeGoccy is the decode Parse used before Værn's own decoder: goccy/go-json into eveEvent.
+// It stays as the reference the differential tests compare with (parser.goccy), and its
+// messages name what is wrong in a refused line (invalidMessage).
+func (p *parser) decodeGoccy(b []byte, line int) bool {
 	p.ev = eveEvent{}
 	p.alert = eveAl{SignatureID: noSignature}
 	p.ev.Alert = &p.alert // the decoder fills an object it is given
 	if err := json.Unmarshal(b, &p.ev); err != nil {
 		p.res.reject(p.l, line, "not valid JSON: "+jsonMessage(err))
-		return
+		return false
 	}
 	ev := &p.ev
 	if ev.Alert != nil && ev.Alert.SignatureID == noSignature && ev.EventType == "alert" {
@@ -384,25 +434,37 @@ func (p *parser) event(b []byte, line int) {
 			ev.Alert = only.Alert
 		}
 	}
-	if ev.EventType == "" {
-		p.res.reject(p.l, line, "event_type is missing")
-		return
+	return true
+}
+
+// invalidMessage says why a line Værn's decoder refused is not valid JSON: in goccy/go-json's
+// words, as before the decoder was Værn's own (a refused line is rare, so the second decode
+// costs nothing that matters), or in the decoder's own where goccy took the line.
+func (p *parser) invalidMessage(b []byte) string {
+	var ev eveEvent
+	if err := json.Unmarshal(b, &ev); err != nil {
+		return jsonMessage(err)
 	}
-	if ev.EventType != "alert" {
-		if p.res.Other == nil {
-			p.res.Other = map[string]int{}
+	return fmt.Sprintf("%s at byte %d", p.dec.err, p.dec.errAt+1)
+}
+
+// own copies the texts of a into the batch's buffer where they are views into the line or the
+// decoder's scratch buffer (both are reused: the line's body by the HTTP handler, the scratch
+// buffer by the next line). Texts made anew (pseudonyms, lower-cased names) are kept as they are.
+func (p *parser) own(a *vaern.SensorAlert, line []byte) {
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(line)))
+	hi := lo + uintptr(len(line))
+	slo := uintptr(unsafe.Pointer(unsafe.SliceData(p.dec.scratch)))
+	shi := slo + uintptr(cap(p.dec.scratch))
+	for _, s := range [...]*string{&a.Signature, &a.Category, &a.Proto, &a.SrcIP, &a.DestIP, &a.Domain, &a.URL, &a.JA3, &a.JA4, &a.Payload} {
+		if len(*s) == 0 {
+			continue
 		}
-		p.res.Other[eventTypeName(ev.EventType, len(p.res.Other))]++
-		return
-	}
-	p.res.Alerts = append(p.res.Alerts, vaern.SensorAlert{})
-	if p.texts == nil {
-		p.texts = new(strings.Builder)
-		p.texts.Grow(20 * cap(p.res.Alerts))
-	}
-	if err := fillAlert(&p.res.Alerts[len(p.res.Alerts)-1], ev, p.opt, p.texts); err != nil {
-		p.res.Alerts = p.res.Alerts[:len(p.res.Alerts)-1]
-		p.res.reject(p.l, line, err.Error())
+		if at := uintptr(unsafe.Pointer(unsafe.StringData(*s))); at >= lo && at < hi || at >= slo && at < shi {
+			start := p.texts.Len()
+			p.texts.WriteString(*s)
+			*s = p.texts.String()[start:]
+		}
 	}
 }
 
@@ -610,42 +672,93 @@ func trunc(s string, n int) string {
 	return s
 }
 
-// fastTime reads Suricata's own layout, "2006-01-02T15:04:05.000000+0100", without time.Parse.
+// fastTime reads the timestamps EVE files have without time.Parse: "2006-01-02T15:04:05", an
+// optional fraction of 1-9 digits, then nothing (UTC), "Z", "+0100" or "+01:00". It accepts a
+// subset of what the layouts of ParseTime accept, with the same result; anything else (and any
+// value out of range) is left to time.Parse, which has the final word and the error message.
 func fastTime(s string) (time.Time, bool) {
-	if len(s) != 31 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || (s[26] != '+' && s[26] != '-') {
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	num := func(from, to int) (int, bool) {
-		n := 0
-		for i := from; i < to; i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
+	y := digits(s[0:4])
+	mo, d, h, mi, se := digits(s[5:7]), digits(s[8:10]), digits(s[11:13]), digits(s[14:16]), digits(s[17:19])
+	if y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
+		return time.Time{}, false
+	}
+	i, ns := 19, 0
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
 		}
-		return n, true
+		n := j - i - 1
+		if n < 1 || n > 9 {
+			return time.Time{}, false
+		}
+		ns = digits(s[i+1 : j])
+		for ; n < 9; n++ {
+			ns *= 10
+		}
+		i = j
 	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 7)
-	d, ok3 := num(8, 10)
-	h, ok4 := num(11, 13)
-	mi, ok5 := num(14, 16)
-	se, ok6 := num(17, 19)
-	us, ok7 := num(20, 26)
-	oh, ok8 := num(27, 29)
-	om, ok9 := num(29, 31)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9) || y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-		h > 23 || mi > 59 || se > 60 || oh > 23 || om > 59 {
+	off := 0
+	switch rest := s[i:]; {
+	case rest == "" || rest == "Z":
+	case len(rest) == 5 || len(rest) == 6 && rest[3] == ':':
+		if rest[0] != '+' && rest[0] != '-' {
+			return time.Time{}, false
+		}
+		oh, om := digits(rest[1:3]), digits(rest[len(rest)-2:])
+		if oh < 0 || oh > 23 || om < 0 || om > 59 {
+			return time.Time{}, false
+		}
+		off = oh*3600 + om*60
+		if rest[0] == '-' {
+			off = -off
+		}
+	default:
 		return time.Time{}, false
 	}
-	off := oh*3600 + om*60
-	if s[26] == '-' {
-		off = -off
+	sec := daysSinceEpoch(y, mo, d)*86400 + int64(h*3600+mi*60+se-off)
+	return time.Unix(sec, int64(ns)).UTC(), true
+}
+
+// digits reads a run of decimal digits (at most 9), or -1 if there is anything else.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, se, us*1000, time.UTC)
-	if t.Day() != d { // 31 February and the like: let time.Parse say so
-		return time.Time{}, false
+	return n
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	return t.Add(-time.Duration(off) * time.Second), true
+	return 31
+}
+
+// daysSinceEpoch counts the days from 1970-01-01 to a date of the proleptic Gregorian calendar
+// (years from 1 on), in the era arithmetic of the civil-from-days algorithms.
+func daysSinceEpoch(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097+doe) - 719468
 }

@@ -3,6 +3,7 @@ package sensor
 import (
 	"bytes"
 	"compress/gzip"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -297,13 +298,57 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func TestFastTimeMatchesTimeParse(t *testing.T) {
-	for _, s := range []string{"2011-08-12T14:52:57.716360+0200", "2026-12-02T00:00:00.000001-0930", "2024-02-29T23:59:59.999999+0000",
-		"2026-02-31T10:00:00.000000+0000", "2026-13-01T10:00:00.000000+0000", "2026-12-02T10:00:00.00000x+0000"} {
-		want, werr := time.Parse("2006-01-02T15:04:05.999999999-0700", s)
-		got, err := ParseTime(s)
-		if (werr == nil) != (err == nil) || (err == nil && !got.Equal(want)) {
-			t.Errorf("%s: got %v %v, want %v %v", s, got, err, want, werr)
+// refParseTime is ParseTime without the fast path: the layouts alone.
+func refParseTime(s string) (time.Time, bool) {
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), t.Year() >= 1990 && t.Year() <= 2200
 		}
+	}
+	return time.Time{}, false
+}
+
+// TestFastTimeMatchesTimeParse holds the fast path to the layouts: the cases EVE files have, the
+// edges of every field, and random mutations of them.
+func TestFastTimeMatchesTimeParse(t *testing.T) {
+	cases := []string{"2011-08-12T14:52:57.716360+0200", "2026-12-02T00:00:00.000001-0930", "2024-02-29T23:59:59.999999+0000",
+		"2026-02-31T10:00:00.000000+0000", "2026-13-01T10:00:00.000000+0000", "2026-12-02T10:00:00.00000x+0000",
+		"2019-01-02T03:50:11.315110", "2026-12-02T10:16:00Z", "2026-12-02T10:18:00.5Z", "2026-12-02T10:17:00", "2026-12-02T10:17:00+01:00",
+		"2026-12-02T10:17:00.123456789-01:30", "2026-12-02T10:17:00.1234567891Z", "2026-12-02T10:17:00.Z", "2026-12-02T10:17:00,5Z",
+		"2026-12-02T10:17:60Z", "2026-12-02T24:00:00Z", "2026-12-02T10:60:00Z", "2023-02-29T10:00:00Z", "2000-02-29T10:00:00Z",
+		"1900-02-29T10:00:00Z", "2100-02-29T10:00:00Z", "1989-12-31T23:59:59Z", "1990-01-01T00:00:00+0100", "2200-12-31T23:59:59-0100",
+		"2201-01-01T00:00:00Z", "2026-12-02T10:17:00+24:00", "2026-12-02T10:17:00+2400", "2026-12-02T10:17:00+0160", "2026-12-02T10:17:00z",
+		"2026-12-02t10:17:00Z", "2026-12-02T10:17:00 +0100", "2026-12-02T10:17:00+01", "2026-12-02T10:17:00+01:0", "2026-12-02T10:17:00+0100x",
+		"2026-12-02T1:17:00Z", "+026-12-02T10:17:00Z", "2026-12-02T10:17:00.-1Z", "2026-04-31T10:00:00Z", "2026-06-30T10:00:00.000Z"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	const alphabet = "0123456789:.-+TZ,"
+	base := len(cases)
+	for range 20000 {
+		b := []byte(cases[rng.IntN(base)])
+		switch rng.IntN(3) {
+		case 0:
+			b[rng.IntN(len(b))] = alphabet[rng.IntN(len(alphabet))]
+		case 1:
+			i := rng.IntN(len(b))
+			b = append(b[:i], b[i+1:]...)
+		default:
+			i := rng.IntN(len(b) + 1)
+			b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
+		}
+		cases = append(cases, string(b))
+	}
+	fast := 0
+	for _, s := range cases {
+		want, wok := refParseTime(s)
+		got, err := ParseTime(s)
+		if wok != (err == nil) || wok && (got != want || got.Location() != time.UTC) {
+			t.Fatalf("%q: got %v %v, the layouts %v %v", s, got, err, want, wok)
+		}
+		if _, ok := fastTime(s); ok {
+			fast++
+		}
+	}
+	if fast < 1000 {
+		t.Errorf("the fast path took only %d of %d", fast, len(cases))
 	}
 }
