@@ -33,6 +33,26 @@ var knWords = strings.Fields(`sikkerhed politik skabelon adgangskontrol databeha
 var knQueries = []string{"phishing", "backup gendannelse", "adgangs", "leverandør kontrakt", "nis2", "politik skabelon",
 	"ransomware øvelse", "sikkerhetskopi", "databehandler", "sårbarhed opdatering"}
 
+// knWideQueries are the "-wide" runs' searches, from the filler's Zipf vocabulary: a rare word
+// (rank 10,000: some 35 posts), a common one (rank 100: about one post in ten, as "hændelse" in a
+// security centre's texts) and a very common one (rank 30: about one post in three, as
+// "sikkerhed"), and the rare one with the common one. The domain words of knQueries all match
+// about 3 % of the posts; these show the ends of the range.
+var knWideQueries = []string{knVocab(9999), knVocab(99), knVocab(29), knVocab(9999) + " " + knVocab(99)}
+
+// knVocab is the filler vocabulary's word number i (0 is the most frequent).
+func knVocab(i int) string {
+	syll := []string{"ka", "ro", "mi", "ne", "sto", "lin", "ve", "dra", "ken", "sa", "tur", "bo", "hel", "gen", "ar", "fø"}
+	w := ""
+	for k := i; ; k /= len(syll) {
+		w += syll[k%len(syll)]
+		if k < len(syll) {
+			break
+		}
+	}
+	return w + "q"
+}
+
 // seedPosts writes n posts straight into the knowledge tables of the store at dsn (through the
 // engine's driver, in transactions of 2,000: the store's own CreatePost with its audit row would
 // take minutes for 50,000), from the centre and 20 members, under every label and audience kind.
@@ -57,17 +77,9 @@ func seedPosts(b *testing.B, e store.Engine, dsn string, centre int64, members [
 	// The filler: a vocabulary of 20,000 made-up words drawn by a Zipf law, as words fall in
 	// real texts; each of knWords goes into a post's body with a probability of 3 %, so a query
 	// word matches some 1,500 posts, two of them some 50.
-	syll := []string{"ka", "ro", "mi", "ne", "sto", "lin", "ve", "dra", "ken", "sa", "tur", "bo", "hel", "gen", "ar", "fø"}
 	vocab := make([]string, 20000)
 	for i := range vocab {
-		w := ""
-		for k := i; ; k /= len(syll) {
-			w += syll[k%len(syll)]
-			if k < len(syll) {
-				break
-			}
-		}
-		vocab[i] = w + "q"
+		vocab[i] = knVocab(i)
 	}
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(1, 2)), 1.1, 1, uint64(len(vocab)-1))
 	words := func(k int) string {
@@ -179,13 +191,16 @@ func BenchmarkKnowledgeSearch50k(b *testing.B) {
 			bare := knBare(b, e, db)
 			// Each iteration runs the store's search and then the bare query for the same words,
 			// so that both meet the same load on a shared machine: ratio is the useful figure.
-			for _, name := range []string{"member", "centre"} {
-				v := name
-				b.Run(v, func(b *testing.B) {
+			for _, name := range []string{"member", "centre", "member-wide", "centre-wide"} {
+				v, queries := name, knQueries
+				if w, ok := strings.CutSuffix(name, "-wide"); ok {
+					v, queries = w, knWideQueries
+				}
+				b.Run(name, func(b *testing.B) {
 					var lat, base []time.Duration
 					i, hits := 0, 0
 					for b.Loop() {
-						q := knQueries[i%len(knQueries)]
+						q := queries[i%len(queries)]
 						i++
 						t0 := time.Now()
 						l, err := st.Posts(ctx, who[v], c.ID, vaern.PostFilter{Query: q, Terms: knowledge.Terms(q), Lang: "da", Limit: 50})

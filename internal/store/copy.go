@@ -667,10 +667,21 @@ func (s *Store) CheckComplete(ctx context.Context) error {
 // operationsVersion is the schema version that added the data move marker.
 const operationsVersion = 5
 
-// rebuildSearch rebuilds SQLite's full-text indexes from the tables they index, after a copy
-// wrote those tables (PostgreSQL's search vectors are generated columns and need nothing).
+// rebuildSearch rebuilds the full-text indexes from the tables they index, after a copy wrote
+// those tables: SQLite's FTS5 tables and its knowledge_search; on PostgreSQL, where the search
+// vectors are generated columns, knowledge_search (migration 0025) only.
 func (s *Store) rebuildSearch(ctx context.Context) error {
 	if s.engine != SQLite {
+		// Its triggers filled it while the texts were copied, but only a full rebuild is sure
+		// to match the copied posts.
+		if _, err := s.w.ExecContext(ctx, `DELETE FROM knowledge_search`); err != nil {
+			return fmt.Errorf("target: rebuild knowledge_search: %w", err)
+		}
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO knowledge_search SELECT x.id, k.id, k.centre_id, k.kind, k.topic_id, k.owner_org_id,
+			k.created_by, k.tlp, k.aud_kind, k.aud_orgs, k.aud_people, k.aud_country, k.aud_region, k.aud_size, k.hidden_at, x.tsv
+			FROM knowledge_texts x JOIN knowledge_posts k ON k.id = x.post_id`); err != nil {
+			return fmt.Errorf("target: rebuild knowledge_search: %w", err)
+		}
 		return nil
 	}
 	rows, err := s.w.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'`)

@@ -141,7 +141,7 @@ func TestKnowledgeAccessRulesAgree(t *testing.T) {
 		check()
 
 		// Then a third of the posts get a new label and audience from their author, and the centre
-		// hides some: search reads a copy of the posts' columns on SQLite (knowledge_search, kept
+		// hides some: search reads a copy of the posts' columns (knowledge_search on both engines, kept
 		// by triggers), which must follow both, and the rules must agree again.
 		for i := range posts {
 			d := &posts[i]

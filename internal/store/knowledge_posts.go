@@ -23,8 +23,8 @@ func postWhere(v access.Principal, centre int64) access.Predicate {
 	return shown(access.Where(v, postRule).And("k.centre_id = ?", centre), v, centre, "k")
 }
 
-// searchRule describes knowledge_search (SQLite's narrow copy of the posts' columns per text,
-// see migration 0021) for the access rules: the same columns under the alias s.
+// searchRule describes knowledge_search (a copy of the posts' columns per text, see migrations
+// 0021 for SQLite and 0025 for PostgreSQL, where it holds the search vector too) for the access rules: the same columns under the alias s.
 var searchRule = access.Table{Owner: "s.owner_org_id", Creator: "s.created_by", TLP: "s.tlp", Audience: "s.aud"}
 
 // searchWhere is postWhere over knowledge_search.
