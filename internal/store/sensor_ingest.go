@@ -43,10 +43,11 @@ var SensorAlertColumns = []string{"org_id", "sensor_id", "batch_id", "time", "si
 func SensorAlertRow(b *IngestBatch, a *vaern.SensorAlert) []any { return appendAlertRow(nil, b, a) }
 
 // Ingest stores a batch in one transaction: the batch id (a retried batch is found and counts
-// once), the alerts (COPY into the day partitions on PostgreSQL, prepared multi-row inserts on
-// SQLite), the hourly sightings correlation reads (one upsert of the whole batch on PostgreSQL,
-// prepared multi-row upserts on SQLite), and the sensor's last-seen time. A sensor revoked in the
-// meantime gets ErrSensorRevoked and nothing is written.
+// once) with the batch's hourly sightings, compactly encoded, pending their merge into
+// sensor_sightings (sensor_pending.go: shortly after, in the background, and before any reader
+// of the sightings), the alerts (COPY into the day partitions on PostgreSQL, prepared multi-row
+// inserts on SQLite), and the sensor's last-seen time. A sensor revoked in the meantime gets
+// ErrSensorRevoked and nothing is written.
 func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error) {
 	if b.BatchID == "" || len(b.BatchID) > 200 {
 		return IngestResult{}, vaern.Invalid("batch_id", "is required and at most 200 characters")
@@ -55,7 +56,16 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 	if err != nil {
 		return IngestResult{}, err
 	}
+	var pending []byte // NULL: nothing to merge
+	if len(sightings) > 0 {
+		pending = encodeSightings(make([]byte, 0, 64*len(sightings)), sightings)
+	}
 	res := IngestResult{Accepted: len(b.Alerts), Rejected: b.Rejected}
+	defer func() {
+		if pending != nil && !res.Duplicate {
+			s.kickMerge()
+		}
+	}()
 	// body is the transaction; store writes the alerts and the sightings, the engine's way.
 	body := func(tx *Tx, store func() error) error {
 		res = IngestResult{Accepted: len(b.Alerts), Rejected: b.Rejected}
@@ -67,8 +77,8 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 		if n, _ := r.RowsAffected(); n == 0 {
 			return ErrSensorRevoked
 		}
-		r, err = tx.exec(ctx, `INSERT INTO sensor_batches (sensor_id, batch_id, org_id, received_at, accepted, rejected)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_id, batch_id) DO NOTHING`, b.SensorID, b.BatchID, b.OrgID, now, len(b.Alerts), b.Rejected)
+		r, err = tx.exec(ctx, `INSERT INTO sensor_batches (sensor_id, batch_id, org_id, received_at, accepted, rejected, sightings)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_id, batch_id) DO NOTHING`, b.SensorID, b.BatchID, b.OrgID, now, len(b.Alerts), b.Rejected, pending)
 		if err != nil {
 			return err
 		}
@@ -91,7 +101,7 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 							return fmt.Errorf("store alerts: %w", err)
 						}
 					}
-					return upsertSightingsPg(ctx, pc, sightings)
+					return nil
 				})
 			})
 		})
@@ -105,9 +115,7 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 			if err != nil {
 				return fmt.Errorf("store alerts: %w", err)
 			}
-			return tx.execRows(ctx, sightingUpsert, len(sightings), func(args []any, i int) []any {
-				return appendSightingRow(args, &sightings[i])
-			})
+			return nil
 		})
 	})
 	return res, err
