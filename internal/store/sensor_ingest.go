@@ -93,18 +93,7 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 		if err := s.alertPartitions(ctx, b.Alerts); err != nil {
 			return res, err
 		}
-		err := s.writeOnConn(ctx, func(tx *Tx, conn *sql.Conn) error {
-			return body(tx, func() error {
-				return onPgx(conn, func(pc *pgx.Conn) error {
-					if len(b.Alerts) > 0 {
-						if _, err := pc.CopyFrom(ctx, pgx.Identifier{"sensor_alerts"}, SensorAlertColumns, &alertSource{b: &b}); err != nil {
-							return fmt.Errorf("store alerts: %w", err)
-						}
-					}
-					return nil
-				})
-			})
-		})
+		err := s.ingestPg(ctx, &b, pending, &res)
 		return res, err
 	}
 	err = s.Write(ctx, func(tx *Tx) error {
@@ -119,6 +108,64 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 		})
 	})
 	return res, err
+}
+
+// ingestPgBatch is the batch row and the sensor's last-seen time in one statement: the sensor's
+// update (none: revoked) and the batch's insert (none: a retried batch id) are counted.
+const ingestPgBatch = `WITH s AS (UPDATE sensors SET last_seen = $1 WHERE id = $2 AND org_id = $3 AND revoked_at = 0 RETURNING id),
+	b AS (INSERT INTO sensor_batches (sensor_id, batch_id, org_id, received_at, accepted, rejected, sightings)
+		SELECT $2, $4, $3, $1, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM s) ON CONFLICT (sensor_id, batch_id) DO NOTHING RETURNING 1)
+	SELECT (SELECT COUNT(*) FROM s), (SELECT COUNT(*) FROM b)`
+
+// ingestPg is Ingest on PostgreSQL, on one connection in as few round trips as the bare COPY:
+// BEGIN and the batch row pipelined in one, the alerts' COPY, COMMIT.
+func (s *Store) ingestPg(ctx context.Context, b *IngestBatch, pending []byte, res *IngestResult) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close() // a connection left inside a transaction is discarded by the driver
+	return onPgx(conn, func(pc *pgx.Conn) (err error) {
+		committed := false
+		defer func() {
+			if !committed {
+				_, _ = pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			}
+		}()
+		var q pgx.Batch
+		q.Queue("BEGIN")
+		q.Queue(ingestPgBatch, ms(s.now()), b.SensorID, b.OrgID, b.BatchID, len(b.Alerts), b.Rejected, pending)
+		br := pc.SendBatch(ctx, &q)
+		var updated, inserted int64
+		_, err = br.Exec()
+		if err == nil {
+			err = br.QueryRow().Scan(&updated, &inserted)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		switch {
+		case err != nil:
+			return fmt.Errorf("store batch: %w", mapErr(err))
+		case updated == 0:
+			return ErrSensorRevoked
+		case inserted == 0:
+			res.Duplicate = true
+			if err := pc.QueryRow(ctx, "SELECT accepted, rejected FROM sensor_batches WHERE sensor_id = $1 AND batch_id = $2", b.SensorID, b.BatchID).
+				Scan(&res.Accepted, &res.Rejected); err != nil {
+				return fmt.Errorf("store batch: %w", mapErr(err))
+			}
+		case len(b.Alerts) > 0:
+			if _, err := pc.CopyFrom(ctx, pgx.Identifier{"sensor_alerts"}, SensorAlertColumns, &alertSource{b: b}); err != nil {
+				return fmt.Errorf("store alerts: %w", err)
+			}
+		}
+		if _, err := pc.Exec(ctx, "COMMIT"); err != nil {
+			return fmt.Errorf("commit: %w", mapErr(err))
+		}
+		committed = true
+		return nil
+	})
 }
 
 // SensorSightingColumns are sensor_sightings' columns in the order ingest writes them.
