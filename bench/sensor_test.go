@@ -15,7 +15,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -241,7 +240,6 @@ func BenchmarkSensorIngest(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			if os.Getenv("MERGEDELAY") != "" { d, _ := time.ParseDuration(os.Getenv("MERGEDELAY")); s.Store.SetSightingMergeDelay(d) }
 			client := &http.Client{}
 			batch := 0
 			post := func() {
