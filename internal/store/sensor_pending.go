@@ -32,7 +32,7 @@ const pendingMergeBatches = 32
 
 // sightingMergeDelay is how long the background merge waits after an ingest before it merges, so
 // that the batches arriving meanwhile share one merge.
-const sightingMergeDelay = time.Second
+const sightingMergeDelay = 5 * time.Second
 
 // sightingMerger is the store's background merge: started by the first ingest, stopped by Close.
 type sightingMerger struct {
