@@ -53,8 +53,9 @@ type SensorAlert struct {
 }
 
 // Sighting is the correlation's input and the 13-month aggregate: one member saw one indicator in
-// one hour. Ingest upserts it in the transaction that stores the alerts (table sensor_sightings);
-// correlation reads it.
+// one hour (table sensor_sightings). Ingest keeps a batch's sightings pending in its batch row, in
+// the transaction that stores the alerts, and a merge upserts them (store.MergePendingSightings);
+// correlation reads them after a merge.
 type Sighting struct {
 	Kind        string // IndicatorIP, IndicatorDomain, IndicatorJA3, IndicatorJA4, IndicatorSignature
 	Value       string

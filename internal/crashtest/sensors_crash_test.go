@@ -26,6 +26,7 @@ import (
 	"github.com/vaern/vaern/internal/auth"
 	"github.com/vaern/vaern/internal/store"
 	"github.com/vaern/vaern/internal/store/storetest"
+	"github.com/vaern/vaern/internal/wire"
 )
 
 const alertsPerBatch = 40
@@ -204,6 +205,26 @@ func ingestUnderKills(t *testing.T, dsn, token string, nodes int, extra ...strin
 	if alerts != batches*alertsPerBatch || distinct != batches || batchRows != batches {
 		t.Errorf("stored %d alerts in %d batches (%d batch rows), want %d in %d: acknowledged batches lost or counted twice",
 			alerts, distinct, batchRows, batches*alertsPerBatch, batches)
+	}
+	// Every batch's sightings are merged exactly once: the nodes merged in the background while
+	// they were killed, and what a killed node left pending is merged now.
+	var pending int64
+	db.QueryRowContext(ctx, "SELECT COUNT(*) FROM sensor_batches WHERE sightings IS NOT NULL").Scan(&pending)
+	st, err := store.Open(ctx, dsn, wire.StoreOptions(store.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.MergePendingSightings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var signatures, left int64
+	db.QueryRowContext(ctx, "SELECT COALESCE(SUM(count), 0) FROM sensor_sightings WHERE kind = 'signature'").Scan(&signatures)
+	db.QueryRowContext(ctx, "SELECT COUNT(*) FROM sensor_batches WHERE sightings IS NOT NULL").Scan(&left)
+	t.Logf("%d batches were still pending after the kills; merged now", pending)
+	if signatures != batches*alertsPerBatch || left != 0 {
+		t.Errorf("the signature sightings count %d alerts with %d batches pending, want %d and none: sightings lost or merged twice",
+			signatures, left, batches*alertsPerBatch)
 	}
 }
 

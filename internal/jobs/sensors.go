@@ -13,7 +13,22 @@ import (
 // sighting_days (396, about 13 months); on PostgreSQL whole day partitions are dropped.
 const SensorRetentionKind = "sensor.retention"
 
+// SensorSightingsKind is the periodic job that merges the batches' pending sightings into the
+// hourly sightings (store.MergePendingSightings). Each node's store merges shortly after its own
+// ingests; the job takes up what a node that stopped left pending. Correlation and the views merge
+// before they read, so the job is not what makes them fresh.
+const SensorSightingsKind = "sensor.sightings"
+
 func sensorJobs(reg *Registry, c Config) {
+	reg.Handle(SensorSightingsKind, Kind{Timeout: 5 * time.Minute, Handle: func(ctx context.Context, _ *Run) error {
+		n, err := c.St.MergePendingSightings(ctx)
+		if c.Log != nil && n > 0 {
+			c.Log.Debug("sensor sightings merged", "batches", n)
+		}
+		return err
+	}})
+	reg.Every(SensorSightingsKind, time.Minute, nil)
+
 	reg.Handle(SensorRetentionKind, Kind{Timeout: 30 * time.Minute, Handle: func(ctx context.Context, _ *Run) error {
 		return sensorRetention(ctx, c.St, c.Log)
 	}})

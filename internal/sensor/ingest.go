@@ -64,9 +64,17 @@ type Ingester struct {
 
 	mu     sync.Mutex
 	pseudo map[int64]pseudoEntry // per member, rebuilt when the settings change
+	stamps map[int64]int64       // per member, the newest settings stamp an authentication read
+}
+
+// ingestLookup is a store that finds a sensor and its member's settings stamp in one query
+// (*store.Store does): an ingest whose pseudonymiser is of that stamp then reads no settings.
+type ingestLookup interface {
+	SensorForIngest(ctx context.Context, tokenHash string) (vaern.Sensor, int64, error)
 }
 
 type pseudoEntry struct {
+	stamp   int64 // the settings' updated_at in Unix milliseconds
 	updated time.Time
 	ranges  string
 	p       *Pseudonymiser
@@ -78,7 +86,23 @@ func (in *Ingester) Authenticate(ctx context.Context, token string) (vaern.Senso
 	if token == "" {
 		return vaern.Sensor{}, ErrBadToken
 	}
-	sn, err := in.St.SensorByToken(ctx, in.Hash(token))
+	var sn vaern.Sensor
+	var err error
+	if l, ok := in.St.(ingestLookup); ok {
+		var stamp int64
+		if sn, stamp, err = l.SensorForIngest(ctx, in.Hash(token)); err == nil {
+			in.mu.Lock()
+			if old, seen := in.stamps[sn.OrgID]; !seen || stamp > old {
+				if in.stamps == nil {
+					in.stamps = map[int64]int64{}
+				}
+				in.stamps[sn.OrgID] = stamp
+			}
+			in.mu.Unlock()
+		}
+	} else {
+		sn, err = in.St.SensorByToken(ctx, in.Hash(token))
+	}
 	if errors.Is(err, vaern.ErrNotFound) {
 		return sn, ErrBadToken
 	}
@@ -136,6 +160,13 @@ func (in *Ingester) Ingest(ctx context.Context, sn vaern.Sensor, batchID string,
 // pseudonymiser returns the member's server-side pseudonymiser (the second line: the shipper
 // already replaced what it knew with the member's own key).
 func (in *Ingester) pseudonymiser(ctx context.Context, orgID int64) (*Pseudonymiser, bool, error) {
+	// Settings saved since never have the stamp the authentication just read (it only grows).
+	in.mu.Lock()
+	if e, ok := in.pseudo[orgID]; ok && e.stamp >= 0 && e.stamp == in.stamps[orgID] {
+		in.mu.Unlock()
+		return e.p, e.payload, nil
+	}
+	in.mu.Unlock()
 	st, err := in.St.SensorSettingsOf(ctx, orgID)
 	if err != nil {
 		return nil, false, err
@@ -156,6 +187,10 @@ func (in *Ingester) pseudonymiser(ctx context.Context, orgID int64) (*Pseudonymi
 	if in.pseudo == nil {
 		in.pseudo = map[int64]pseudoEntry{}
 	}
-	in.pseudo[orgID] = pseudoEntry{updated: st.UpdatedAt, ranges: st.Ranges, p: p, payload: st.KeepPayload}
+	stamp := int64(0) // the settings' updated_at as the stamp of SensorForIngest
+	if !st.UpdatedAt.IsZero() {
+		stamp = st.UpdatedAt.UnixMilli()
+	}
+	in.pseudo[orgID] = pseudoEntry{stamp: stamp, updated: st.UpdatedAt, ranges: st.Ranges, p: p, payload: st.KeepPayload}
 	return p, st.KeepPayload, nil
 }

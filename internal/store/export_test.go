@@ -100,3 +100,9 @@ func SumsForTest(ctx context.Context, s *Store, old OldSchema) (map[string]Table
 	}
 	return out, nil
 }
+
+// EncodeSightingsForTest and DecodeSightingsForTest expose the pending sightings' encoding.
+var (
+	EncodeSightingsForTest = encodeSightings
+	DecodeSightingsForTest = decodeSightings
+)

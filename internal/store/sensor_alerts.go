@@ -99,6 +99,10 @@ type PruneResult struct {
 // whole.
 func (s *Store) PruneSensorData(ctx context.Context) (PruneResult, error) {
 	var res PruneResult
+	// Pending sightings first, so that none is lost with its batch's row.
+	if err := s.freshSightings(ctx); err != nil {
+		return res, err
+	}
 	now := s.now()
 	type rule struct {
 		org                  int64

@@ -323,6 +323,9 @@ func (s *Store) IndicatorTimeline(ctx context.Context, centreID int64, kind, val
 	if err := s.isCentre(ctx, centreID); err != nil {
 		return nil, err
 	}
+	if err := s.freshSightings(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.query(ctx, `SELECT hour, COUNT(DISTINCT org_id), SUM(count) FROM sensor_sightings
 		WHERE kind = ? AND value = ? AND hour >= ? AND hour <= ? GROUP BY hour ORDER BY hour`, kind, value, ms(from), ms(to))
 	return collect(rows, err, scanHour)
@@ -332,6 +335,9 @@ func (s *Store) IndicatorTimeline(ctx context.Context, centreID int64, kind, val
 // counts), for the centre.
 func (s *Store) AlertsPerHour(ctx context.Context, centreID int64, from time.Time) ([]HourCount, error) {
 	if err := s.isCentre(ctx, centreID); err != nil {
+		return nil, err
+	}
+	if err := s.freshSightings(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := s.query(ctx, `SELECT hour, COUNT(DISTINCT org_id), SUM(count) FROM sensor_sightings
@@ -358,6 +364,9 @@ type TopSignature struct {
 // TopSignatures are the signatures most members saw since from, for the centre.
 func (s *Store) TopSignatures(ctx context.Context, centreID int64, from time.Time, limit int) ([]TopSignature, error) {
 	if err := s.isCentre(ctx, centreID); err != nil {
+		return nil, err
+	}
+	if err := s.freshSightings(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := s.query(ctx, `SELECT value, MAX(signature), COUNT(DISTINCT org_id), SUM(count) FROM sensor_sightings

@@ -43,10 +43,11 @@ var SensorAlertColumns = []string{"org_id", "sensor_id", "batch_id", "time", "si
 func SensorAlertRow(b *IngestBatch, a *vaern.SensorAlert) []any { return appendAlertRow(nil, b, a) }
 
 // Ingest stores a batch in one transaction: the batch id (a retried batch is found and counts
-// once), the alerts (COPY into the day partitions on PostgreSQL, prepared multi-row inserts on
-// SQLite), the hourly sightings correlation reads (one upsert of the whole batch on PostgreSQL,
-// prepared multi-row upserts on SQLite), and the sensor's last-seen time. A sensor revoked in the
-// meantime gets ErrSensorRevoked and nothing is written.
+// once) with the batch's hourly sightings, compactly encoded, pending their merge into
+// sensor_sightings (sensor_pending.go: shortly after, in the background, and before any reader
+// of the sightings), the alerts (COPY into the day partitions on PostgreSQL, prepared multi-row
+// inserts on SQLite), and the sensor's last-seen time. A sensor revoked in the meantime gets
+// ErrSensorRevoked and nothing is written.
 func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error) {
 	if b.BatchID == "" || len(b.BatchID) > 200 {
 		return IngestResult{}, vaern.Invalid("batch_id", "is required and at most 200 characters")
@@ -55,7 +56,16 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 	if err != nil {
 		return IngestResult{}, err
 	}
+	var pending []byte // NULL: nothing to merge
+	if len(sightings) > 0 {
+		pending = encodeSightings(make([]byte, 0, 64*len(sightings)), sightings)
+	}
 	res := IngestResult{Accepted: len(b.Alerts), Rejected: b.Rejected}
+	defer func() {
+		if pending != nil && !res.Duplicate {
+			s.kickMerge()
+		}
+	}()
 	// body is the transaction; store writes the alerts and the sightings, the engine's way.
 	body := func(tx *Tx, store func() error) error {
 		res = IngestResult{Accepted: len(b.Alerts), Rejected: b.Rejected}
@@ -67,8 +77,8 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 		if n, _ := r.RowsAffected(); n == 0 {
 			return ErrSensorRevoked
 		}
-		r, err = tx.exec(ctx, `INSERT INTO sensor_batches (sensor_id, batch_id, org_id, received_at, accepted, rejected)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_id, batch_id) DO NOTHING`, b.SensorID, b.BatchID, b.OrgID, now, len(b.Alerts), b.Rejected)
+		r, err = tx.exec(ctx, `INSERT INTO sensor_batches (sensor_id, batch_id, org_id, received_at, accepted, rejected, sightings)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_id, batch_id) DO NOTHING`, b.SensorID, b.BatchID, b.OrgID, now, len(b.Alerts), b.Rejected, pending)
 		if err != nil {
 			return err
 		}
@@ -83,18 +93,7 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 		if err := s.alertPartitions(ctx, b.Alerts); err != nil {
 			return res, err
 		}
-		err := s.writeOnConn(ctx, func(tx *Tx, conn *sql.Conn) error {
-			return body(tx, func() error {
-				return onPgx(conn, func(pc *pgx.Conn) error {
-					if len(b.Alerts) > 0 {
-						if _, err := pc.CopyFrom(ctx, pgx.Identifier{"sensor_alerts"}, SensorAlertColumns, &alertSource{b: &b}); err != nil {
-							return fmt.Errorf("store alerts: %w", err)
-						}
-					}
-					return upsertSightingsPg(ctx, pc, sightings)
-				})
-			})
-		})
+		err := s.ingestPg(ctx, &b, pending, &res)
 		return res, err
 	}
 	err = s.Write(ctx, func(tx *Tx) error {
@@ -105,12 +104,68 @@ func (s *Store) Ingest(ctx context.Context, b IngestBatch) (IngestResult, error)
 			if err != nil {
 				return fmt.Errorf("store alerts: %w", err)
 			}
-			return tx.execRows(ctx, sightingUpsert, len(sightings), func(args []any, i int) []any {
-				return appendSightingRow(args, &sightings[i])
-			})
+			return nil
 		})
 	})
 	return res, err
+}
+
+// ingestPgBatch is the batch row and the sensor's last-seen time in one statement: the sensor's
+// update (none: revoked) and the batch's insert (none: a retried batch id) are counted.
+const ingestPgBatch = `WITH s AS (UPDATE sensors SET last_seen = $1 WHERE id = $2 AND org_id = $3 AND revoked_at = 0 RETURNING id),
+	b AS (INSERT INTO sensor_batches (sensor_id, batch_id, org_id, received_at, accepted, rejected, sightings)
+		SELECT $2, $4, $3, $1, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM s) ON CONFLICT (sensor_id, batch_id) DO NOTHING RETURNING 1)
+	SELECT (SELECT COUNT(*) FROM s), (SELECT COUNT(*) FROM b)`
+
+// ingestPg is Ingest on PostgreSQL, on one connection in as few round trips as the bare COPY:
+// BEGIN and the batch row pipelined in one, the alerts' COPY, COMMIT.
+func (s *Store) ingestPg(ctx context.Context, b *IngestBatch, pending []byte, res *IngestResult) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close() // a connection left inside a transaction is discarded by the driver
+	return onPgx(conn, func(pc *pgx.Conn) (err error) {
+		committed := false
+		defer func() {
+			if !committed {
+				_, _ = pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			}
+		}()
+		var q pgx.Batch
+		q.Queue("BEGIN")
+		q.Queue(ingestPgBatch, ms(s.now()), b.SensorID, b.OrgID, b.BatchID, len(b.Alerts), b.Rejected, pending)
+		br := pc.SendBatch(ctx, &q)
+		var updated, inserted int64
+		_, err = br.Exec()
+		if err == nil {
+			err = br.QueryRow().Scan(&updated, &inserted)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		switch {
+		case err != nil:
+			return fmt.Errorf("store batch: %w", mapErr(err))
+		case updated == 0:
+			return ErrSensorRevoked
+		case inserted == 0:
+			res.Duplicate = true
+			if err := pc.QueryRow(ctx, "SELECT accepted, rejected FROM sensor_batches WHERE sensor_id = $1 AND batch_id = $2", b.SensorID, b.BatchID).
+				Scan(&res.Accepted, &res.Rejected); err != nil {
+				return fmt.Errorf("store batch: %w", mapErr(err))
+			}
+		case len(b.Alerts) > 0:
+			if _, err := pc.CopyFrom(ctx, pgx.Identifier{"sensor_alerts"}, SensorAlertColumns, &alertSource{b: b}); err != nil {
+				return fmt.Errorf("store alerts: %w", err)
+			}
+		}
+		if _, err := pc.Exec(ctx, "COMMIT"); err != nil {
+			return fmt.Errorf("commit: %w", mapErr(err))
+		}
+		committed = true
+		return nil
+	})
 }
 
 // SensorSightingColumns are sensor_sightings' columns in the order ingest writes them.

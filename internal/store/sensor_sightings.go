@@ -8,9 +8,9 @@ import (
 	"github.com/vaern/vaern"
 )
 
-// AddSightings adds hourly sightings to the aggregate: counts add up, first and last seen widen.
-// Ingest calls it in the transaction that stores the alerts, so correlation never sees a sighting
-// whose alerts were not stored, nor misses one that was.
+// AddSightings adds hourly sightings to the aggregate directly: counts add up, first and last
+// seen widen (the demo's data; ingest keeps a batch's sightings pending in its batch row instead,
+// sensor_pending.go).
 func (t *Tx) AddSightings(ctx context.Context, list []vaern.Sighting) error {
 	for _, g := range list {
 		if g.Kind == "" || g.Value == "" || g.OrgID == 0 {
@@ -32,9 +32,13 @@ func (t *Tx) AddSightings(ctx context.Context, list []vaern.Sighting) error {
 }
 
 // SightingsSince lists the sightings last seen at or after since, in (kind, value, last seen)
-// order: correlation's input. It reads across members, so only the centre's correlation calls it;
-// nothing it returns is shown to a member.
+// order: correlation's input. The batches' pending sightings are merged first, so that every
+// batch acknowledged before the call is in the answer. It reads across members, so only the
+// centre's correlation calls it; nothing it returns is shown to a member.
 func (s *Store) SightingsSince(ctx context.Context, since time.Time) ([]vaern.Sighting, error) {
+	if err := s.freshSightings(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.query(ctx, `SELECT kind, value, org_id, hour, first_seen, last_seen, count, signature_id, signature
 		FROM sensor_sightings WHERE last_seen >= ? ORDER BY kind, value, last_seen`, ms(since))
 	return collect(rows, err, func(r scanner) (vaern.Sighting, error) {

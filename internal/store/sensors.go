@@ -135,6 +135,19 @@ func (s *Store) SensorByToken(ctx context.Context, tokenHash string) (vaern.Sens
 	return scanSensor(s.queryRow(ctx, "SELECT "+sensorCols+" FROM sensors s WHERE s.token_hash = ? AND s.revoked_at = 0", tokenHash))
 }
 
+// SensorForIngest is SensorByToken with the stamp of the member's sensor settings (their
+// updated_at in Unix milliseconds, -1 if the member has none yet) in the same query, so that an
+// ingest that holds the member's settings already needs no second read to know they are current.
+func (s *Store) SensorForIngest(ctx context.Context, tokenHash string) (vaern.Sensor, int64, error) {
+	var sn vaern.Sensor
+	var c, rv, ls, stamp int64
+	err := s.queryRow(ctx, "SELECT "+sensorCols+`, COALESCE((SELECT x.updated_at FROM sensor_settings x WHERE x.org_id = s.org_id), -1)
+		FROM sensors s WHERE s.token_hash = ? AND s.revoked_at = 0`, tokenHash).
+		Scan(&sn.ID, &sn.OrgID, &sn.UnitID, &sn.Name, &sn.Site, &sn.Type, &c, &rv, &ls, &stamp)
+	sn.CreatedAt, sn.RevokedAt, sn.LastSeen = fromMS(c), fromMS(rv), fromMS(ls)
+	return sn, stamp, mapErr(err)
+}
+
 // SensorHealth is one member's sensors in counts, for the centre's overview (no alert details).
 type SensorHealth struct {
 	OrgID     int64
@@ -263,8 +276,11 @@ func (s *Store) SaveSensorSettings(ctx context.Context, a vaern.Actor, st Sensor
 		if err := tx.ensureSensorSettings(ctx, st.OrgID); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE sensor_settings SET ranges = ?, keep_payload = ?, alert_days = ?, sighting_days = ?, updated_at = ?
-			WHERE org_id = ?`, st.Ranges, st.KeepPayload, st.AlertDays, st.SightingDays, ms(s.now()), st.OrgID); err != nil {
+		// updated_at only ever grows: ingest takes an unchanged stamp for unchanged settings.
+		now := ms(s.now())
+		if _, err := tx.exec(ctx, `UPDATE sensor_settings SET ranges = ?, keep_payload = ?, alert_days = ?, sighting_days = ?,
+			updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at + 1 END WHERE org_id = ?`,
+			st.Ranges, st.KeepPayload, st.AlertDays, st.SightingDays, now, now, st.OrgID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, a, Change{OrgID: st.OrgID, Action: "sensor.settings", ObjectType: "org", ObjectID: st.OrgID,

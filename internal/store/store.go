@@ -54,6 +54,8 @@ type Store struct {
 	saversEnd sync.WaitGroup
 	closeMu   sync.RWMutex
 	closed    bool
+
+	merger sightingMerger // the background merge of pending sightings (sensor_pending.go)
 }
 
 // Options tune how a store is opened.
@@ -131,6 +133,7 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // Close waits for queued writes and closes every connection.
 func (s *Store) Close() error {
+	s.stopMerger()
 	if s.writes != nil {
 		s.closeMu.Lock()
 		if !s.closed {

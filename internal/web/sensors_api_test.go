@@ -164,3 +164,46 @@ func TestSensorIngestRateAndRealFiles(t *testing.T) {
 }
 
 func storeFilter() store.AlertFilter { return store.AlertFilter{} }
+
+// TestSensorIngestSettingsApplyAtOnce: the ingest keeps a member's pseudonymiser while its settings
+// are unchanged (the sensor look-up reads their stamp), and a save applies to the very next batch.
+func TestSensorIngestSettingsApplyAtOnce(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		sn, token := sensorOf(t, s, s.Fix.A, "A:coordinator", "Stamp")
+		line := func(n int) []byte {
+			return []byte(`{"timestamp":"2026-12-02T10:1` + string(rune('0'+n)) + `:00Z","event_type":"alert","src_ip":"203.0.113.5","src_port":5000,"dest_ip":"192.168.1.2","dest_port":22,"proto":"TCP","alert":{"signature_id":2001219,"signature":"ET SCAN","category":"scan","severity":2}}` + "\n")
+		}
+		src := func() string {
+			t.Helper()
+			page, err := s.Store.SensorAlerts(ctx, s.Fix.A.ID, store.AlertFilter{SensorID: sn.ID, Limit: 1})
+			if err != nil || len(page.Alerts) != 1 {
+				t.Fatalf("%v %+v", err, page)
+			}
+			return page.Alerts[0].SrcIP
+		}
+		for i := range 2 { // the second batch takes the cached pseudonymiser
+			if st, _, raw := postBatch(t, s, token, "s"+string(rune('0'+i)), line(i), false); st != 200 {
+				t.Fatalf("%d %s", st, raw)
+			}
+			if got := src(); got != "203.0.113.5" {
+				t.Fatalf("a public source outside the member's ranges was stored as %q", got)
+			}
+		}
+		st, err := s.Store.SensorSettingsOf(ctx, s.Fix.A.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := s.Fix.Users["A:coordinator"]
+		st.Ranges = "203.0.113.0/24"
+		if err := s.Store.SaveSensorSettings(ctx, vaern.Actor{UserID: u.ID, Email: u.Email, OrgID: s.Fix.A.ID, Role: vaern.RoleCoordinator}, st); err != nil {
+			t.Fatal(err)
+		}
+		if st, _, raw := postBatch(t, s, token, "s9", line(9), false); st != 200 {
+			t.Fatalf("%d %s", st, raw)
+		}
+		if got := src(); got == "203.0.113.5" || got == "" {
+			t.Errorf("after the member added 203.0.113.0/24 to its ranges the source was stored as %q, want a pseudonym", got)
+		}
+	})
+}
