@@ -53,7 +53,9 @@ func (s *Server) loadAssessmentUnits(r *http.Request, withUnits bool) (*assessme
 
 // loadAssessmentPage is loadAssessment for a page that also shows the answers (and, with evidence,
 // their evidence) and the bell: everything read in one round trip on PostgreSQL
-// (store.AssessmentPage). The bell's count is kept in the returned request, for s.page.
+// (store.AssessmentPage). The bell's count is kept in the returned request, for s.page. When the
+// person came from the session cache (a SessionInRead route), the session is read in the same round
+// trip and, if it is not the cached one, the answer is errRecheck (see session_cache.go).
 func (s *Server) loadAssessmentPage(r *http.Request, evidence bool) (*assessment, store.AssessmentPage, *http.Request, error) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
@@ -61,8 +63,15 @@ func (s *Server) loadAssessmentPage(r *http.Request, evidence bool) (*assessment
 	if !ok {
 		return nil, store.AssessmentPage{}, r, vaern.ErrNotFound
 	}
-	pd, err := s.st.AssessmentPage(ctx, store.AssessmentPageQuery{OrgID: p.Org.ID, UserID: p.User.ID, AssessmentID: id,
-		Evidence: evidence, WithUnits: true})
+	q := store.AssessmentPageQuery{OrgID: p.Org.ID, UserID: p.User.ID, AssessmentID: id, Evidence: evidence, WithUnits: true}
+	rc := recheckFrom(ctx)
+	if rc != nil {
+		q.Session, q.Now, q.Idle = rc.cached.Session.ID, s.st.Now(), s.cfg.SessionIdle
+	}
+	pd, err := s.st.AssessmentPage(ctx, q)
+	if rc != nil && !sameSession(pd.Principal, rc.cached) {
+		return nil, store.AssessmentPage{}, r, errRecheck // nothing read is used
+	}
 	if err != nil {
 		return nil, pd, r, err
 	}

@@ -428,6 +428,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 // failErr answers a handler error with the status of its kind (httpx.Status, the same mapping as
 // the API's); anything unexpected is a 500, logged once.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errRecheck) {
+		if rc := recheckFrom(r.Context()); rc != nil {
+			rc.again(w, r)
+			return
+		}
+	}
 	if s.badParam(w, r, err) {
 		return
 	}
