@@ -32,6 +32,10 @@ type Route struct {
 	// (store.SessionCheck), so a JSON request may take its session from a short-lived cache
 	// (web/session_cache.go).
 	SessionInWrite bool
+	// SessionInRead pages read the browser session again together with their own data, in the
+	// same round trip (store.AssessmentPage), so a GET may take its session from the same cache;
+	// a page that finds the session gone or changed is authorized again from the database.
+	SessionInRead bool
 	// Doc describes an API route for the OpenAPI document.
 	Doc *Doc
 }

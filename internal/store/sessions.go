@@ -55,15 +55,18 @@ func scanPrincipal(r scanner, extra ...any) (*vaern.Principal, error) {
 	return p, nil
 }
 
-// LoadSession returns who is behind a session: user, organisation and role in one query. A session
-// whose membership has gone, whose user is disabled, or that has expired, is not found.
-func (s *Store) LoadSession(ctx context.Context, id string, now time.Time, idle time.Duration) (*vaern.Principal, error) {
+// sessionQuery reads a session with its person, organisation and role (argument: the session id).
+const sessionQuery = `SELECT ` + principalCols + `, x.mfa_pending, x.created_at, x.last_seen_at, x.expires_at, x.ip, x.user_agent,
+		x.auth_method, x.idp_id, x.idp_session, x.idp_subject, x.idp_id_token
+		FROM sessions x` + principalFrom + `WHERE x.id = ?`
+
+// scanSession scans a row of sessionQuery and checks the session is live: its user is not disabled
+// and it has not expired or been idle longer than idle. A dead one is vaern.ErrNotFound.
+func scanSession(r scanner, id string, now time.Time, idle time.Duration) (*vaern.Principal, error) {
 	ses := &vaern.Session{ID: id}
 	var c, l, e int64
-	p, err := scanPrincipal(s.queryRow(ctx, `SELECT `+principalCols+`, x.mfa_pending, x.created_at, x.last_seen_at, x.expires_at, x.ip, x.user_agent,
-		x.auth_method, x.idp_id, x.idp_session, x.idp_subject, x.idp_id_token
-		FROM sessions x`+principalFrom+`WHERE x.id = ?`, id),
-		&ses.MFAPending, &c, &l, &e, &ses.IP, &ses.UserAgent, &ses.AuthMethod, &ses.IdPID, &ses.IdPSession, &ses.IdPSubject, &ses.IdPIDToken)
+	p, err := scanPrincipal(r, &ses.MFAPending, &c, &l, &e, &ses.IP, &ses.UserAgent, &ses.AuthMethod, &ses.IdPID, &ses.IdPSession,
+		&ses.IdPSubject, &ses.IdPIDToken)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +77,12 @@ func (s *Store) LoadSession(ctx context.Context, id string, now time.Time, idle 
 	}
 	p.Session = ses
 	return p, nil
+}
+
+// LoadSession returns who is behind a session: user, organisation and role in one query. A session
+// whose membership has gone, whose user is disabled, or that has expired, is not found.
+func (s *Store) LoadSession(ctx context.Context, id string, now time.Time, idle time.Duration) (*vaern.Principal, error) {
+	return scanSession(s.queryRow(ctx, sessionQuery, id), id, now, idle)
 }
 
 // TouchSession records activity. Callers only call it when the last touch is a while ago, so that

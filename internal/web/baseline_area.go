@@ -62,7 +62,7 @@ func hasUnitQuestions(a *framework.Area) bool {
 // (unit=0) or for one unit.
 func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x, err := s.loadAssessment(r)
+	x, pd, r, err := s.loadAssessmentPage(r, true)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -83,17 +83,8 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	answers, err := s.st.Answers(ctx, x.P.Org.ID, x.A.ID)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	ev, err := s.st.EvidenceFor(ctx, x.P.Org.ID, x.A.ID)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	am := answerMap(answers)
+	ev := pd.Evidence
+	am := answerMap(pd.Answers)
 	manage := vaern.Can(x.P.Role, vaern.PermBaselineManage) && x.Editable
 	d := &areaData{X: x, Area: area, Unit: unit, UnitName: x.UnitName[unit]}
 	var views []answerView

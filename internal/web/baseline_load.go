@@ -8,6 +8,7 @@ import (
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/framework"
 	"github.com/vaern/vaern/internal/httpx"
+	"github.com/vaern/vaern/internal/store"
 )
 
 // assessment is what every assessment page needs: the assessment, its framework, the
@@ -41,6 +42,46 @@ func (s *Server) loadAssessmentUnits(r *http.Request, withUnits bool) (*assessme
 	if err != nil {
 		return nil, err
 	}
+	var units []vaern.Unit
+	if withUnits {
+		if units, err = s.st.Units(ctx, p.Org.ID); err != nil {
+			return nil, err
+		}
+	}
+	return s.finishAssessment(ctx, p, a, units, withUnits)
+}
+
+// loadAssessmentPage is loadAssessment for a page that also shows the answers (and, with evidence,
+// their evidence) and the bell: everything read in one round trip on PostgreSQL
+// (store.AssessmentPage). The bell's count is kept in the returned request, for s.page. When the
+// person came from the session cache (a SessionInRead route), the session is read in the same round
+// trip and, if it is not the cached one, the answer is errRecheck (see session_cache.go).
+func (s *Server) loadAssessmentPage(r *http.Request, evidence bool) (*assessment, store.AssessmentPage, *http.Request, error) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	id, ok := httpx.PathID(r, "id")
+	if !ok {
+		return nil, store.AssessmentPage{}, r, vaern.ErrNotFound
+	}
+	q := store.AssessmentPageQuery{OrgID: p.Org.ID, UserID: p.User.ID, AssessmentID: id, Evidence: evidence, WithUnits: true}
+	rc := recheckFrom(ctx)
+	if rc != nil {
+		q.Session, q.Now, q.Idle = rc.cached.Session.ID, s.st.Now(), s.cfg.SessionIdle
+	}
+	pd, err := s.st.AssessmentPage(ctx, q)
+	if rc != nil && !sameSession(pd.Principal, rc.cached) {
+		return nil, store.AssessmentPage{}, r, errRecheck // nothing read is used
+	}
+	if err != nil {
+		return nil, pd, r, err
+	}
+	r = r.WithContext(withUnread(ctx, pd.Unread))
+	x, err := s.finishAssessment(ctx, p, pd.Assessment, pd.Units, true)
+	return x, pd, r, err
+}
+
+// finishAssessment reads the framework and, for a respondent, the delegations that reach them.
+func (s *Server) finishAssessment(ctx context.Context, p *vaern.Principal, a vaern.Assessment, units []vaern.Unit, withUnits bool) (*assessment, error) {
 	info, f, err := s.st.Framework(ctx, a.Round.FrameworkID)
 	if err != nil {
 		return nil, err
@@ -51,10 +92,6 @@ func (s *Server) loadAssessmentUnits(r *http.Request, withUnits bool) (*assessme
 		return err == nil
 	}
 	if withUnits {
-		units, err := s.st.Units(ctx, p.Org.ID)
-		if err != nil {
-			return nil, err
-		}
 		x.Units = units
 		for _, u := range units {
 			x.UnitName[u.ID] = u.Name

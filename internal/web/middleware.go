@@ -152,73 +152,91 @@ func (s *Server) guard(rt httpx.Route) http.Handler {
 			rt.Handler(w, r)
 			return
 		}
-		var p *vaern.Principal
-		var err error
-		inWrite := rt.SessionInWrite && wantsJSON(r) && s.st.BatchesSaves()
-		if inWrite {
-			p = s.cachedPrincipal(r, s.st.Now())
-		}
-		if p == nil {
-			p, err = s.authenticate(w, r)
-			if inWrite && err == nil {
-				s.scache.put(p, s.st.Now())
-			}
-		}
-		if err != nil {
-			// The session could not be looked up (the database is down, say): that is not being
-			// signed out, so never send the person to the sign-in page for it.
-			if rt.API {
-				s.log.Warn("authenticate", "err", err, "request_id", httpx.RequestID(r.Context()))
-				httpx.WriteError(w, r, err)
-			} else {
-				s.failErr(w, r, err)
-			}
-			return
-		}
-		if p != nil {
-			r = r.WithContext(httpx.WithPrincipal(r.Context(), p))
-			if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
-				info.userID, info.orgID = p.User.ID, p.Org.ID
-			}
-		}
-		if rt.Perm == vaern.PermPublic {
-			rt.Handler(w, r)
-			return
-		}
-		if p == nil {
-			if rt.API {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="vaern"`)
-				httpx.WriteProblem(w, r, http.StatusUnauthorized, "sign in or send an API token")
-				return
-			}
-			next := r.URL.RequestURI()
-			if r.Method != http.MethodGet {
-				next = "/"
-			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-			return
-		}
-		// An organisation that requires two-factor sign-in lets its users reach only the enrolment
-		// page and sign-out until they have enrolled.
-		if p.Org.Require2FA && !p.User.TOTPEnabled && !strings.HasPrefix(rt.Pattern, "/account/2fa") && rt.Pattern != "/logout" {
-			if rt.API {
-				httpx.WriteProblem(w, r, http.StatusForbidden, "your organisation requires two-factor sign-in; enrol in the web interface first")
-				return
-			}
-			s.setFlash(w, "flash.2fa_required")
-			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
-			return
-		}
-		if !vaern.Can(p.Role, rt.Perm) {
-			if rt.API {
-				httpx.WriteProblem(w, r, http.StatusForbidden, "your role does not allow this")
-				return
-			}
-			s.fail(w, r, http.StatusForbidden, "")
-			return
-		}
-		rt.Handler(w, r)
+		s.authorize(w, r, rt, true)
 	})
+}
+
+// authorize finds the request's principal and enforces the route's permission, then runs the
+// route. mayCache lets a SessionInWrite or SessionInRead route take the person from the short-lived
+// session cache (session_cache.go); a SessionInRead route that finds its session changed calls it
+// again without.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt httpx.Route, mayCache bool) {
+	var p *vaern.Principal
+	var err error
+	inWrite := mayCache && rt.SessionInWrite && wantsJSON(r) && s.st.BatchesSaves()
+	inRead := rt.SessionInRead && r.Method == http.MethodGet && s.st.BatchesSaves()
+	if inWrite || (inRead && mayCache) {
+		p = s.cachedPrincipal(r, s.st.Now())
+	}
+	if p != nil && inRead {
+		cached := p
+		r = r.WithContext(context.WithValue(r.Context(), recheckKey{}, &recheck{cached: cached, again: func(w http.ResponseWriter, r *http.Request) {
+			s.scache.drop(cached.Session.ID)
+			s.authorize(w, r, rt, false)
+		}}))
+	} else if inRead {
+		r = r.WithContext(context.WithValue(r.Context(), recheckKey{}, (*recheck)(nil)))
+	}
+	if p == nil {
+		p, err = s.authenticate(w, r)
+		if (inWrite || inRead) && err == nil {
+			s.scache.put(p, s.st.Now())
+		}
+	}
+	if err != nil {
+		// The session could not be looked up (the database is down, say): that is not being
+		// signed out, so never send the person to the sign-in page for it.
+		if rt.API {
+			s.log.Warn("authenticate", "err", err, "request_id", httpx.RequestID(r.Context()))
+			httpx.WriteError(w, r, err)
+		} else {
+			s.failErr(w, r, err)
+		}
+		return
+	}
+	if p != nil {
+		r = r.WithContext(httpx.WithPrincipal(r.Context(), p))
+		if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+			info.userID, info.orgID = p.User.ID, p.Org.ID
+		}
+	}
+	if rt.Perm == vaern.PermPublic {
+		rt.Handler(w, r)
+		return
+	}
+	if p == nil {
+		if rt.API {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vaern"`)
+			httpx.WriteProblem(w, r, http.StatusUnauthorized, "sign in or send an API token")
+			return
+		}
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = "/"
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	// An organisation that requires two-factor sign-in lets its users reach only the enrolment
+	// page and sign-out until they have enrolled.
+	if p.Org.Require2FA && !p.User.TOTPEnabled && !strings.HasPrefix(rt.Pattern, "/account/2fa") && rt.Pattern != "/logout" {
+		if rt.API {
+			httpx.WriteProblem(w, r, http.StatusForbidden, "your organisation requires two-factor sign-in; enrol in the web interface first")
+			return
+		}
+		s.setFlash(w, "flash.2fa_required")
+		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+		return
+	}
+	if !vaern.Can(p.Role, rt.Perm) {
+		if rt.API {
+			httpx.WriteProblem(w, r, http.StatusForbidden, "your role does not allow this")
+			return
+		}
+		s.fail(w, r, http.StatusForbidden, "")
+		return
+	}
+	rt.Handler(w, r)
 }
 
 // tooLarge answers 413: problem+json to API and script clients, the error page to browsers.

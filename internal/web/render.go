@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -270,6 +271,14 @@ func nav(p *vaern.Principal, current string) []NavItem {
 }
 
 // page builds the common page data for the request.
+type unreadKey struct{}
+
+// withUnread notes the signed-in person's unread count, read by the handler together with its own
+// data, so that s.page does not read it again.
+func withUnread(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, unreadKey{}, n)
+}
+
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data any) *Page {
 	p := httpx.PrincipalFrom(r.Context())
 	lang := s.lang(r, p)
@@ -290,7 +299,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 		}
 		return info.Title
 	}
-	if p != nil {
+	if n, ok := ctx.Value(unreadKey{}).(int); ok && p != nil {
+		pg.Unread = n // read with the page's data (withUnread)
+	} else if p != nil {
 		// A failed count shows an empty bell rather than failing the page (also on the 503 page).
 		pg.Unread, _ = s.st.UnreadNotifications(ctx, p.Org.ID, p.User.ID)
 	}
@@ -417,6 +428,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 // failErr answers a handler error with the status of its kind (httpx.Status, the same mapping as
 // the API's); anything unexpected is a 500, logged once.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errRecheck) {
+		if rc := recheckFrom(r.Context()); rc != nil {
+			rc.again(w, r)
+			return
+		}
+	}
 	if s.badParam(w, r, err) {
 		return
 	}

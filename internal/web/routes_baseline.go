@@ -21,7 +21,7 @@ func (s *Server) baselineRoutes() []httpx.Route {
 		{Method: get, Pattern: "/baseline", Perm: view, Handler: s.baselineList},
 		{Method: get, Pattern: "/tasks", Perm: view, Handler: s.tasks},
 		{Method: get, Pattern: "/baseline/{id}", Perm: view, Handler: s.baselineOverview, IDKind: "assessment"},
-		{Method: get, Pattern: "/baseline/{id}/area", Perm: view, Handler: s.baselineArea, IDKind: "assessment"},
+		{Method: get, Pattern: "/baseline/{id}/area", Perm: view, Handler: s.baselineArea, IDKind: "assessment", SessionInRead: true},
 		{Method: get, Pattern: "/baseline/{id}/history", Perm: view, Handler: s.baselineHistory, IDKind: "assessment"},
 		{Method: get, Pattern: "/baseline/{id}/scores", Perm: view, Handler: s.baselineScores, IDKind: "assessment"},
 		{Method: post, Pattern: "/baseline/{id}/answers", Perm: answer, Handler: s.baselineSave, IDKind: "assessment", SessionInWrite: true},

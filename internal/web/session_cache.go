@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"reflect"
 	"sync"
 	"time"
 
@@ -19,6 +22,17 @@ import (
 // signed-out, expired or disabled session therefore never saves anything; the cache only spares
 // the read. Entries are dropped when the write refuses the session, on sign-out, when they are
 // older than sessionCacheFor, and when the session's last use is due to be recorded again.
+
+// A page marked SessionInRead (the focus-area page, which reads its data in one round trip on
+// PostgreSQL) may take the person from the same cache, because it reads the session again in that
+// round trip, with exactly LoadSession's query and checks, before anything of the page is used:
+// the guard authorizes the request on the cached person and hands the page a recheck; the page
+// compares the session it read with the cached one and, if the session is gone, dead, or anything
+// of the person differs (role, unit, organisation, name, language, two-factor state), discards
+// everything it read and calls recheck.again, which drops the entry and authorizes the request
+// anew from the database (a signed-out person is sent to sign in, a changed one gets the page as
+// they are now). A page is therefore never shown on a session the database does not hold, as it
+// is, at the moment the page's data are read.
 
 const (
 	sessionCacheFor = 10 * time.Second
@@ -98,4 +112,35 @@ func (s *Server) sessionCheck(p *vaern.Principal) *store.SessionCheck {
 		return nil
 	}
 	return &store.SessionCheck{ID: p.Session.ID, Now: s.st.Now(), Idle: s.cfg.SessionIdle}
+}
+
+type recheckKey struct{}
+
+// recheck is what a SessionInRead page gets when its person came from the cache.
+type recheck struct {
+	cached *vaern.Principal
+	again  func(w http.ResponseWriter, r *http.Request)
+}
+
+// errRecheck is a SessionInRead page's error when the session it read differs from the cached one;
+// failErr answers it by authorizing the request again (recheck.again).
+var errRecheck = errors.New("web: the cached session has changed")
+
+// recheckFrom returns the request's recheck, nil when its person was read from the database.
+func recheckFrom(ctx context.Context) *recheck {
+	rc, _ := ctx.Value(recheckKey{}).(*recheck)
+	return rc
+}
+
+// sameSession reports whether fresh, the session read with the page's data, is the cached one
+// (its last use aside, which another app node may have recorded since).
+func sameSession(fresh, cached *vaern.Principal) bool {
+	if fresh == nil || cached == nil || fresh.Session == nil || cached.Session == nil {
+		return false
+	}
+	f := *fresh
+	ses := *fresh.Session
+	ses.LastSeenAt = cached.Session.LastSeenAt
+	f.Session = &ses
+	return reflect.DeepEqual(&f, cached)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/vaern/vaern"
@@ -40,6 +41,62 @@ func TestAutosaveAfterSignOutSavesNothing(t *testing.T) {
 			if a.QuestionID == "GOV-01" && a.Value != "yes" {
 				t.Fatalf("the signed-out session's autosave was stored: %q", a.Value)
 			}
+		}
+	})
+}
+
+// TestAreaPageRereadsCachedSession checks the focus-area page, which may take its person from the
+// session cache on PostgreSQL (SessionInRead), never shows anything on a session the database no
+// longer holds as cached: right after pages that put the session in the cache, a role taken away
+// shows the page as the viewer's (no answer forms), a disabled user and a session signed out
+// elsewhere are sent to sign in. It fails if the page trusts the cached person.
+func TestAreaPageRereadsCachedSession(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		sys := vaern.System("test")
+		id := baselineFor(t, s).byOrg[s.Fix.A.ID]
+		path := fmt.Sprintf("/baseline/%d/area?a=GOV", id)
+		u := s.Fix.Users["A:coordinator"]
+		c := signIn(t, s, "A:coordinator")
+		for i := range 3 {
+			r := c.get(path)
+			wantStatus(t, "coordinator's page", r, http.StatusOK)
+			if !strings.Contains(r.Body, "data-autosave") {
+				t.Fatalf("visit %d: the coordinator's page has no answer form", i)
+			}
+		}
+
+		// The role taken away (by a second coordinator, as a member keeps one): the next page is
+		// the viewer's.
+		other := s.Fix.Users["A:viewer"]
+		if err := s.Store.SetRole(ctx, vaern.Actor{UserID: u.ID, OrgID: s.Fix.A.ID, Role: vaern.RoleCoordinator}, s.Fix.A.ID, other.ID, vaern.RoleCoordinator, 0); err != nil {
+			t.Fatal(err)
+		}
+		boss := vaern.Actor{UserID: other.ID, OrgID: s.Fix.A.ID, Role: vaern.RoleCoordinator}
+		if err := s.Store.SetRole(ctx, boss, s.Fix.A.ID, u.ID, vaern.RoleViewer, 0); err != nil {
+			t.Fatal(err)
+		}
+		r := c.get(path)
+		wantStatus(t, "page after the role changed", r, http.StatusOK)
+		if strings.Contains(r.Body, "data-autosave") {
+			t.Fatal("the page still offers answer forms after the role became viewer")
+		}
+		if err := s.Store.SetRole(ctx, boss, s.Fix.A.ID, u.ID, vaern.RoleCoordinator, 0); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, "coordinator again", c.get(path), http.StatusOK)
+		wantStatus(t, "coordinator again, cached", c.get(path), http.StatusOK)
+
+		// Signed out everywhere (another node, say): sent to sign in, nothing of the page shown.
+		if _, err := s.Store.SignOutEverywhere(ctx, sys, s.Fix.A.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		r = c.get(path)
+		if r.StatusCode == http.StatusOK || strings.Contains(r.Body, "GOV-01") {
+			t.Fatalf("the page after signing out everywhere answered %d with the questions", r.StatusCode)
+		}
+		if loc := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+			t.Fatalf("after signing out: %d to %q, want 303 to /login", r.StatusCode, loc)
 		}
 	})
 }

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/vaern/vaern"
+)
+
+// AssessmentPageQuery names what a focus-area page reads of one of an organisation's assessments.
+type AssessmentPageQuery struct {
+	OrgID, UserID, AssessmentID int64
+	// Session, when set, is read again with the page's data (as LoadSession reads it, live at Now
+	// with Idle) so that a caller who took the person from a short-lived cache learns, in the same
+	// round trip, whether the session still stands and is still the same person.
+	Session   string
+	Now       time.Time
+	Idle      time.Duration
+	Evidence  bool // also the evidence of every answer
+	WithUnits bool // also the organisation's units
+}
+
+// ErrSessionGone is AssessmentPage's answer when the session it was asked to read again is gone,
+// expired, idle too long, or its user disabled: none of the page's data may be shown for it.
+var ErrSessionGone = errors.New("store: the session is no longer valid")
+
+// AssessmentPage is what AssessmentPageQuery read.
+type AssessmentPage struct {
+	Principal  *vaern.Principal // the session read again, when asked for
+	Assessment vaern.Assessment
+	Units      []vaern.Unit
+	Answers    []vaern.Answer
+	Evidence   map[int64][]vaern.Evidence
+	Unread     int // the person's unread notifications (the bell)
+}
+
+// AssessmentPage reads an assessment with its answers, the organisation's units, the evidence and
+// the person's unread count in one round trip on PostgreSQL (see readBatch). Every query is scoped
+// by the organisation exactly as Assessment, Units, Answers, EvidenceFor and UnreadNotifications
+// scope theirs; an assessment of another organisation is vaern.ErrNotFound.
+func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (AssessmentPage, error) {
+	var out AssessmentPage
+	var b readBatch
+	var sessionErr error
+	if q.Session != "" {
+		b.add(func(rows batchRows) error {
+			if !rows.Next() {
+				sessionErr = vaern.ErrNotFound
+				return nil
+			}
+			out.Principal, sessionErr = scanSession(rows, q.Session, q.Now, q.Idle)
+			return nil
+		}, sessionQuery, q.Session)
+	}
+	var list []vaern.Assessment
+	b.add(collectInto(&list, scanAssessment), "SELECT "+assessmentCols+assessmentFrom+"WHERE x.org_id = ? AND x.id = ?", q.OrgID, q.AssessmentID)
+	if q.WithUnits {
+		b.add(collectInto(&out.Units, scanUnit), "SELECT "+unitCols+" FROM units WHERE org_id = ? ORDER BY name, id", q.OrgID)
+	}
+	b.add(collectInto(&out.Answers, scanAnswer), "SELECT "+answerCols+answerFrom+`
+		WHERE a.org_id = ? AND a.assessment_id = ? ORDER BY a.question_id, a.unit_id`, q.OrgID, q.AssessmentID)
+	var ev []vaern.Evidence
+	if q.Evidence {
+		b.add(collectInto(&ev, func(r scanner) (vaern.Evidence, error) { return scanEvidence(r) }),
+			"SELECT "+prefixCols(evidenceCols, "e.")+` FROM evidence e JOIN answers a ON a.id = e.answer_id
+		WHERE e.org_id = ? AND a.assessment_id = ? ORDER BY e.id`, q.OrgID, q.AssessmentID)
+	}
+	if q.UserID != 0 {
+		b.add(func(rows batchRows) error {
+			if rows.Next() {
+				return rows.Scan(&out.Unread)
+			}
+			return nil
+		}, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0", q.UserID, q.OrgID)
+	}
+	if err := s.runBatch(ctx, &b); err != nil {
+		return out, err
+	}
+	if sessionErr != nil {
+		out.Principal = nil
+		if sessionErr == vaern.ErrNotFound {
+			return out, ErrSessionGone
+		}
+		return out, sessionErr
+	}
+	if len(list) == 0 {
+		return out, vaern.ErrNotFound
+	}
+	out.Assessment = list[0]
+	out.Evidence = map[int64][]vaern.Evidence{}
+	for _, e := range ev {
+		out.Evidence[e.AnswerID] = append(out.Evidence[e.AnswerID], e)
+	}
+	return out, nil
+}
