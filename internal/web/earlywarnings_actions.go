@@ -75,11 +75,6 @@ func (s *Server) ewDismiss(w http.ResponseWriter, r *http.Request) {
 // all members or only those whose sensors saw it, a confidence and an expiry (30 days by
 // default). The indicator then is in every export those members' sensors pull.
 
-const (
-	ewShareDays       = 30
-	ewShareConfidence = 70
-)
-
 // ewShareable says whether the early warning's indicator can still be shared: the indicator
 // store has a type for its kind and the analyst has not judged it harmless.
 func ewShareable(ew vaern.EarlyWarning) bool {
@@ -87,8 +82,7 @@ func ewShareable(ew vaern.EarlyWarning) bool {
 }
 
 func ewDefaultShare(ew vaern.EarlyWarning, now time.Time) store.EarlyShare {
-	return store.EarlyShare{TLP: access.Amber, Confidence: ewShareConfidence, ExpiresAt: now.AddDate(0, 0, ewShareDays),
-		Description: correlate.IndicatorDescription(ew)}
+	return store.DefaultEarlyShare(correlate.IndicatorDescription(ew), now)
 }
 
 // ewReadShare reads the share form; an empty field takes its default.
