@@ -22,14 +22,8 @@ import (
 func (s *Server) ewAdvise(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
-	id, ok := httpx.PathID(r, "id")
+	ew, id, ok := orgObject(s, w, r, s.st.EarlyWarning)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	ew, err := s.st.EarlyWarning(ctx, p.Org.ID, id)
-	if err != nil {
-		s.failErr(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -125,14 +119,8 @@ func ewReadShare(f url.Values, ew vaern.EarlyWarning, now time.Time) (store.Earl
 func (s *Server) ewShare(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
-	id, ok := httpx.PathID(r, "id")
+	ew, id, ok := orgObject(s, w, r, s.st.EarlyWarning)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	ew, err := s.st.EarlyWarning(ctx, p.Org.ID, id)
-	if err != nil {
-		s.failErr(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
