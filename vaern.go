@@ -93,10 +93,16 @@ type User struct {
 	Name        string
 	Lang        string // "", "da", "nb" or "en"; "" follows the browser
 	TOTPEnabled bool
+	HasPasskey  bool // at least one passkey (WebAuthn credential) registered
 	Disabled    bool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
+
+// HasSecondFactor reports whether the user has a second factor: a TOTP app or a passkey. It is what
+// an organisation's two-factor rule asks for, what the password sign-in then requires, and what
+// onboarding counts.
+func (u User) HasSecondFactor() bool { return u.TOTPEnabled || u.HasPasskey }
 
 // Membership places a user in an organisation with a role, optionally in a unit.
 type Membership struct {

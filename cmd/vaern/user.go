@@ -157,7 +157,7 @@ func cmdUser(ctx context.Context, e env, args []string) error {
 		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tUNIT\t2FA")
 		for _, p := range people {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%v\n", p.ID, p.Email, p.Name, p.Role, strings.TrimSpace(p.UnitName), p.TOTPEnabled)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%v\n", p.ID, p.Email, p.Name, p.Role, strings.TrimSpace(p.UnitName), p.HasSecondFactor())
 		}
 		tw.Flush()
 	}

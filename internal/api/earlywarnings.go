@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vaern/vaern"
+	"github.com/vaern/vaern/internal/correlate"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/store"
 )
@@ -18,6 +19,11 @@ func (a *API) earlyWarningRoutes() []httpx.Route {
 				Response: "EarlyWarning", Array: true,
 				Params: []httpx.Param{{Name: "status", Description: "open, advised, dismissed or suppressed", Type: "string"},
 					{Name: "kind", Description: "ip, domain, ja3, ja4 or signature", Type: "string"}}}},
+		{Method: http.MethodPost, Pattern: "/api/v1/centre/early-warnings/{id}/indicator", Perm: vaern.PermSensorsCentre, Handler: a.earlyWarningShare,
+			API: true, IDKind: "early-warning",
+			Doc: &httpx.Doc{Summary: "Share the early warning's indicator with the members' sensors (TLP:AMBER to all members, confidence 70, " +
+				"expiring in 30 days), linked both ways and audited; a warning shared before answers 200 with the same indicator",
+				Tag: "sensors", Response: "EarlyWarningShared", Idempotent: true}},
 	}
 }
 
@@ -33,6 +39,10 @@ func earlyWarningsSchemas() map[string]any {
 			"suppressed_by": str(""), "advisory_id": integer(),
 			"indicator_id": map[string]any{"type": "integer", "description": "the indicator it was shared as with the members' sensors, 0 if none"},
 		}, "id", "kind", "indicator", "members", "first_seen", "last_seen", "status"),
+		"EarlyWarningShared": obj(map[string]any{
+			"early_warning_id": integer(),
+			"indicator_id":     map[string]any{"type": "integer", "description": "the centre's indicator the warning is shared as"},
+		}, "early_warning_id", "indicator_id"),
 	}
 }
 
@@ -77,4 +87,37 @@ func (a *API) earlyWarnings(w http.ResponseWriter, r *http.Request) {
 			Status: e.Status, SuppressedBy: e.SuppressedBy, AdvisoryID: e.AdvisoryID, IndicatorID: e.IndicatorID})
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+type earlyWarningSharedJSON struct {
+	EarlyWarningID int64 `json:"early_warning_id"`
+	IndicatorID    int64 `json:"indicator_id"`
+}
+
+// earlyWarningShare shares an early warning as an indicator with the share's defaults, as the
+// web's share form does untouched: 201 for a new indicator, 200 for the one shared before.
+func (a *API) earlyWarningShare(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := httpx.PrincipalFrom(ctx)
+	id, ok := httpx.PathID(r, "id")
+	if !ok {
+		httpx.WriteError(w, r, vaern.ErrNotFound)
+		return
+	}
+	ew, err := a.st.EarlyWarning(ctx, p.Org.ID, id)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	res, err := a.st.ShareEarlyWarning(ctx, p.Actor(a.cfg.ClientIP(r)), p.Org.ID, id,
+		store.DefaultEarlyShare(correlate.IndicatorDescription(ew), a.st.Now()))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if res.Before {
+		status = http.StatusOK
+	}
+	httpx.WriteJSON(w, status, earlyWarningSharedJSON{EarlyWarningID: id, IndicatorID: res.IndicatorID})
 }

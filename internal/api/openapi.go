@@ -180,12 +180,22 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 			}
 			ok["content"] = content
 		}
+		var again map[string]any
+		if rt.Doc.Idempotent && rt.Method == http.MethodPost {
+			again = map[string]any{"description": "Done before: the same answer as when it was made"}
+			if c, ok := ok["content"]; ok {
+				again["content"] = c
+			}
+		}
 		problem := func(desc string) map[string]any {
 			return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 		}
 		// Every API route shares the per-address and per-token rate limits.
 		responses := map[string]any{status: ok, "429": problem("Too many requests; Retry-After says when to try again"),
 			"503": problem("The database is briefly out of reach; Retry-After says when to try again")}
+		if again != nil {
+			responses["200"] = again
+		}
 		if rt.Perm != vaern.PermPublic {
 			responses["401"] = problem("Not signed in, or the token is unknown, expired or revoked")
 			responses["403"] = problem("The caller's role does not allow this")

@@ -53,6 +53,9 @@ type Doc struct {
 	Produces []string
 	// NotModified documents 304: the route answers a matching If-None-Match without a body.
 	NotModified bool
+	// Idempotent documents a POST that answers 201 when it made the object and 200, with the same
+	// body, when it had been made before.
+	Idempotent bool
 	// StringPath names path parameters that are strings (a file name) rather than ids.
 	StringPath []string
 }

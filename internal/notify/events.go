@@ -27,6 +27,8 @@ func (n *Notifier) Hook(ctx context.Context, tx *store.Tx, a vaern.Actor, c stor
 		err = n.incidentNotice(ctx, tx, a, c)
 	case "subscription.request", "subscription.end", "subscription.approve", "subscription.decline":
 		err = n.subscriptionNotice(ctx, tx, a, c)
+	case "advisory.publish":
+		err = n.earlyAdvisoryNotice(ctx, tx, a, c)
 	case "knowledge.create", "knowledge.comment":
 		err = n.knowledgeNotice(ctx, tx, a, c)
 	case "knowledge.hide", "knowledge.show", "knowledge.delete", "knowledge.comment_hide", "knowledge.comment_show", "knowledge.comment_delete":

@@ -54,6 +54,8 @@ const (
 	// Sensors (issue 14): correlation's early warnings.
 	EarlyWarning       = "sensor.early_warning"        // the centre: k members saw an indicator within the window
 	EarlyWarningMember = "sensor.early_warning_member" // a member: an indicator its sensors saw was seen by others too
+	// A member: the centre published an advisory drafted from an early warning and addressed to it.
+	EarlyWarningAdvisory = "sensor.early_warning_advisory"
 
 	KnowledgePost  = "knowledge.post"  // a new post or thread in a topic the person follows
 	KnowledgeReply = "knowledge.reply" // a comment on one's post, a reply in one's thread or a followed topic
@@ -89,6 +91,7 @@ var Kinds = []Kind{
 	{Name: ServiceDecision, Module: "services", Perm: vaern.PermServicesRequest},
 	{Name: EarlyWarning, Module: "sensors", Perm: vaern.PermSensorsCentre},
 	{Name: EarlyWarningMember, Module: "sensors", Perm: vaern.PermSensorsManage},
+	{Name: EarlyWarningAdvisory, Module: "sensors", Perm: vaern.PermWarningsView},
 	// The network's conversation comes in the daily digest unless the person wants it at once.
 	{Name: KnowledgePost, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},
 	{Name: KnowledgeReply, Module: "knowledge", Perm: vaern.PermKnowledgeView, Default: vaern.NotifyDigest},

@@ -30,6 +30,21 @@ type EarlyShare struct {
 type EarlyShared struct {
 	IndicatorID int64
 	Created     bool // a new indicator; false: the warning's earlier one, or one that already had the value
+	Before      bool // the warning had been shared before: nothing changed
+}
+
+// The share's defaults: what the analyst's form starts from and what the API and the advisory's
+// "share too" use: TLP:AMBER to all members, confidence 70, expiring in 30 days.
+const (
+	EarlyShareDays       = 30
+	EarlyShareConfidence = 70
+)
+
+// DefaultEarlyShare is a share with the defaults and the given description (the correlate
+// package writes it from the warning).
+func DefaultEarlyShare(description string, now time.Time) EarlyShare {
+	return EarlyShare{TLP: access.Amber, Confidence: EarlyShareConfidence, ExpiresAt: now.AddDate(0, 0, EarlyShareDays),
+		Description: description}
 }
 
 // EarlyIndicatorType is the indicator store's type of an early warning's kind, "" for a kind the
@@ -69,7 +84,7 @@ func (t *Tx) shareEarly(ctx context.Context, a vaern.Actor, centreID, id int64, 
 			return out, err
 		}
 		if n > 0 {
-			out.IndicatorID = w.IndicatorID
+			out.IndicatorID, out.Before = w.IndicatorID, true
 			return out, nil
 		}
 	}

@@ -12,12 +12,13 @@ import (
 // lower-cased e-mail address and its secret the argon2id hash.
 const ProviderPassword = "password"
 
-const userCols = `u.id, u.email, u.name, u.lang, u.totp_enabled, u.disabled, u.created_at, u.updated_at`
+const userCols = `u.id, u.email, u.name, u.lang, u.totp_enabled,
+	EXISTS (SELECT 1 FROM webauthn_credentials wc WHERE wc.user_id = u.id), u.disabled, u.created_at, u.updated_at`
 
 func scanUser(r scanner, extra ...any) (vaern.User, error) {
 	var u vaern.User
 	var c, m int64
-	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &u.TOTPEnabled, &u.Disabled, &c, &m}, extra...)...)
+	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &u.TOTPEnabled, &u.HasPasskey, &u.Disabled, &c, &m}, extra...)...)
 	u.CreatedAt, u.UpdatedAt = fromMS(c), fromMS(m)
 	return u, mapErr(err)
 }

@@ -222,14 +222,8 @@ type frameworkData struct {
 func (s *Server) frameworkView(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
-	id, ok := httpx.PathID(r, "id")
+	info, _, ok := orgObject(s, w, r, s.st.FrameworkInfo)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	info, err := s.st.FrameworkInfo(ctx, p.Org.ID, id)
-	if err != nil {
-		s.failErr(w, r, err)
 		return
 	}
 	_, fw, err := s.st.Framework(ctx, info.ID)
@@ -310,15 +304,8 @@ func questionFor(fw *framework.Framework, q *framework.Question, l *i18n.Localiz
 
 func (s *Server) frameworkExport(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := httpx.PrincipalFrom(ctx)
-	id, ok := httpx.PathID(r, "id")
+	info, _, ok := orgObject(s, w, r, s.st.FrameworkInfo)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	info, err := s.st.FrameworkInfo(ctx, p.Org.ID, id)
-	if err != nil {
-		s.failErr(w, r, err)
 		return
 	}
 	format, err := httpx.ChoiceParam(r.URL.Query(), "format", "yaml", "yaml", "json")

@@ -22,14 +22,8 @@ import (
 func (s *Server) ewAdvise(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
-	id, ok := httpx.PathID(r, "id")
+	ew, id, ok := orgObject(s, w, r, s.st.EarlyWarning)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	ew, err := s.st.EarlyWarning(ctx, p.Org.ID, id)
-	if err != nil {
-		s.failErr(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -75,11 +69,6 @@ func (s *Server) ewDismiss(w http.ResponseWriter, r *http.Request) {
 // all members or only those whose sensors saw it, a confidence and an expiry (30 days by
 // default). The indicator then is in every export those members' sensors pull.
 
-const (
-	ewShareDays       = 30
-	ewShareConfidence = 70
-)
-
 // ewShareable says whether the early warning's indicator can still be shared: the indicator
 // store has a type for its kind and the analyst has not judged it harmless.
 func ewShareable(ew vaern.EarlyWarning) bool {
@@ -87,8 +76,7 @@ func ewShareable(ew vaern.EarlyWarning) bool {
 }
 
 func ewDefaultShare(ew vaern.EarlyWarning, now time.Time) store.EarlyShare {
-	return store.EarlyShare{TLP: access.Amber, Confidence: ewShareConfidence, ExpiresAt: now.AddDate(0, 0, ewShareDays),
-		Description: correlate.IndicatorDescription(ew)}
+	return store.DefaultEarlyShare(correlate.IndicatorDescription(ew), now)
 }
 
 // ewReadShare reads the share form; an empty field takes its default.
@@ -131,14 +119,8 @@ func ewReadShare(f url.Values, ew vaern.EarlyWarning, now time.Time) (store.Earl
 func (s *Server) ewShare(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
-	id, ok := httpx.PathID(r, "id")
+	ew, id, ok := orgObject(s, w, r, s.st.EarlyWarning)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	ew, err := s.st.EarlyWarning(ctx, p.Org.ID, id)
-	if err != nil {
-		s.failErr(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {

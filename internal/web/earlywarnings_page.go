@@ -65,8 +65,8 @@ func (s *Server) ewWarningPage(w http.ResponseWriter, r *http.Request) (*Page, e
 	// The share form's defaults (a refused form puts back what the analyst sent).
 	pg.Form.Set("tlp", string(access.Amber))
 	pg.Form.Set("audience", "members")
-	pg.Form.Set("confidence", strconv.Itoa(ewShareConfidence))
-	pg.Form.Set("expires_days", strconv.Itoa(ewShareDays))
+	pg.Form.Set("confidence", strconv.Itoa(store.EarlyShareConfidence))
+	pg.Form.Set("expires_days", strconv.Itoa(store.EarlyShareDays))
 	pg.Form.Set("share_indicator", "1")
 	d.Members = ewHourChart(pg, "members-per-hour", pg.L.T("ew.chart.members"), pg.L.T("ew.chart.members.desc"), hours, from, to,
 		func(h store.HourCount) float64 { return float64(h.Members) })

@@ -645,7 +645,7 @@ func TestFlowRequire2FA(t *testing.T) {
 		}
 
 		v := signIn(t, s, "A:viewer")
-		for _, p := range []string{"/", "/org/units", "/account", "/account/tokens"} {
+		for _, p := range []string{"/", "/org/units", "/account/tokens"} {
 			wantRedirect(t, "viewer without 2FA: "+p, v.get(p), "/account/2fa")
 		}
 		page := v.get("/account/2fa")

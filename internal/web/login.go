@@ -156,14 +156,15 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	token, sid := auth.NewToken("")
 	ses := vaern.Session{ID: sid, UserID: u.ID, OrgID: org.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.cfg.SessionMax), IP: ip, UserAgent: truncate(r.UserAgent(), 200), AuthMethod: "password"}
-	if u.TOTPEnabled {
+	// A user with a second factor (a TOTP app or a passkey) gives it before the session counts.
+	if u.HasSecondFactor() {
 		ses.MFAPending, ses.ExpiresAt = true, now.Add(mfaWindow)
 	}
 	if err := s.st.CreateSession(ctx, ses); err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	if u.TOTPEnabled {
+	if ses.MFAPending {
 		s.setSessionCookie(w, token, mfaWindow)
 		http.Redirect(w, r, "/login/code?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
@@ -262,7 +263,7 @@ func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	pg := s.page(w, r, "login.code_title", codeData{Passkeys: len(keys) > 0})
+	pg := s.page(w, r, "login.code_title", codeData{Passkeys: len(keys) > 0, TOTP: p.User.TOTPEnabled})
 	pg.Form.Set("next", safeNext(r.URL.Query().Get("next")))
 	s.render(w, r, http.StatusOK, "login_code", pg)
 }
@@ -270,6 +271,7 @@ func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 // codeData is what the second-factor page shows besides the code form.
 type codeData struct {
 	Passkeys bool // the user has a passkey, which may stand in for the code
+	TOTP     bool // the user has a TOTP app (without one, only the passkey is offered)
 }
 
 func (s *Server) loginCodeSubmit(w http.ResponseWriter, r *http.Request) {

@@ -218,8 +218,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt httpx.Rout
 		return
 	}
 	// An organisation that requires two-factor sign-in lets its users reach only the enrolment
-	// page and sign-out until they have enrolled.
-	if p.Org.Require2FA && !p.User.TOTPEnabled && !strings.HasPrefix(rt.Pattern, "/account/2fa") && rt.Pattern != "/logout" {
+	// pages (a TOTP app, or a passkey on the account page) and sign-out until they have a second
+	// factor.
+	if p.Org.Require2FA && !p.User.HasSecondFactor() && !enrolmentRoute(rt.Pattern) {
 		if rt.API {
 			httpx.WriteProblem(w, r, http.StatusForbidden, "your organisation requires two-factor sign-in; enrol in the web interface first")
 			return
@@ -237,6 +238,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt httpx.Rout
 		return
 	}
 	rt.Handler(w, r)
+}
+
+// enrolmentRoute reports whether a route stays open to a user whose organisation requires a second
+// factor they do not have yet: the pages to enrol one, and sign-out.
+func enrolmentRoute(pattern string) bool {
+	return strings.HasPrefix(pattern, "/account/2fa") || pattern == "/account" ||
+		strings.HasPrefix(pattern, "/account/passkeys/") || pattern == "/logout"
 }
 
 // tooLarge answers 413: problem+json to API and script clients, the error page to browsers.

@@ -537,3 +537,22 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 
 // FlashText is the flash message in the page's language.
 func (pg *Page) FlashText() string { return pg.L.T(pg.Flash, pg.FlashArgs...) }
+
+// orgObject reads the route's {id} and loads that object of the signed-in organisation with load
+// (a store method taking the organisation and the id), for the handlers that start so. A
+// malformed id is 404, a load error is answered as failErr does (a foreign id: 404); ok is then
+// false and the response written.
+func orgObject[T any](s *Server, w http.ResponseWriter, r *http.Request, load func(context.Context, int64, int64) (T, error)) (T, int64, bool) {
+	var zero T
+	id, ok := httpx.PathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return zero, 0, false
+	}
+	v, err := load(r.Context(), httpx.PrincipalFrom(r.Context()).Org.ID, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return zero, 0, false
+	}
+	return v, id, true
+}

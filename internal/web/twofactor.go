@@ -118,7 +118,8 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "")
 		return
 	}
-	if p.Org.Require2FA {
+	// Under the organisation's rule the app goes only if a passkey remains as the second factor.
+	if p.Org.Require2FA && !p.User.HasPasskey {
 		s.redirect(w, r, "/account/2fa", "flash.2fa_required")
 		return
 	}
