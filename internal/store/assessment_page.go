@@ -44,14 +44,7 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	var b readBatch
 	var sessionErr error
 	if q.Session != "" {
-		b.add(func(rows batchRows) error {
-			if !rows.Next() {
-				sessionErr = vaern.ErrNotFound
-				return nil
-			}
-			out.Principal, sessionErr = scanSession(rows, q.Session, q.Now, q.Idle)
-			return nil
-		}, sessionQuery, q.Session)
+		b.addSession(q.Session, q.Now, q.Idle, &out.Principal, &sessionErr)
 	}
 	var list []vaern.Assessment
 	b.add(collectInto(&list, scanAssessment), "SELECT "+assessmentCols+assessmentFrom+"WHERE x.org_id = ? AND x.id = ?", q.OrgID, q.AssessmentID)
@@ -66,23 +59,12 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 			"SELECT "+prefixCols(evidenceCols, "e.")+` FROM evidence e JOIN answers a ON a.id = e.answer_id
 		WHERE e.org_id = ? AND a.assessment_id = ? ORDER BY e.id`, q.OrgID, q.AssessmentID)
 	}
-	if q.UserID != 0 {
-		b.add(func(rows batchRows) error {
-			if rows.Next() {
-				return rows.Scan(&out.Unread)
-			}
-			return nil
-		}, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0", q.UserID, q.OrgID)
-	}
+	b.addUnread(q.OrgID, q.UserID, &out.Unread)
 	if err := s.runBatch(ctx, &b); err != nil {
 		return out, err
 	}
-	if sessionErr != nil {
-		out.Principal = nil
-		if sessionErr == vaern.ErrNotFound {
-			return out, ErrSessionGone
-		}
-		return out, sessionErr
+	if err := sessionResult(&out.Principal, sessionErr); err != nil {
+		return out, err
 	}
 	if len(list) == 0 {
 		return out, vaern.ErrNotFound

@@ -70,3 +70,43 @@ func TestAssessmentPageReadsAsSingleQueries(t *testing.T) {
 		}
 	})
 }
+
+// TestReportPageReadsAsSingleQueries checks the report page's batched read gives what ReportMark,
+// UnreadNotifications and LoadSession give, that another organisation's id finds nothing, and that
+// a dead session is reported.
+func TestReportPageReadsAsSingleQueries(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := richFixture(t, s)
+		ctx := f.ctx
+		a := must(s.Assessments(ctx, f.A.Org.ID))(t)[0]
+		q := store.ReportPageQuery{OrgID: f.A.Org.ID, UserID: f.A.Coordinator.ID, AssessmentID: a.ID, Session: "sessionhash", Now: t0, Idle: idle}
+		got := must(s.ReportPage(ctx, q))(t)
+		if want := must(s.ReportMark(ctx, f.A.Org.ID, a.ID))(t); got.Mark != want || want.RoundMembers == 0 {
+			t.Errorf("mark = %+v, want %+v", got.Mark, want)
+		}
+		if want := must(s.UnreadNotifications(ctx, f.A.Org.ID, f.A.Coordinator.ID))(t); got.Unread != want {
+			t.Errorf("unread = %d, want %d", got.Unread, want)
+		}
+		if want := must(s.LoadSession(ctx, "sessionhash", t0, idle))(t); !reflect.DeepEqual(got.Principal, want) {
+			t.Errorf("principal = %+v, want %+v", got.Principal, want)
+		}
+		if plain := must(s.ReportPage(ctx, store.ReportPageQuery{OrgID: f.A.Org.ID, AssessmentID: a.ID}))(t); plain.Principal != nil || plain.Mark != got.Mark {
+			t.Errorf("plain read = %+v", plain)
+		}
+
+		foreign := q
+		foreign.OrgID, foreign.UserID, foreign.Session = f.B.Org.ID, f.B.Coordinator.ID, ""
+		res, err := s.ReportPage(ctx, foreign)
+		wantErr(t, err, vaern.ErrNotFound)
+		if res.Mark != (store.ReportMark{}) {
+			t.Errorf("foreign read returned A's mark: %+v", res.Mark)
+		}
+
+		late := q
+		late.Now = t0.Add(idle + time.Minute)
+		if _, err := s.ReportPage(ctx, late); !errors.Is(err, store.ErrSessionGone) {
+			t.Errorf("idle session: err = %v, want ErrSessionGone", err)
+		}
+	})
+}

@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/vaern/vaern"
 )
 
 // A readBatch is several independent reads that a page needs at once. On PostgreSQL they are sent
@@ -99,4 +102,44 @@ func collectInto[T any](dst *[]T, scan func(scanner) (T, error)) func(rows batch
 		}
 		return nil
 	}
+}
+
+// addSession queues the session read again as LoadSession reads it (live at now with idle); *p
+// gets the person and *errp what was wrong with the session (see sessionResult).
+func (b *readBatch) addSession(id string, now time.Time, idle time.Duration, p **vaern.Principal, errp *error) {
+	b.add(func(rows batchRows) error {
+		if !rows.Next() {
+			*errp = vaern.ErrNotFound
+			return nil
+		}
+		*p, *errp = scanSession(rows, id, now, idle)
+		return nil
+	}, sessionQuery, id)
+}
+
+// sessionResult turns addSession's outcome into the page's error: ErrSessionGone for a session
+// that no longer stands (and then no person).
+func sessionResult(p **vaern.Principal, err error) error {
+	if err == nil {
+		return nil
+	}
+	*p = nil
+	if err == vaern.ErrNotFound {
+		return ErrSessionGone
+	}
+	return err
+}
+
+// addUnread queues the person's unread notification count (the bell) as UnreadNotifications
+// counts it; nothing for userID 0.
+func (b *readBatch) addUnread(orgID, userID int64, n *int) {
+	if userID == 0 {
+		return
+	}
+	b.add(func(rows batchRows) error {
+		if rows.Next() {
+			return rows.Scan(n)
+		}
+		return nil
+	}, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0", userID, orgID)
 }

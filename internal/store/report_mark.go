@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/vaern/vaern"
 )
@@ -31,9 +32,12 @@ type ReportMark struct {
 // ReportMark reads the mark of one of the organisation's assessments in one query. A foreign id
 // answers vaern.ErrNotFound.
 func (s *Store) ReportMark(ctx context.Context, orgID, assessmentID int64) (ReportMark, error) {
-	var m ReportMark
-	var status string
-	err := s.queryRow(ctx, `SELECT r.status, r.centre_id,
+	m, err := scanReportMark(s.queryRow(ctx, reportMarkQuery, orgID, assessmentID, orgID, assessmentID))
+	return m, mapErr(err)
+}
+
+// reportMarkQuery reads ReportMark's fields (arguments: org, assessment, org, assessment).
+const reportMarkQuery = `SELECT r.status, r.centre_id,
 		CAST(COALESCE((SELECT SUM(h.seq) FROM audit_heads h WHERE h.chain = x.org_id OR h.chain = r.centre_id), 0) AS BIGINT),
 		COALESCE((SELECT res.computed_at FROM assessment_results res WHERE res.assessment_id = x.id AND res.org_id = x.org_id), 0),
 		COALESCE((SELECT MAX(u.updated_at) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = x.org_id), 0),
@@ -42,11 +46,64 @@ func (s *Store) ReportMark(ctx context.Context, orgID, assessmentID int64) (Repo
 		CROSS JOIN (SELECT COUNT(*) AS n, MAX(o.created_at) AS created, MAX(o.updated_at) AS updated, MAX(o.centre_joined_at) AS joined
 			FROM assessments ra JOIN orgs o ON o.id = ra.org_id
 			WHERE ra.round_id = (SELECT round_id FROM assessments WHERE org_id = ? AND id = ?)) rm
-		WHERE x.org_id = ? AND x.id = ?`, orgID, assessmentID, orgID, assessmentID).
-		Scan(&status, &m.CentreID, &m.Changes, &m.Result, &m.People, &m.RoundMembers, &m.RoundCreated, &m.RoundUpdated, &m.RoundJoined)
-	if err != nil {
-		return m, mapErr(err)
+		WHERE x.org_id = ? AND x.id = ?`
+
+func scanReportMark(r scanner) (ReportMark, error) {
+	var m ReportMark
+	var status string
+	if err := r.Scan(&status, &m.CentreID, &m.Changes, &m.Result, &m.People, &m.RoundMembers, &m.RoundCreated, &m.RoundUpdated, &m.RoundJoined); err != nil {
+		return m, err
 	}
 	m.Closed = status == vaern.RoundClosed
 	return m, nil
+}
+
+// ReportPageQuery names what a municipality report page reads before it knows whether its
+// cached rendering still holds: the mark and the bell, and (for a person taken from the session
+// cache) the session again, as AssessmentPageQuery does.
+type ReportPageQuery struct {
+	OrgID, UserID, AssessmentID int64
+	Session                     string
+	Now                         time.Time
+	Idle                        time.Duration
+}
+
+// ReportPage is what ReportPageQuery read.
+type ReportPage struct {
+	Principal *vaern.Principal // the session read again, when asked for
+	Mark      ReportMark
+	Unread    int
+}
+
+// ReportPage reads an assessment's report mark, the person's unread count and, when asked, the
+// session, in one round trip on PostgreSQL (see readBatch); scoped as ReportMark and
+// UnreadNotifications are. An assessment of another organisation is vaern.ErrNotFound.
+func (s *Store) ReportPage(ctx context.Context, q ReportPageQuery) (ReportPage, error) {
+	var out ReportPage
+	var b readBatch
+	var sessionErr error
+	if q.Session != "" {
+		b.addSession(q.Session, q.Now, q.Idle, &out.Principal, &sessionErr)
+	}
+	found := false
+	b.add(func(rows batchRows) error {
+		if !rows.Next() {
+			return nil
+		}
+		found = true
+		var err error
+		out.Mark, err = scanReportMark(rows)
+		return err
+	}, reportMarkQuery, q.OrgID, q.AssessmentID, q.OrgID, q.AssessmentID)
+	b.addUnread(q.OrgID, q.UserID, &out.Unread)
+	if err := s.runBatch(ctx, &b); err != nil {
+		return out, err
+	}
+	if err := sessionResult(&out.Principal, sessionErr); err != nil {
+		return out, err
+	}
+	if !found {
+		return out, vaern.ErrNotFound
+	}
+	return out, nil
 }

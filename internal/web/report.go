@@ -10,6 +10,7 @@ import (
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/report"
+	"github.com/vaern/vaern/internal/store"
 )
 
 // reports returns the report builder with the configured k.
@@ -74,11 +75,24 @@ func (s *Server) memberReportPage(w http.ResponseWriter, r *http.Request) (*Page
 	if !ok {
 		return nil, vaern.ErrNotFound
 	}
-	pg := s.page(w, r, "rs.member_title", nil)
-	mark, err := s.st.ReportMark(ctx, p.Org.ID, id)
+	// The mark, the bell and (for a person from the session cache, SessionInRead) the session are
+	// read in one round trip on PostgreSQL; a cached report then needs nothing more.
+	q := store.ReportPageQuery{OrgID: p.Org.ID, UserID: p.User.ID, AssessmentID: id}
+	rc := recheckFrom(ctx)
+	if rc != nil {
+		q.Session, q.Now, q.Idle = rc.cached.Session.ID, s.st.Now(), s.cfg.SessionIdle
+	}
+	rp, err := s.st.ReportPage(ctx, q)
+	if rc != nil && !sameSession(rp.Principal, rc.cached) {
+		return nil, errRecheck // nothing read is used
+	}
 	if err != nil {
 		return nil, err
 	}
+	mark := rp.Mark
+	r = r.WithContext(withUnread(ctx, rp.Unread))
+	ctx = r.Context()
+	pg := s.page(w, r, "rs.member_title", nil)
 	today := s.st.Now().Format("2006-01-02")
 	k := reportKey{org: p.Org.ID, assessment: id, lang: pg.L.Lang, role: p.Role}
 	// A page shown again with a form's error is rendered in full; a plain view may be the cached one.

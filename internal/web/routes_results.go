@@ -18,7 +18,7 @@ func (s *Server) resultsRoutes() []httpx.Route {
 	view, manage, national := vaern.PermReportsView, vaern.PermActionsManage, vaern.PermNationalView
 	return []httpx.Route{
 		{Method: get, Pattern: "/reports", Perm: view, Handler: s.reportsIndex},
-		{Method: get, Pattern: "/reports/{id}", Perm: view, Handler: s.memberReport, IDKind: "assessment"},
+		{Method: get, Pattern: "/reports/{id}", Perm: view, Handler: s.memberReport, IDKind: "assessment", SessionInRead: true},
 		{Method: get, Pattern: "/reports/{id}/export", Perm: view, Handler: s.memberReportExport, IDKind: "assessment"},
 		{Method: post, Pattern: "/reports/{id}/actions", Perm: manage, Handler: s.actionCreate, IDKind: "assessment"},
 		{Method: get, Pattern: "/org/units/{id}/report", Perm: view, Handler: s.departmentReport, IDKind: "unit"},

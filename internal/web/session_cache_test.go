@@ -100,3 +100,26 @@ func TestAreaPageRereadsCachedSession(t *testing.T) {
 		}
 	})
 }
+
+// TestReportPageRereadsCachedSession checks the municipality report, a SessionInRead page like the
+// focus area, reads its session again with its mark: signed out everywhere behind the cache's back,
+// the next request is sent to sign in with nothing of the report shown.
+func TestReportPageRereadsCachedSession(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		id := baselineFor(t, s).byOrg[s.Fix.A.ID]
+		path := fmt.Sprintf("/reports/%d", id)
+		u := s.Fix.Users["A:coordinator"]
+		c := signIn(t, s, "A:coordinator")
+		for range 3 {
+			wantStatus(t, "coordinator's report", c.get(path), http.StatusOK)
+		}
+		if _, err := s.Store.SignOutEverywhere(ctx, vaern.System("test"), s.Fix.A.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		r := c.get(path)
+		if loc := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+			t.Fatalf("after signing out: %d to %q, want 303 to /login", r.StatusCode, loc)
+		}
+	})
+}
