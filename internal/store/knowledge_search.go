@@ -80,19 +80,17 @@ func (s *Store) SearchPosts(ctx context.Context, v access.Principal, centre int6
 		const from = " FROM knowledge_texts_fts CROSS JOIN knowledge_search s ON s.id = knowledge_texts_fts.rowid"
 		// First the ranking, narrow: the matching texts' ids and their posts', best first. Each
 		// language version is its own row: three times the page covers a post found in all three.
-		rows, qerr := s.query(ctx, "SELECT s.id, s.post_id, -bm25(knowledge_texts_fts, 5.0, 1.0) AS r"+from+" WHERE "+w.SQL+
-			" ORDER BY r DESC, s.id DESC LIMIT ?", append(append([]any{}, w.Args...), limit*3)...)
+		// The matches are found once (a materialized CTE) and both ranked and counted from it:
+		// the count needs no second pass over the index and the rule.
+		rows, qerr := s.query(ctx, "WITH m AS MATERIALIZED (SELECT s.id, s.post_id, -bm25(knowledge_texts_fts, 5.0, 1.0) AS r"+from+" WHERE "+w.SQL+
+			") SELECT m.id, m.post_id, m.r, (SELECT COUNT(DISTINCT post_id) FROM m) FROM m ORDER BY m.r DESC, m.id DESC LIMIT ?",
+			append(append([]any{}, w.Args...), limit*3)...)
 		hits, err = collect(rows, qerr, func(r scanner) (searchHit, error) {
 			var h searchHit
 			var rank float64
-			return h, mapErr(r.Scan(&h.text, &h.post, &rank))
+			return h, mapErr(r.Scan(&h.text, &h.post, &rank, &out.Total))
 		})
-		// When the ranked rows did not reach their cap they are every match, and their posts
-		// the count; only a larger result is counted by a second query (the same rule and match).
-		if err == nil && len(hits) == limit*3 {
-			err = mapErr(s.queryRow(ctx, "SELECT COUNT(DISTINCT s.post_id)"+from+" WHERE "+w.SQL, w.Args...).Scan(&out.Total))
-			counted = true
-		}
+		counted = true
 	}
 	if err != nil {
 		return out, err
