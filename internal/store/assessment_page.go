@@ -31,14 +31,18 @@ type AssessmentPage struct {
 	Assessment vaern.Assessment
 	Units      []vaern.Unit
 	Answers    []vaern.Answer
-	Evidence   map[int64][]vaern.Evidence
-	Unread     int // the person's unread notifications (the bell)
+	// AnswersVersion moves whenever the answers, their evidence or the names shown with them
+	// change (migration 0026): what is built from them alone may be kept under it.
+	AnswersVersion int64
+	Evidence       map[int64][]vaern.Evidence
+	Unread         int // the person's unread notifications (the bell)
 }
 
 // AssessmentPage reads an assessment with its answers, the organisation's units, the evidence and
 // the person's unread count in one round trip on PostgreSQL (see readBatch). Every query is scoped
 // by the organisation exactly as Assessment, Units, Answers, EvidenceFor and UnreadNotifications
-// scope theirs; an assessment of another organisation is vaern.ErrNotFound.
+// scope theirs; an assessment of another organisation is vaern.ErrNotFound. The answers come from
+// the cache while their version in the database has not moved (answers_cache.go).
 func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (AssessmentPage, error) {
 	var out AssessmentPage
 	var b readBatch
@@ -51,8 +55,7 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	if q.WithUnits {
 		b.add(collectInto(&out.Units, scanUnit), "SELECT "+unitCols+" FROM units WHERE org_id = ? ORDER BY name, id", q.OrgID)
 	}
-	b.add(collectInto(&out.Answers, scanAnswer), "SELECT "+answerCols+answerFrom+`
-		WHERE a.org_id = ? AND a.assessment_id = ? ORDER BY a.question_id, a.unit_id`, q.OrgID, q.AssessmentID)
+	answered := b.addAnswers(s.answers, q.OrgID, q.AssessmentID, &out.Answers, &out.AnswersVersion)
 	var ev []vaern.Evidence
 	if q.Evidence {
 		b.add(collectInto(&ev, func(r scanner) (vaern.Evidence, error) { return scanEvidence(r) }),
@@ -63,6 +66,7 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	if err := s.runBatch(ctx, &b); err != nil {
 		return out, err
 	}
+	answered()
 	if err := sessionResult(&out.Principal, sessionErr); err != nil {
 		return out, err
 	}

@@ -106,3 +106,13 @@ var (
 	EncodeSightingsForTest = encodeSightings
 	DecodeSightingsForTest = decodeSightings
 )
+
+// CachedAnswersVersionForTest is the version of an assessment's answers the page cache holds, and
+// whether it holds any.
+func CachedAnswersVersionForTest(s *Store, orgID, assessmentID int64) (int64, bool) {
+	e := s.answers.get(answersKey{orgID, assessmentID})
+	if e == nil {
+		return 0, false
+	}
+	return e.version, true
+}

@@ -40,6 +40,7 @@ type Store struct {
 	rebound  map[string]string
 
 	fwCache     *frameworkCache // parsed frameworks of this database
+	answers     *answersCache   // the focus-area page's answers by version (answers_cache.go)
 	rstmts      *stmtCache      // prepared statements on the reader pool
 	wstmts      *stmtCache      // prepared statements on the writer
 	auditShards int
@@ -106,6 +107,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s.sealer = sealer
 	s.rebound = map[string]string{}
 	s.fwCache = newFrameworkCache()
+	s.answers = newAnswersCache()
 	s.rstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}
 	s.wstmts = &stmtCache{m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, off: s.engine != SQLite}
 	s.auditShards = opt.AuditShards

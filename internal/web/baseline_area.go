@@ -120,6 +120,11 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 	d.Tabs, d.Prev, d.Next = areaTabs(x.F, area, unit)
 	pg := s.page(w, r, "bl.area_title", d)
 	d.Splice, d.Count = spliceMark, len(views)
+	key := areaPartKeyFor(x.Info, x.A.ID, pd.AnswersVersion, pg.L.Lang, area.ID, unit, views)
+	if kept := s.acache.get(key); kept != nil {
+		s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, kept)
+		return
+	}
 	part := bufs.Get().(*bytes.Buffer)
 	part.Reset()
 	defer func() {
@@ -128,5 +133,6 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	s.renderQuestions(part, x.Info, x.F, pg.L, views)
+	s.acache.put(key, part.Bytes())
 	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, part.Bytes())
 }

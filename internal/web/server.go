@@ -65,8 +65,9 @@ type Server struct {
 	secure  bool
 	handler http.Handler
 	qcache  *questionCache
-	rcache  *reportCache  // municipality reports of closed rounds (report_cache.go)
-	scache  *sessionCache // sessions of autosaves, checked again by the write (session_cache.go)
+	acache  *areaPartCache // rendered questions of focus-area pages (baseline_area_cache.go)
+	rcache  *reportCache   // municipality reports of closed rounds (report_cache.go)
+	scache  *sessionCache  // sessions of autosaves, checked again by the write (session_cache.go)
 	limits  *rateLimiters
 	oidc    *sso.OIDC // the OpenID Connect relying party, with each provider's discovery cached
 }
@@ -91,7 +92,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache(), rcache: newReportCache(), scache: newSessionCache(),
+	s := &Server{cfg: cfg, st: st, cat: cat, views: v, log: cfg.Logger, metrics: newMetrics(), qcache: newQuestionCache(), acache: newAreaPartCache(), rcache: newReportCache(), scache: newSessionCache(),
 		limits: newRateLimiters(cfg.RateLimits), oidc: sso.NewOIDC(cfg.SSOClient)}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
