@@ -2,13 +2,15 @@ package web
 
 import (
 	"bytes"
-	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/vaern/vaern"
 	"github.com/vaern/vaern/internal/baseline"
 	"github.com/vaern/vaern/internal/framework"
+	"github.com/vaern/vaern/internal/i18n"
 )
 
 type areaData struct {
@@ -16,7 +18,6 @@ type areaData struct {
 	Area      *framework.Area
 	Unit      int64
 	UnitName  string
-	Splice    template.HTML // where the pre-rendered questions go
 	Count     int
 	Pending   int        // answers on the page waiting for approval, for the bulk approval
 	UnitLinks []Progress // unit questions of this area, per answering unit
@@ -119,10 +120,14 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Tabs, d.Prev, d.Next = areaTabs(x.F, area, unit)
 	pg := s.page(w, r, "bl.area_title", d)
-	d.Splice, d.Count = spliceMark, len(views)
+	d.Count = len(views)
+	main := bufs.Get().(*bytes.Buffer)
+	main.Reset()
+	defer bufs.Put(main)
+	writeAreaMain(main, pg.L, d)
 	key := areaPartKeyFor(x.Info, x.A.ID, pd.AnswersVersion, pg.L.Lang, area.ID, unit, views)
 	if kept := s.acache.get(key); kept != nil {
-		s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, kept)
+		s.writePage(w, r, http.StatusOK, "baseline_area", pg, main.Bytes(), kept)
 		return
 	}
 	part := bufs.Get().(*bytes.Buffer)
@@ -134,5 +139,81 @@ func (s *Server) baselineArea(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.renderQuestions(part, x.Info, x.F, pg.L, views)
 	s.acache.put(key, part.Bytes())
-	s.renderSplice(w, r, http.StatusOK, "baseline_area", pg, part.Bytes())
+	s.writePage(w, r, http.StatusOK, "baseline_area", pg, main.Bytes(), part.Bytes())
+}
+
+// writeAreaMain writes the focus-area page's content around the questions, which go where
+// spliceMark stands: the same HTML the other pages' templates give, built directly, since this is
+// the page respondents reload all day.
+func writeAreaMain(b *bytes.Buffer, l *i18n.Localizer, d *areaData) {
+	x := d.X
+	asm := strconv.FormatInt(x.A.ID, 10)
+	areaURL := func(id string, unit int64) string {
+		u := "/baseline/" + asm + "/area?a=" + strings.ReplaceAll(url.QueryEscape(id), "+", "%20")
+		if unit != 0 {
+			u += "&unit=" + strconv.FormatInt(unit, 10)
+		}
+		return esc(u)
+	}
+	b.WriteString(`<p class="crumbs"><a href="/baseline">` + esc(l.T("bl.title")) + `</a> › <a href="/baseline/` + asm + `">` +
+		strconv.Itoa(x.A.Round.Year) + ` · ` + esc(x.A.Round.Title) + "</a></p>\n")
+	b.WriteString(`<h1>` + esc(d.Area.ID) + ` · ` + esc(d.Area.Title.Get(l.Lang)))
+	if d.Unit != 0 {
+		b.WriteString(` – ` + esc(d.UnitName))
+	}
+	b.WriteString("</h1>\n")
+	if desc := d.Area.Description.Get(l.Lang); desc != "" {
+		b.WriteString(`<p class="lead">` + esc(desc) + `</p>`)
+	}
+	b.WriteString("\n")
+	if !x.Editable { // as the bl-lock partial
+		b.WriteString(`<p class="notice">`)
+		if x.A.Status == vaern.AssessmentSubmitted {
+			b.WriteString(esc(l.T("rv.submitted_notice", formatDateTime(x.A.SubmittedAt))))
+		} else {
+			b.WriteString(esc(l.T("bl.locked")))
+		}
+		b.WriteString(`</p>`)
+	}
+	b.WriteString("\n" + `<nav class="area-nav" aria-label="` + esc(l.T("bl.areas")) + `"><ul>`)
+	for _, a := range d.Tabs {
+		b.WriteString(`<li><a href="` + areaURL(a.ID, d.Unit) + `"`)
+		if a.ID == d.Area.ID {
+			b.WriteString(` aria-current="page"`)
+		}
+		b.WriteString(`>` + esc(a.ID) + `</a></li>`)
+	}
+	b.WriteString("</ul></nav>\n")
+	if len(d.UnitLinks) > 0 {
+		b.WriteString(`<section class="panel" aria-labelledby="ul-h"><h2 id="ul-h">` + esc(l.T("bl.unit_questions")) + "</h2>\n<ul>")
+		for _, u := range d.UnitLinks {
+			b.WriteString(`<li><a href="` + areaURL(d.Area.ID, u.UnitAnswer) + `">` + esc(u.Name) + `</a> – ` +
+				esc(l.T("bl.n_of_m", u.Answered, u.Total)) + `</li>`)
+		}
+		b.WriteString("</ul></section>\n")
+	}
+	if d.Pending > 0 {
+		b.WriteString(`<section class="panel" aria-labelledby="bulk-h"><h2 id="bulk-h">` + esc(l.T("rv.bulk_title")) + "</h2>\n" +
+			`<p class="help">` + esc(l.T("rv.bulk_help")) + "</p>\n" +
+			`<form method="post" action="approve" class="inline-form"><input type="hidden" name="a" value="` + esc(d.Area.ID) +
+			`"><input type="hidden" name="unit" value="` + strconv.FormatInt(d.Unit, 10) + `"><button type="submit" class="primary">` +
+			esc(l.T("rv.approve_area_pending", d.Pending)) + "</button></form>\n" +
+			`<form method="post" action="approve" id="ticked" class="inline-form"><input type="hidden" name="item_list" value="1"><button type="submit">` +
+			esc(l.T("rv.approve_ticked")) + "</button></form>\n</section>\n")
+	}
+	b.WriteString(`<div class="questions" data-assessment="` + asm + `" data-saved="` + esc(l.T("bl.saved")) + `" data-saving="` +
+		esc(l.T("bl.saving")) + `" data-failed="` + esc(l.T("bl.save_failed")) + `" data-retrying="` + esc(l.T("autosave.retrying")) + "\">\n" +
+		spliceMark + "\n</div>\n")
+	if d.Count == 0 {
+		b.WriteString(`<p>` + esc(l.T("bl.no_questions_here")) + `</p>`)
+	}
+	b.WriteString("\n" + `<p class="pager">`)
+	if d.Prev != nil {
+		b.WriteString(`<a href="` + areaURL(d.Prev.ID, d.Unit) + `">← ` + esc(d.Prev.ID) + ` · ` + esc(d.Prev.Title.Get(l.Lang)) + `</a>`)
+	}
+	b.WriteString(" ")
+	if d.Next != nil {
+		b.WriteString(`<a href="` + areaURL(d.Next.ID, d.Unit) + `">` + esc(d.Next.ID) + ` · ` + esc(d.Next.Title.Get(l.Lang)) + ` →</a>`)
+	}
+	b.WriteString("</p>\n")
 }

@@ -58,12 +58,7 @@ func baseFuncs() template.FuncMap {
 			}
 			return t.Local().Format("2006-01-02")
 		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return "–"
-			}
-			return t.Local().Format("2006-01-02 15:04")
-		},
+		"datetime": formatDateTime,
 		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"join": strings.Join,
 		"seq": func(n int) []int {
@@ -144,6 +139,14 @@ func loadViews() (*views, error) {
 		v.pages[name] = t
 	}
 	return v, nil
+}
+
+// formatDateTime is a moment as the pages show it (the template function datetime).
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.Local().Format("2006-01-02 15:04")
 }
 
 // Page is what every template receives.
@@ -339,22 +342,15 @@ func (s *Server) lang(r *http.Request, p *vaern.Principal) string {
 	return i18n.MatchOr(r.Header.Get("Accept-Language"), fallback)
 }
 
-// render writes a page. Templates execute into a buffer first, so a failing template yields a clean
-// error page instead of half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page) {
-	s.renderSplice(w, r, status, name, pg, nil)
-}
-
 // bufs recycles the buffers pages are rendered into.
 var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// spliceMark stands where a page's pre-rendered part goes (see renderSplice).
+// spliceMark stands where a page's pre-rendered part goes (see writePage).
 const spliceMark = "<!--vaern:splice-->"
 
-// renderSplice renders a page whose template holds spliceMark, and writes part in its place. A
-// large pre-built part (the questions of a focus area) is so written straight to the client,
-// without being copied through the template engine.
-func (s *Server) renderSplice(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page, part []byte) {
+// render writes a page. Templates execute into a buffer first, so a failing template yields a clean
+// error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page) {
 	t, ok := s.views.pages[name]
 	if !ok {
 		s.log.Error("unknown template", "name", name)
@@ -377,6 +373,13 @@ func (s *Server) renderSplice(w http.ResponseWriter, r *http.Request, status int
 		}
 		return
 	}
+	s.writePage(w, r, status, name, pg, buf.Bytes(), nil)
+}
+
+// writePage writes a page's content out inside the page's layout. With part set, the content holds
+// spliceMark where part goes: a large pre-built part (the questions of a focus area) is so written
+// straight to the client, without being copied through the template engine.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page, out, part []byte) {
 	fr, err := s.frame(pg)
 	if err != nil {
 		s.log.Error("render", "template", "layout", "err", err, "request_id", pg.RequestID)
@@ -389,7 +392,6 @@ func (s *Server) renderSplice(w http.ResponseWriter, r *http.Request, status int
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Language", pg.L.Lang)
-	out := buf.Bytes()
 	i := -1
 	if part != nil {
 		i = bytes.Index(out, []byte(spliceMark))
