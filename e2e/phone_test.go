@@ -33,6 +33,15 @@ func TestPhoneWidth(t *testing.T) {
 			for _, p := range append(navLinks(t, ctx), more...) {
 				visit(t, ctx, e.base+p)
 			}
+			// The sensor lists before any sensor is registered: a message, not an empty table that
+			// scrolls sideways inside its frame.
+			empty := map[string]struct{ path, key string }{
+				"centre-admin":  {"/centre/sensors/health", "sn.centre.none"},
+				"A:coordinator": {"/sensors", "sn.list.none"},
+			}[user]
+			visit(t, ctx, e.base+empty.path)
+			tablesFit(t, ctx, empty.path)
+			emptyState(t, ctx, empty.path, locale(t, "sensors.en", empty.key))
 		})
 	}
 }
@@ -59,5 +68,22 @@ func assertNoSideScroll(t *testing.T, ctx context.Context, what string) {
 	})()`)
 	if w.Scroll > w.Inner || w.Inner > phoneWidth {
 		t.Errorf("%s on a phone: the page is %d px wide in a %d px viewport on a %d px screen; past the edge: %s", what, w.Scroll, w.Inner, phoneWidth, w.Past)
+	}
+}
+
+// emptyState fails unless the page shows the message for an empty list, and no table: a list
+// with nothing in it says so in words rather than as an empty table.
+func emptyState(t *testing.T, ctx context.Context, what, message string) {
+	t.Helper()
+	type facts struct {
+		Tables int  `json:"tables"`
+		Shown  bool `json:"shown"`
+	}
+	f := eval[facts](t, ctx, what+": read the empty state", `(() => {
+		const main = document.querySelector("main");
+		return {tables: main.querySelectorAll("table").length, shown: main.innerText.includes(`+strconv.Quote(message)+`)};
+	})()`)
+	if f.Tables != 0 || !f.Shown {
+		t.Errorf("%s with nothing in it: %d tables, message %q shown %v; want no table and the message", what, f.Tables, message, f.Shown)
 	}
 }

@@ -1,7 +1,13 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -21,14 +27,23 @@ func (a *API) earlyWarningRoutes() []httpx.Route {
 					{Name: "kind", Description: "ip, domain, ja3, ja4 or signature", Type: "string"}}}},
 		{Method: http.MethodPost, Pattern: "/api/v1/centre/early-warnings/{id}/indicator", Perm: vaern.PermSensorsCentre, Handler: a.earlyWarningShare,
 			API: true, IDKind: "early-warning",
-			Doc: &httpx.Doc{Summary: "Share the early warning's indicator with the members' sensors (TLP:AMBER to all members, confidence 70, " +
-				"expiring in 30 days), linked both ways and audited; a warning shared before answers 200 with the same indicator",
-				Tag: "sensors", Response: "EarlyWarningShared", Idempotent: true}},
+			Doc: &httpx.Doc{Summary: "Share the early warning's indicator with the members' sensors, linked both ways and audited; the optional body " +
+				"holds the web share form's fields (without it: TLP:AMBER to all members, confidence 70, expiring in 30 days); " +
+				"a warning shared before answers 200 with the same indicator",
+				Tag: "sensors", Request: "EarlyWarningShare", RequestOptional: true, Response: "EarlyWarningShared", Idempotent: true}},
 	}
 }
 
 // earlyWarningsSchemas are the early warnings API's schemas.
 func earlyWarningsSchemas() map[string]any {
+	shareBody := obj(map[string]any{
+		"tlp": map[string]any{"type": "string", "description": "CLEAR, GREEN, AMBER (default) or AMBER+STRICT, in any case; RED is refused"},
+		"audience": map[string]any{"type": "string", "enum": []string{"members", "concerned"},
+			"description": "members: all members (default); concerned: the members whose sensors saw it"},
+		"confidence":   map[string]any{"type": "integer", "minimum": 0, "maximum": 100, "description": "default 70"},
+		"expires_days": map[string]any{"type": "integer", "minimum": 0, "maximum": 3650, "description": "days from now; 0 never expires; default 30"},
+	})
+	shareBody["additionalProperties"] = false
 	return map[string]any{
 		"EarlyWarning": obj(map[string]any{
 			"id": integer(), "kind": enum(vaern.IndicatorIP, vaern.IndicatorDomain, vaern.IndicatorJA3, vaern.IndicatorJA4, vaern.IndicatorSignature),
@@ -39,6 +54,7 @@ func earlyWarningsSchemas() map[string]any {
 			"suppressed_by": str(""), "advisory_id": integer(),
 			"indicator_id": map[string]any{"type": "integer", "description": "the indicator it was shared as with the members' sensors, 0 if none"},
 		}, "id", "kind", "indicator", "members", "first_seen", "last_seen", "status"),
+		"EarlyWarningShare": shareBody,
 		"EarlyWarningShared": obj(map[string]any{
 			"early_warning_id": integer(),
 			"indicator_id":     map[string]any{"type": "integer", "description": "the centre's indicator the warning is shared as"},
@@ -94,8 +110,9 @@ type earlyWarningSharedJSON struct {
 	IndicatorID    int64 `json:"indicator_id"`
 }
 
-// earlyWarningShare shares an early warning as an indicator with the share's defaults, as the
-// web's share form does untouched: 201 for a new indicator, 200 for the one shared before.
+// earlyWarningShare shares an early warning as an indicator with the share form's fields from
+// the optional JSON body, validated as the web's form is; without a body, the share's defaults.
+// 201 for a new indicator, 200 for the one shared before.
 func (a *API) earlyWarningShare(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.PrincipalFrom(ctx)
@@ -104,13 +121,22 @@ func (a *API) earlyWarningShare(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, vaern.ErrNotFound)
 		return
 	}
+	fields, err := earlyShareBody(r)
+	if err != nil {
+		writeBodyError(w, r, err)
+		return
+	}
 	ew, err := a.st.EarlyWarning(ctx, p.Org.ID, id)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	res, err := a.st.ShareEarlyWarning(ctx, p.Actor(a.cfg.ClientIP(r)), p.Org.ID, id,
-		store.DefaultEarlyShare(correlate.IndicatorDescription(ew), a.st.Now()))
+	sh, err := store.ReadEarlyShare(func(k string) string { return fields[k] }, correlate.IndicatorDescription(ew), a.st.Now())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	res, err := a.st.ShareEarlyWarning(ctx, p.Actor(a.cfg.ClientIP(r)), p.Org.ID, id, sh)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -120,4 +146,54 @@ func (a *API) earlyWarningShare(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	httpx.WriteJSON(w, status, earlyWarningSharedJSON{EarlyWarningID: id, IndicatorID: res.IndicatorID})
+}
+
+// earlyShareJSON is the share API's body: the share form's fields, the numbers as JSON integers.
+type earlyShareJSON struct {
+	TLP         string `json:"tlp"`
+	Audience    string `json:"audience"`
+	Confidence  *int   `json:"confidence"`
+	ExpiresDays *int   `json:"expires_days"`
+}
+
+// earlyShareBody reads the optional body into the form's fields as text (an absent field is
+// empty, so it takes its default): a field of the wrong type or one the form does not have is
+// invalid, naming it; a body that is not one JSON object is a bad request.
+func earlyShareBody(r *http.Request) (map[string]string, error) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]string{}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return fields, nil
+	}
+	var in earlyShareJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) && ute.Field != "" {
+			what := "a text"
+			if ute.Field == "confidence" || ute.Field == "expires_days" {
+				what = "a whole number"
+			}
+			return nil, vaern.Invalid(ute.Field, "has the wrong type: give %s", what)
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return nil, vaern.Invalid(strings.Trim(name, `"`), "is not a field of a share: tlp, audience, confidence or expires_days")
+		}
+		return nil, errBadJSON
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errBadJSON
+	}
+	fields["tlp"], fields["audience"] = in.TLP, in.Audience
+	if in.Confidence != nil {
+		fields["confidence"] = strconv.Itoa(*in.Confidence)
+	}
+	if in.ExpiresDays != nil {
+		fields["expires_days"] = strconv.Itoa(*in.ExpiresDays)
+	}
+	return fields, nil
 }

@@ -147,7 +147,7 @@ func OpenAPI(routes []httpx.Route) map[string]any {
 			op["parameters"] = params
 		}
 		if rt.Doc.Request != "" {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			op["requestBody"] = map[string]any{"required": !rt.Doc.RequestOptional, "content": map[string]any{
 				"application/json": map[string]any{"schema": ref(rt.Doc.Request)}}}
 		}
 		status, ok := "200", map[string]any{"description": "OK"}

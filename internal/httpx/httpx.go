@@ -47,7 +47,9 @@ type Doc struct {
 	Response string // schema name in components, "" for none
 	Array    bool   // the response is an array of Response
 	Request  string // request body schema name, "" for none
-	Params   []Param
+	// RequestOptional documents the body as optional: without one the operation takes its defaults.
+	RequestOptional bool
+	Params          []Param
 	// Produces lists media types of a 200 answer whose body is a file rather than JSON (a text
 	// list, a zip): each is documented with a string (binary for zip) body.
 	Produces []string

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
@@ -45,6 +47,46 @@ const (
 func DefaultEarlyShare(description string, now time.Time) EarlyShare {
 	return EarlyShare{TLP: access.Amber, Confidence: EarlyShareConfidence, ExpiresAt: now.AddDate(0, 0, EarlyShareDays),
 		Description: description}
+}
+
+// ReadEarlyShare reads a share from its fields, named as on the web's share form and in the API's
+// body: tlp (a TLP 2.0 label), audience (members or concerned), confidence (0-100) and
+// expires_days (0 never, up to 3650). get returns a field's text; an empty field takes its
+// default. The label is checked again where the share is written (RED is refused there).
+func ReadEarlyShare(get func(string) string, description string, now time.Time) (EarlyShare, error) {
+	sh := DefaultEarlyShare(description, now)
+	if t := get("tlp"); t != "" {
+		tlp, ok := access.ParseTLP(t)
+		if !ok {
+			return sh, vaern.Invalid("tlp", "is not a TLP 2.0 label")
+		}
+		sh.TLP = tlp
+	}
+	switch get("audience") {
+	case "", "members":
+	case "concerned":
+		sh.Concerned = true
+	default:
+		return sh, vaern.Invalid("audience", "is not an audience: members or concerned")
+	}
+	if v := strings.TrimSpace(get("confidence")); v != "" {
+		c, err := strconv.Atoi(v)
+		if err != nil || c < 0 || c > 100 {
+			return sh, vaern.Invalid("confidence", "must be 0-100")
+		}
+		sh.Confidence = c
+	}
+	if v := strings.TrimSpace(get("expires_days")); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil || d < 0 || d > 3650 {
+			return sh, vaern.Invalid("expires_days", "give a whole number of days from 0 (never) to 3650")
+		}
+		sh.ExpiresAt = time.Time{}
+		if d > 0 {
+			sh.ExpiresAt = now.AddDate(0, 0, d)
+		}
+	}
+	return sh, nil
 }
 
 // EarlyIndicatorType is the indicator store's type of an early warning's kind, "" for a kind the

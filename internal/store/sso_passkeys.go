@@ -99,11 +99,35 @@ func (s *Store) UsedPasskey(ctx context.Context, id int64, data string) error {
 	})
 }
 
-// DeletePasskey removes one of the user's passkeys.
+// ErrLastFactor refuses to remove a passkey that is the person's last second factor while the
+// organisation's two-factor rule asks for one.
+var ErrLastFactor = vaern.Invalid("passkey", "is your last second factor, which your organisation requires: add another passkey or an authenticator app first")
+
+// DeletePasskey removes one of the user's passkeys; under the organisation's two-factor rule the
+// last second factor (no TOTP app, no other passkey) stays: ErrLastFactor, and nothing changes.
 func (s *Store) DeletePasskey(ctx context.Context, a vaern.Actor, orgID, userID, id int64) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		if err := tx.memberOf(ctx, orgID, userID); err != nil {
 			return err
+		}
+		// Writing the user's row first makes two removals of the same person's passkeys wait for
+		// each other on PostgreSQL, so that both cannot see the other passkey remaining.
+		if _, err := tx.exec(ctx, "UPDATE users SET totp_enabled = totp_enabled WHERE id = ?", userID); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM webauthn_credentials WHERE id = ? AND user_id = ?", id, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return vaern.ErrNotFound
+		}
+		last, err := tx.lastFactor(ctx, orgID, userID, id)
+		if err != nil {
+			return err
+		}
+		if last {
+			return ErrLastFactor
 		}
 		res, err := tx.exec(ctx, "DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ?", id, userID)
 		if err := affected(res, err); err != nil {
@@ -112,4 +136,18 @@ func (s *Store) DeletePasskey(ctx context.Context, a vaern.Actor, orgID, userID,
 		return tx.Audit(ctx, a, Change{OrgID: orgID, Action: "identity.passkey_remove", ObjectType: "user", ObjectID: userID,
 			Detail: map[string]any{"passkey_id": id}})
 	})
+}
+
+// lastFactor says whether passkey id is all that meets the organisation's two-factor rule for the
+// user: the rule is on, the user has no TOTP app and no other passkey.
+func (t *Tx) lastFactor(ctx context.Context, orgID, userID, id int64) (bool, error) {
+	var rule, totp bool
+	var others int
+	err := t.queryRow(ctx, `SELECT o.require_2fa, u.totp_enabled,
+		(SELECT COUNT(*) FROM webauthn_credentials c WHERE c.user_id = u.id AND c.id <> ?)
+		FROM orgs o, users u WHERE o.id = ? AND u.id = ?`, id, orgID, userID).Scan(&rule, &totp, &others)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	return rule && !totp && others == 0, nil
 }

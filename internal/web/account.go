@@ -21,6 +21,9 @@ type accountData struct {
 	Identities   []vaern.Identity         // the ways the user signs in: password, identity providers
 	Providers    []vaern.IdentityProvider // the organisation's providers, to link one
 	Passkeys     []vaern.Passkey
+	// LastFactor: the one passkey is the person's only second factor (no TOTP app) and the
+	// organisation requires one, so it is not offered for removal.
+	LastFactor bool
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
@@ -51,6 +54,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*Page, err
 	if d.Passkeys, err = s.st.UserPasskeys(r.Context(), p.User.ID); err != nil {
 		return nil, err
 	}
+	d.LastFactor = p.Org.Require2FA && !p.User.TOTPEnabled && len(d.Passkeys) == 1
 	if p.Session != nil {
 		d.CurrentID = p.Session.ID
 	}

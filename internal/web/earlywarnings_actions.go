@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vaern/vaern"
-	"github.com/vaern/vaern/internal/access"
 	"github.com/vaern/vaern/internal/correlate"
 	"github.com/vaern/vaern/internal/httpx"
 	"github.com/vaern/vaern/internal/notify"
@@ -81,39 +79,7 @@ func ewDefaultShare(ew vaern.EarlyWarning, now time.Time) store.EarlyShare {
 
 // ewReadShare reads the share form; an empty field takes its default.
 func ewReadShare(f url.Values, ew vaern.EarlyWarning, now time.Time) (store.EarlyShare, error) {
-	sh := ewDefaultShare(ew, now)
-	if t := f.Get("tlp"); t != "" {
-		tlp, ok := access.ParseTLP(t)
-		if !ok {
-			return sh, vaern.Invalid("tlp", "is not a TLP 2.0 label")
-		}
-		sh.TLP = tlp
-	}
-	switch f.Get("audience") {
-	case "", "members":
-	case "concerned":
-		sh.Concerned = true
-	default:
-		return sh, vaern.Invalid("audience", "is not an audience")
-	}
-	if v := strings.TrimSpace(f.Get("confidence")); v != "" {
-		c, err := strconv.Atoi(v)
-		if err != nil || c < 0 || c > 100 {
-			return sh, vaern.Invalid("confidence", "must be 0-100")
-		}
-		sh.Confidence = c
-	}
-	if v := strings.TrimSpace(f.Get("expires_days")); v != "" {
-		d, err := strconv.Atoi(v)
-		if err != nil || d < 0 || d > 3650 {
-			return sh, vaern.Invalid("expires_days", "give a whole number of days from 0 (never) to 3650")
-		}
-		sh.ExpiresAt = time.Time{}
-		if d > 0 {
-			sh.ExpiresAt = now.AddDate(0, 0, d)
-		}
-	}
-	return sh, nil
+	return store.ReadEarlyShare(f.Get, correlate.IndicatorDescription(ew), now)
 }
 
 func (s *Server) ewShare(w http.ResponseWriter, r *http.Request) {

@@ -166,7 +166,8 @@ func (s *Server) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"next": "/account"})
 }
 
-// passkeyDelete removes one of the signed-in user's passkeys.
+// passkeyDelete removes one of the signed-in user's passkeys, unless it is their last second
+// factor under the organisation's two-factor rule.
 func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) {
 	p := httpx.PrincipalFrom(r.Context())
 	id, ok := httpx.PathID(r, "id")
@@ -174,8 +175,10 @@ func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	// The last second factor under the organisation's two-factor rule is refused by the store
+	// before anything changes; the account page then says why.
 	if err := s.st.DeletePasskey(r.Context(), p.Actor(s.clientIP(r)), p.Org.ID, p.User.ID, id); err != nil {
-		s.failErr(w, r, err)
+		s.refill(w, r, err, "account", false, func() (*Page, error) { return s.accountPage(w, r) })
 		return
 	}
 	s.redirect(w, r, "/account", "sso.passkey_removed")
