@@ -106,3 +106,10 @@ var (
 	EncodeSightingsForTest = encodeSightings
 	DecodeSightingsForTest = decodeSightings
 )
+
+// QueryIntInTxForTest runs a query that returns one integer inside a transaction (a change hook's).
+func QueryIntInTxForTest(ctx context.Context, tx *Tx, query string, args ...any) (int64, error) {
+	var n int64
+	err := tx.queryRow(ctx, query, args...).Scan(&n)
+	return n, err
+}
