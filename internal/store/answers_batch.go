@@ -29,10 +29,13 @@ import (
 // one text whatever the batch's size and is prepared once per connection.
 
 // maxSaveBatch bounds how many saves share one transaction; saveBatchers is how many batches may
-// be written at once (each holds one connection of the pool while it is written).
+// be written at once (each holds one connection of the pool while it is written). Two keep one
+// batch being written while the other waits for its commit to reach the disk, and let saves go on
+// while one batch waits for a row lock; more only make the batches smaller (with 64 clients on
+// the 2-core box, 4 batchers gave 77-99 % of the bare upsert, 2 gave 103-120 %, 1 gave 104-113 %).
 const (
 	maxSaveBatch = 64
-	saveBatchers = 4
+	saveBatchers = 2
 )
 
 type saveReq struct {
