@@ -17,7 +17,8 @@ import (
 // in a second. The audit row stays inside the transaction of the change: there is never an answer
 // without its chained audit row, after a crash or otherwise.
 //
-// On PostgreSQL, saves that arrive together share one transaction (see answers_batch.go).
+// On PostgreSQL, saves go through the batcher: saves that arrive together share one transaction of
+// three round trips (see answers_batch.go); saveAlone is the fallback when a batch fails.
 func (s *Store) SaveAnswer(ctx context.Context, a vaern.Actor, orgID, assessmentID int64, in AnswerInput) (vaern.Answer, error) {
 	if len(in.Comment) > 20000 {
 		return vaern.Answer{}, vaern.Invalid("comment", "is longer than 20,000 characters")

@@ -213,6 +213,9 @@ func (s *Store) rebind(query string) string {
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
+	// pipe, instead of tx, is a transaction the store runs by hand on one PostgreSQL connection to
+	// share round trips between statements (pgpipe.go; the batched answer saves).
+	pipe *pgPipe
 	// shared is set when the transaction carries other callers' writes too (group commit): a
 	// cancelled request must then not interrupt the connection, which would roll back everyone's
 	// work, so statements run without the caller's cancellation.
@@ -228,6 +231,9 @@ func (t *Tx) c(ctx context.Context) context.Context {
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx, q := t.c(ctx), t.s.q(query)
+	if t.pipe != nil {
+		return t.pipe.db(ctx).ExecContext(ctx, q, args...)
+	}
 	if st := t.s.wstmts.lookup(q); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -236,6 +242,9 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx, q := t.c(ctx), t.s.q(query)
+	if t.pipe != nil {
+		return t.pipe.db(ctx).QueryRowContext(ctx, q, args...)
+	}
 	if st := t.s.wstmts.lookup(q); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -244,6 +253,9 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx, q := t.c(ctx), t.s.q(query)
+	if t.pipe != nil {
+		return t.pipe.db(ctx).QueryContext(ctx, q, args...)
+	}
 	if st := t.s.wstmts.lookup(q); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
