@@ -117,7 +117,6 @@ func CachedAnswersVersionForTest(s *Store, orgID, assessmentID int64) (int64, bo
 	return e.version, true
 }
 
-
 // QueryIntInTxForTest runs a query that returns one integer inside a transaction (a change hook's).
 func QueryIntInTxForTest(ctx context.Context, tx *Tx, query string, args ...any) (int64, error) {
 	var n int64
