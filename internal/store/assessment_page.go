@@ -50,8 +50,13 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	if q.Session != "" {
 		b.addSession(q.Session, q.Now, q.Idle, &out.Principal, &sessionErr)
 	}
+	// The assessment with the person's unread count (the bell, as UnreadNotifications counts it)
+	// in one statement.
 	var list []vaern.Assessment
-	b.add(collectInto(&list, scanAssessment), "SELECT "+assessmentCols+assessmentFrom+"WHERE x.org_id = ? AND x.id = ?", q.OrgID, q.AssessmentID)
+	b.add(collectInto(&list, func(r scanner) (vaern.Assessment, error) {
+		return scanAssessment(scanFunc(func(dest ...any) error { return r.Scan(append(dest, &out.Unread)...) }))
+	}), "SELECT "+assessmentCols+`, (SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0)`+
+		assessmentFrom+"WHERE x.org_id = ? AND x.id = ?", q.UserID, q.OrgID, q.OrgID, q.AssessmentID)
 	if q.WithUnits {
 		b.add(collectInto(&out.Units, scanUnit), "SELECT "+unitCols+" FROM units WHERE org_id = ? ORDER BY name, id", q.OrgID)
 	}
@@ -62,7 +67,6 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 			"SELECT "+prefixCols(evidenceCols, "e.")+` FROM evidence e JOIN answers a ON a.id = e.answer_id
 		WHERE e.org_id = ? AND a.assessment_id = ? ORDER BY e.id`, q.OrgID, q.AssessmentID)
 	}
-	b.addUnread(q.OrgID, q.UserID, &out.Unread)
 	if err := s.runBatch(ctx, &b); err != nil {
 		return out, err
 	}
