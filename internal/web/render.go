@@ -59,8 +59,8 @@ func baseFuncs() template.FuncMap {
 			return t.Local().Format("2006-01-02")
 		},
 		"datetime": formatDateTime,
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"join": strings.Join,
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"join":     strings.Join,
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {
