@@ -27,10 +27,12 @@ type answersCache struct {
 // organisation it was read for.
 type answersKey struct{ org, assessment int64 }
 
-// cachedAnswers is one assessment's answers at a version; never changed once stored.
+// cachedAnswers is one assessment's answers and their evidence at a version; never changed once
+// stored.
 type cachedAnswers struct {
-	version int64
-	answers []vaern.Answer
+	version  int64
+	answers  []vaern.Answer
+	evidence []vaern.Evidence
 }
 
 func newAnswersCache() *answersCache { return &answersCache{m: map[answersKey]*cachedAnswers{}} }
@@ -42,7 +44,7 @@ func (c *answersCache) get(k answersKey) *cachedAnswers {
 }
 
 // put keeps answers at version unless a newer version is already kept (versions only grow).
-func (c *answersCache) put(k answersKey, version int64, answers []vaern.Answer) {
+func (c *answersCache) put(k answersKey, version int64, answers []vaern.Answer, evidence []vaern.Evidence) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.m[k]; old != nil && old.version >= version {
@@ -54,58 +56,80 @@ func (c *answersCache) put(k answersKey, version int64, answers []vaern.Answer) 
 			break
 		}
 	}
-	c.m[k] = &cachedAnswers{version: version, answers: answers}
+	c.m[k] = &cachedAnswers{version: version, answers: answers, evidence: evidence}
 }
 
-// answersSince reads an organisation's assessment's answers (as Answers reads them) unless their
-// version is still the one given: then it has no row. Otherwise every row has the version first,
-// then an answer; an assessment without answers has one row whose answer is all zero (id 0).
-// Arguments: assessment, organisation, assessment, version (-1 for none held).
-const answersSince = `SELECT v.version, COALESCE(a.id, 0), COALESCE(a.assessment_id, 0), COALESCE(a.org_id, 0),
+// answersSince reads an organisation's assessment's answers (as Answers reads them) and their
+// evidence (as EvidenceFor), in one statement and so one snapshot, unless their version is still
+// the one given: then it has no row. Otherwise every row has the version, then 'a' and an answer
+// (an assessment without answers has one such row, all zero: id 0) or 'e' and a piece of evidence.
+// Arguments: assessment, organisation, assessment, version (-1 for none held), twice.
+var answersSince = `SELECT v.version, 'a', COALESCE(a.id, 0), COALESCE(a.assessment_id, 0), COALESCE(a.org_id, 0),
 	COALESCE(a.question_id, ''), COALESCE(a.unit_id, 0), COALESCE(a.value, ''), COALESCE(a.comment, ''), COALESCE(a.status, ''),
 	COALESCE(a.review_comment, ''), COALESCE(a.answered_by, 0), COALESCE(u.name, ''), COALESCE(a.answered_at, 0),
-	COALESCE(a.reviewed_by, 0), COALESCE(NULLIF(rv.name, ''), rv.email, ''), COALESCE(a.reviewed_at, 0), COALESCE(a.version, 0)
-	FROM (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS version FROM answer_versions WHERE assessment_id = ?) v
+	COALESCE(a.reviewed_by, 0), COALESCE(NULLIF(rv.name, ''), rv.email, ''), COALESCE(a.reviewed_at, 0), COALESCE(a.version, 0),
+	0, 0, 0, '', '', '', '', 0, '', 0, 0
+	FROM (` + answersVersion + `) v
 	CROSS JOIN assessments x
 	LEFT JOIN answers a ON a.assessment_id = x.id AND a.org_id = x.org_id
 	LEFT JOIN users u ON u.id = a.answered_by LEFT JOIN users rv ON rv.id = a.reviewed_by
 	WHERE x.org_id = ? AND x.id = ? AND v.version <> ?
-	ORDER BY a.question_id, a.unit_id`
+	UNION ALL
+	SELECT v.version, 'e', 0, 0, 0, '', 0, '', '', '', '', 0, '', 0, 0, '', 0, 0,
+	` + prefixCols(evidenceCols, "e.") + `
+	FROM (` + answersVersion + `) v
+	CROSS JOIN evidence e JOIN answers a ON a.id = e.answer_id
+	WHERE e.org_id = ? AND a.assessment_id = ? AND v.version <> ?
+	ORDER BY 2, 6, 7, 19`
 
-// addAnswers queues the read of an assessment's answers through the cache; after the batch ran and
-// finish was called, *dst holds them (a copy the caller may change) and *ver their version.
-func (b *readBatch) addAnswers(c *answersCache, orgID, assessmentID int64, dst *[]vaern.Answer, ver *int64) (finish func()) {
+// answersVersion is an assessment's answers' version (argument: the assessment).
+const answersVersion = `SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS version FROM answer_versions WHERE assessment_id = ?`
+
+// addAnswers queues the read of an assessment's answers and evidence through the cache; after the
+// batch ran and finish was called, *dst and *ev hold them (copies the caller may change) and *ver
+// their version.
+func (b *readBatch) addAnswers(c *answersCache, orgID, assessmentID int64, dst *[]vaern.Answer, ev *[]vaern.Evidence, ver *int64) (finish func()) {
 	k := answersKey{orgID, assessmentID}
 	held := c.get(k)
 	since := int64(-1)
 	if held != nil {
 		since = held.version
 	}
-	var fresh []vaern.Answer
+	var answers []vaern.Answer
+	var evidence []vaern.Evidence
 	var version int64
 	read := false
 	b.add(func(rows batchRows) error {
 		for rows.Next() {
 			read = true
+			var kind string
+			var e vaern.Evidence
 			a, err := scanAnswer(scanFunc(func(dest ...any) error {
-				return rows.Scan(append([]any{&version}, dest...)...)
+				var err error
+				e, err = scanEvidence(scanFunc(func(evDest ...any) error {
+					return rows.Scan(append(append([]any{&version, &kind}, dest...), evDest...)...)
+				}))
+				return err
 			}))
 			if err != nil {
 				return err
 			}
-			if a.ID != 0 {
-				fresh = append(fresh, a)
+			switch {
+			case kind == "e":
+				evidence = append(evidence, e)
+			case a.ID != 0:
+				answers = append(answers, a)
 			}
 		}
 		return nil
-	}, answersSince, assessmentID, orgID, assessmentID, since)
+	}, answersSince, assessmentID, orgID, assessmentID, since, assessmentID, orgID, assessmentID, since)
 	return func() {
 		switch {
 		case read:
-			c.put(k, version, fresh)
-			*dst, *ver = slices.Clone(fresh), version
+			c.put(k, version, answers, evidence)
+			*dst, *ev, *ver = slices.Clone(answers), slices.Clone(evidence), version
 		case held != nil:
-			*dst, *ver = slices.Clone(held.answers), held.version
+			*dst, *ev, *ver = slices.Clone(held.answers), slices.Clone(held.evidence), held.version
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // TestAssessmentPageAnswersFollowEveryChange checks the focus-area page's cached answers: after
 // every kind of change (a save, a review, an import, evidence added and removed, the name of the
-// person who answered) the page reads what Answers reads, and while nothing changes the cache is
+// person who answered) the page reads what Answers and EvidenceFor read, and while nothing changes the cache is
 // used (its version stays). Another organisation never reads them through the cache.
 func TestAssessmentPageAnswersFollowEveryChange(t *testing.T) {
 	t.Parallel()
@@ -31,6 +31,9 @@ func TestAssessmentPageAnswersFollowEveryChange(t *testing.T) {
 			want := must(s.Answers(ctx, org, a.ID))(t)
 			if !reflect.DeepEqual(got.Answers, want) {
 				t.Fatalf("%s: page answers = %+v, want %+v", what, got.Answers, want)
+			}
+			if want := must(s.EvidenceFor(ctx, org, a.ID))(t); !reflect.DeepEqual(got.Evidence, want) {
+				t.Fatalf("%s: page evidence = %+v, want %+v", what, got.Evidence, want)
 			}
 			v, held := store.CachedAnswersVersionForTest(s, org, a.ID)
 			if !held {

@@ -17,7 +17,7 @@ type AssessmentPageQuery struct {
 	Session   string
 	Now       time.Time
 	Idle      time.Duration
-	Evidence  bool // also the evidence of every answer
+	Evidence  bool // also the evidence of every answer (read with the answers, one statement)
 	WithUnits bool // also the organisation's units
 }
 
@@ -60,13 +60,8 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	if q.WithUnits {
 		b.add(collectInto(&out.Units, scanUnit), "SELECT "+unitCols+" FROM units WHERE org_id = ? ORDER BY name, id", q.OrgID)
 	}
-	answered := b.addAnswers(s.answers, q.OrgID, q.AssessmentID, &out.Answers, &out.AnswersVersion)
 	var ev []vaern.Evidence
-	if q.Evidence {
-		b.add(collectInto(&ev, func(r scanner) (vaern.Evidence, error) { return scanEvidence(r) }),
-			"SELECT "+prefixCols(evidenceCols, "e.")+` FROM evidence e JOIN answers a ON a.id = e.answer_id
-		WHERE e.org_id = ? AND a.assessment_id = ? ORDER BY e.id`, q.OrgID, q.AssessmentID)
-	}
+	answered := b.addAnswers(s.answers, q.OrgID, q.AssessmentID, &out.Answers, &ev, &out.AnswersVersion)
 	if err := s.runBatch(ctx, &b); err != nil {
 		return out, err
 	}
@@ -79,6 +74,9 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	}
 	out.Assessment = list[0]
 	out.Evidence = map[int64][]vaern.Evidence{}
+	if !q.Evidence {
+		ev = nil
+	}
 	for _, e := range ev {
 		out.Evidence[e.AnswerID] = append(out.Evidence[e.AnswerID], e)
 	}
