@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/vaern/vaern"
@@ -59,28 +60,28 @@ func (c *answersCache) put(k answersKey, version int64, answers []vaern.Answer, 
 	c.m[k] = &cachedAnswers{version: version, answers: answers, evidence: evidence}
 }
 
-// answersSince reads an organisation's assessment's answers (as Answers reads them) and their
-// evidence (as EvidenceFor), in one statement and so one snapshot, unless their version is still
-// the one given: then it has no row. Otherwise every row has the version, then 'a' and an answer
-// (an assessment without answers has one such row, all zero: id 0) or 'e' and a piece of evidence.
-// Arguments: assessment, organisation, assessment, version (-1 for none held), twice.
-var answersSince = `SELECT v.version, 'a', COALESCE(a.id, 0), COALESCE(a.assessment_id, 0), COALESCE(a.org_id, 0),
-	COALESCE(a.question_id, ''), COALESCE(a.unit_id, 0), COALESCE(a.value, ''), COALESCE(a.comment, ''), COALESCE(a.status, ''),
-	COALESCE(a.review_comment, ''), COALESCE(a.answered_by, 0), COALESCE(u.name, ''), COALESCE(a.answered_at, 0),
-	COALESCE(a.reviewed_by, 0), COALESCE(NULLIF(rv.name, ''), rv.email, ''), COALESCE(a.reviewed_at, 0), COALESCE(a.version, 0),
-	0, 0, 0, '', '', '', '', 0, '', 0, 0
-	FROM (` + answersVersion + `) v
-	CROSS JOIN assessments x
-	LEFT JOIN answers a ON a.assessment_id = x.id AND a.org_id = x.org_id
-	LEFT JOIN users u ON u.id = a.answered_by LEFT JOIN users rv ON rv.id = a.reviewed_by
-	WHERE x.org_id = ? AND x.id = ? AND v.version <> ?
+// answersSince reads an organisation's assessment's answers (with the SQL Answers reads them
+// with) and their evidence (as EvidenceFor), in one statement and so one snapshot, unless their
+// version is still the one given: then it has no row. Otherwise the first column of every row is
+// the version and the second says what the row is: 'a' an answer (answerCols), 'e' a piece of
+// evidence (evidenceCols), 'v' only the version (one such row, so that an assessment without
+// answers is told from one unchanged). Arguments: assessment, organisation, assessment, version
+// (-1 for none held), three times. Rows come answers first by slot, then evidence by id.
+var answersSince = `SELECT v.version, 'a', ` + answerCols + `, 0, 0, 0, '', '', '', '', 0, '', 0, 0
+	FROM (` + answersVersion + `) v CROSS JOIN` + strings.TrimPrefix(answerFrom, " FROM") + `
+	WHERE a.org_id = ? AND a.assessment_id = ? AND v.version <> ?
 	UNION ALL
-	SELECT v.version, 'e', 0, 0, 0, '', 0, '', '', '', '', 0, '', 0, 0, '', 0, 0,
-	` + prefixCols(evidenceCols, "e.") + `
-	FROM (` + answersVersion + `) v
-	CROSS JOIN evidence e JOIN answers a ON a.id = e.answer_id
+	SELECT v.version, 'e', ` + noAnswer + `, ` + prefixCols(evidenceCols, "e.") + `
+	FROM (` + answersVersion + `) v CROSS JOIN evidence e JOIN answers a ON a.id = e.answer_id
 	WHERE e.org_id = ? AND a.assessment_id = ? AND v.version <> ?
-	ORDER BY 2, 6, 7, 19`
+	UNION ALL
+	SELECT v.version, 'v', ` + noAnswer + `, 0, 0, 0, '', '', '', '', 0, '', 0, 0
+	FROM (` + answersVersion + `) v CROSS JOIN assessments x
+	WHERE x.org_id = ? AND x.id = ? AND v.version <> ?
+	ORDER BY 2, 6, 7, 19` // kind, question, unit, evidence id
+
+// noAnswer stands for answerCols in the rows that are not answers.
+const noAnswer = `0, 0, 0, '', 0, '', '', '', '', 0, '', 0, 0, '', 0, 0`
 
 // answersVersion is an assessment's answers' version (argument: the assessment).
 const answersVersion = `SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS version FROM answer_versions WHERE assessment_id = ?`
@@ -114,15 +115,15 @@ func (b *readBatch) addAnswers(c *answersCache, orgID, assessmentID int64, dst *
 			if err != nil {
 				return err
 			}
-			switch {
-			case kind == "e":
-				evidence = append(evidence, e)
-			case a.ID != 0:
+			switch kind {
+			case "a":
 				answers = append(answers, a)
+			case "e":
+				evidence = append(evidence, e)
 			}
 		}
 		return nil
-	}, answersSince, assessmentID, orgID, assessmentID, since, assessmentID, orgID, assessmentID, since)
+	}, answersSince, assessmentID, orgID, assessmentID, since, assessmentID, orgID, assessmentID, since, assessmentID, orgID, assessmentID, since)
 	return func() {
 		switch {
 		case read:

@@ -77,6 +77,21 @@ func TestAssessmentPageAnswersFollowEveryChange(t *testing.T) {
 		ok(t, s.UpdateProfile(ctx, f.coordA(), org, f.A.Coordinator.ID, "Kirsten Koordinator", "en"))
 		check("language changed only", false)
 
+		// B's own assessment has no answers yet: read as empty and kept so, told apart from unchanged.
+		bq := store.AssessmentPageQuery{OrgID: f.B.Org.ID, UserID: f.B.Coordinator.ID, AssessmentID: must(s.Assessments(ctx, f.B.Org.ID))(t)[0].ID}
+		for i := 0; i < 2; i++ {
+			if got := must(s.AssessmentPage(ctx, bq))(t); len(got.Answers) != 0 || len(got.Evidence) != 0 {
+				t.Fatalf("B's empty assessment read %d answers, %d evidence", len(got.Answers), len(got.Evidence))
+			}
+			if _, held := store.CachedAnswersVersionForTest(s, f.B.Org.ID, bq.AssessmentID); !held {
+				t.Fatal("B's empty answers not kept")
+			}
+		}
+		must(s.SaveAnswer(ctx, f.coordB(), f.B.Org.ID, bq.AssessmentID, store.AnswerInput{QuestionID: qs[1].QuestionID, Value: "4", Comment: "første i Bergen – æøå"}))(t)
+		if got := must(s.AssessmentPage(ctx, bq))(t); len(got.Answers) != 1 || got.Answers[0].Comment != "første i Bergen – æøå" {
+			t.Fatalf("B's first answer: page read %+v", got.Answers)
+		}
+
 		// Member B asking for A's assessment, with A's answers cached, reads nothing.
 		foreign := q
 		foreign.OrgID, foreign.UserID = f.B.Org.ID, f.B.Coordinator.ID

@@ -55,8 +55,7 @@ func (s *Store) AssessmentPage(ctx context.Context, q AssessmentPageQuery) (Asse
 	var list []vaern.Assessment
 	b.add(collectInto(&list, func(r scanner) (vaern.Assessment, error) {
 		return scanAssessment(scanFunc(func(dest ...any) error { return r.Scan(append(dest, &out.Unread)...) }))
-	}), "SELECT "+assessmentCols+`, (SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0)`+
-		assessmentFrom+"WHERE x.org_id = ? AND x.id = ?", q.UserID, q.OrgID, q.OrgID, q.AssessmentID)
+	}), "SELECT "+assessmentCols+", ("+unreadCount+")"+assessmentFrom+"WHERE x.org_id = ? AND x.id = ?", q.UserID, q.OrgID, q.OrgID, q.AssessmentID)
 	if q.WithUnits {
 		b.add(collectInto(&out.Units, scanUnit), "SELECT "+unitCols+" FROM units WHERE org_id = ? ORDER BY name, id", q.OrgID)
 	}

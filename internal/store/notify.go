@@ -112,10 +112,14 @@ func (s *Store) Notification(ctx context.Context, orgID, userID, id int64) (vaer
 		orgID, userID, id))
 }
 
+// unreadCount counts a person's unread notifications in an organisation (the bell). Arguments:
+// the user, the organisation.
+const unreadCount = "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0"
+
 // UnreadNotifications counts the person's unread notifications in the organisation (the bell).
 func (s *Store) UnreadNotifications(ctx context.Context, orgID, userID int64) (int, error) {
 	var n int
-	err := s.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0", userID, orgID).Scan(&n)
+	err := s.queryRow(ctx, unreadCount, userID, orgID).Scan(&n)
 	return n, err
 }
 

@@ -141,5 +141,5 @@ func (b *readBatch) addUnread(orgID, userID int64, n *int) {
 			return rows.Scan(n)
 		}
 		return nil
-	}, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND org_id = ? AND read_at = 0", userID, orgID)
+	}, unreadCount, userID, orgID)
 }
